@@ -1,0 +1,5 @@
+"""``python -m azpipe``."""
+
+from azpipe.cli.main import entry
+
+entry()

@@ -1,0 +1,39 @@
+"""Compute targets (C901 no-compute, R306 unknown-compute).
+
+Every step needs a compute: its own or ``defaults.compute``. A compute name that
+is not declared may exist in the workspace, so it is accepted, unless it is one
+or two edits from a declared name: then it is most likely a typo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.model import Pipeline
+from azpipe.rules import rule
+from azpipe.suggest import closest
+
+SERVERLESS = "serverless"
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Check that every step has a compute and that names are not near misses."""
+    if pipeline.default_compute and pipeline.default_compute_span:
+        yield from _near_miss(pipeline, pipeline.default_compute, pipeline.default_compute_span)
+    for step in pipeline.steps.values():
+        if step.compute and step.compute_span:
+            yield from _near_miss(pipeline, step.compute, step.compute_span)
+        elif pipeline.compute_of(step) is None:
+            yield rule("C901").at(step.span, f"step `{step.name}` has no compute",
+                                  "set `compute:` on the step or `defaults: {compute: ...}` "
+                                  "(`serverless` runs without a cluster)")
+
+
+def _near_miss(pipeline: Pipeline, name: str, span: Span) -> Iterator[Diagnostic]:
+    if name in pipeline.compute or name == SERVERLESS:
+        return
+    match = closest(name, [*pipeline.compute, SERVERLESS], max_edits=2)
+    if match:
+        yield rule("R306").at(span, f"compute `{name}` is not declared, but `{match}` is",
+                              f"did you mean `{match}`? (an existing workspace compute is fine)")

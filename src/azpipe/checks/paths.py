@@ -1,0 +1,84 @@
+"""Local paths (F801 missing-path, F802 path-escapes, F803 absolute-path).
+
+``code:`` folders, conda files and local data paths are relative to the pipeline
+file. They must exist, must not be absolute (they would only exist on one
+machine), and should not leave the repository through ``..`` or a symbolic link
+(Azure ML would upload whatever is there).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from functools import cache
+
+from azpipe.build.interface import is_asset_path, is_local_path
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.model import ASSET_TYPES, Pipeline
+from azpipe.rules import rule
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Check every local path the pipeline names."""
+    for path, span, what in _paths(pipeline):
+        yield from check_path(pipeline.base_dir, path, span, what)
+
+
+def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
+    for step in pipeline.steps.values():
+        if step.code is not None:
+            yield step.code, step.code_span or step.span, f"code folder of step `{step.name}`"
+    for component in pipeline.components.values():
+        if component.code is not None:
+            yield component.code, component.span, f"code folder of component `{component.name}`"
+    for env in pipeline.environments.values():
+        if env.conda_file:
+            yield env.conda_file, env.span, f"conda file of environment `{env.name}`"
+    for asset in pipeline.data.values():
+        if asset.path and is_local_path(asset.path):
+            yield asset.path, asset.span, f"path of data asset `{asset.name}`"
+    for item in pipeline.inputs.values():
+        value = item.default
+        if item.type in ASSET_TYPES and isinstance(value, str) and is_asset_path(value) and is_local_path(value):
+            yield value, item.span, f"path of pipeline input `{item.name}`"
+
+
+def check_path(base_dir: str, path: str, span: Span, what: str) -> Iterator[Diagnostic]:
+    """Diagnostics for one path relative to ``base_dir``."""
+    if path.startswith("~") or os.path.isabs(path):
+        yield rule("F803").at(span, f"{what}: `{path}` is absolute",
+                              "write it relative to the pipeline file so it works on every machine")
+        return
+    full = os.path.normpath(os.path.join(base_dir, path))
+    if not os.path.exists(full):
+        yield rule("F801").at(span, f"{what}: `{path}` does not exist",
+                              f"paths are relative to the pipeline file's folder ({_short(base_dir)})")
+        return
+    root = repository_root(base_dir)
+    if not _inside(full, root):
+        yield rule("F802").at(span, f"{what}: `{path}` leaves the repository through `..`",
+                              "keep code and data inside the repository")
+    elif not _inside(os.path.realpath(full), os.path.realpath(root)):
+        yield rule("F802").at(span, f"{what}: `{path}` leaves the repository through a symbolic link",
+                              "Azure ML would upload what the link points at; copy it into the repository")
+
+
+@cache
+def repository_root(start: str) -> str:
+    """The nearest folder above ``start`` holding ``.git``, else ``start`` itself."""
+    folder = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.abspath(start)
+        folder = parent
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _short(path: str) -> str:
+    return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path

@@ -1,0 +1,69 @@
+"""Ports and command placeholders (P401 unused-input, P402 unused-output,
+P403 optional-outside-segment, P404 unbound-input, P405 unknown-placeholder).
+
+A command must use every port it declares (an input mounted for nothing is a
+mistake) and name no port that does not exist; an optional input may only appear
+inside ``$[[ ]]``, where Azure ML drops the segment when it is not given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from azpipe.diagnostics import Diagnostic
+from azpipe.expr.ast import RefKind, Template
+from azpipe.model import Pipeline, Port, Step
+from azpipe.rules import rule
+from azpipe.source.nodes import Scalar
+from azpipe.suggest import did_you_mean
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Check the ports of every component and step."""
+    for component in pipeline.components.values():
+        if component.command and component.command_node:
+            owner = f"component `{component.name}`"
+            yield from _command(component.command, component.command_node, component.inputs,
+                                component.outputs, owner, declared_only=False)
+    for step in pipeline.steps.values():
+        yield from _step(step)
+
+
+def _step(step: Step) -> Iterator[Diagnostic]:
+    for port in step.inputs.values():
+        if port.binding is None and not port.optional and port.default is None:
+            yield rule("P404").at(step.uses_span or port.span, f"input `{port.name}` of step `{step.name}` is not bound",
+                                  f"bind it under `inputs:` (`{port.name}: ${{{{...}}}}`)")
+    if step.uses is not None or step.command is None or step.command_node is None:
+        return
+    yield from _command(step.command, step.command_node, step.inputs, step.outputs,
+                        f"step `{step.name}`", declared_only=True)
+
+
+def _command(
+    template: Template, node: Scalar, inputs: dict[str, Port], outputs: dict[str, Port],
+    owner: str, declared_only: bool,
+) -> Iterator[Diagnostic]:
+    used: set[tuple[RefKind, str]] = set()
+    for placeholder, in_segment in template.placeholders():
+        ref = placeholder.ref
+        span = node.span_of(placeholder.start, placeholder.end)
+        ports = inputs if ref.kind is RefKind.INPUT else outputs if ref.kind is RefKind.OUTPUT else None
+        if ports is None:
+            continue
+        used.add((ref.kind, ref.name))
+        if ref.name not in ports:
+            kind = "input" if ref.kind is RefKind.INPUT else "output"
+            hint = did_you_mean(ref.name, ports) or (f"{owner} has {kind}s: " + ", ".join(ports) if ports
+                                                      else f"{owner} declares no {kind}s")
+            yield rule("P405").at(span, f"`{ref}` names no {kind} of {owner}", hint)
+        elif ref.kind is RefKind.INPUT and ports[ref.name].optional and not in_segment:
+            yield rule("P403").at(span, f"optional input `{ref.name}` is used outside `$[[ ]]`",
+                                  f"wrap the part that needs it: `$[[--{ref.name} ${{{{inputs.{ref.name}}}}}]]`")
+    for kind, ports, code in ((RefKind.INPUT, inputs, "P401"), (RefKind.OUTPUT, outputs, "P402")):
+        for port in ports.values():
+            if (kind, port.name) not in used and not (declared_only and port.implicit):
+                what = "input" if kind is RefKind.INPUT else "output"
+                yield rule(code).at(port.span, f"{what} `{port.name}` of {owner} is never used in its command",
+                                    f"use it as `${{{{{kind.value}.{port.name}}}}}` or remove it")
+

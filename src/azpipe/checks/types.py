@@ -1,0 +1,77 @@
+"""Types along edges (T601 type-mismatch).
+
+Types are declared once, where data is produced; a port that also declares a
+type (a component input, or a step input's ``type:``) must accept what it is
+bound to: a ``uri_file`` is not a folder, a string is not an integer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.model import ASSET_TYPES, PRIMITIVE_TYPES, Pipeline, Port
+from azpipe.resolve import source_type
+from azpipe.rules import rule
+
+FOLDER_LIKE = frozenset({"uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model"})
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,), "number": (int, float), "boolean": (bool,), "string": (str,),
+}  # fmt: skip
+
+
+def compatible(source: str, target: str) -> bool:
+    """True when data of type ``source`` may feed an input of type ``target``."""
+    if source == target:
+        return True
+    if source in PRIMITIVE_TYPES and target in PRIMITIVE_TYPES:
+        return (source, target) == ("integer", "number") or target == "string"
+    if source in ASSET_TYPES and target in ASSET_TYPES:
+        return source in FOLDER_LIKE and target in FOLDER_LIKE and target == "uri_folder"
+    return False
+
+
+def literal_fits(value: Any, target: str) -> bool:
+    """True when a literal may be given to an input of type ``target``."""
+    if target in ASSET_TYPES:
+        return isinstance(value, str)
+    expected = _PYTHON_TYPES[target]
+    if target != "boolean" and isinstance(value, bool):
+        return False
+    return isinstance(value, expected)
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Check every binding against the declared type of its target."""
+    for item in pipeline.inputs.values():
+        if item.default is not None and item.data is None and not literal_fits(item.default, item.type):
+            yield _literal(item.default, item.type, item.span, f"pipeline input `{item.name}`")
+    for step in pipeline.steps.values():
+        for port in step.inputs.values():
+            yield from _port(pipeline, port, f"input `{port.name}` of step `{step.name}`")
+
+
+def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
+    binding = port.binding
+    if binding is None or port.type is None:
+        return
+    if binding.ref is None:
+        if not literal_fits(binding.value, port.type):
+            yield _literal(binding.value, port.type, binding.span, what)
+        return
+    found = source_type(pipeline, port)
+    if found is not None and not compatible(found, port.type):
+        yield rule("T601").at(binding.span, f"{what} takes `{port.type}` but is bound to `{found}`",
+                              _hint(found, port.type))
+
+
+def _literal(value: Any, target: str, span: Span, what: str) -> Diagnostic:
+    shown = "a boolean" if isinstance(value, bool) else f"the {type(value).__name__} {value!r}"
+    return rule("T601").at(span, f"{what} takes `{target}` but is given {shown}")
+
+
+def _hint(found: str, target: str) -> str | None:
+    if {found, target} == {"uri_file", "uri_folder"}:
+        return "a `uri_file` is a single file and a `uri_folder` a folder; make both sides agree"
+    return None

@@ -1,0 +1,41 @@
+"""Work that reaches no result (G502 unconsumed-output, G503 dead-step).
+
+An output no step consumes and no pipeline output exposes is computed for
+nothing, unless it is registered as an asset (``name:``). A step that feeds no
+pipeline output does not contribute to the result. Both are warnings; a
+pipeline that declares no outputs at all is not checked for dead steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from azpipe.diagnostics import Diagnostic
+from azpipe.graph import output_id
+from azpipe.model import Pipeline
+from azpipe.rules import rule
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Report unconsumed outputs and dead steps."""
+    graph = pipeline.graph
+    consumed = {(u, d["src_port"]) for u, _v, d in graph.edges(data=True) if d["kind"] == "data"}
+    for step in pipeline.steps.values():
+        for port in step.outputs.values():
+            if (step.name, port.name) not in consumed and not port.asset_name:
+                yield rule("G502").at(port.span, f"output `{port.name}` of step `{step.name}` is never used",
+                                      "consume it in a later step, expose it under `outputs:`, or remove it")
+    if not pipeline.outputs:
+        return
+    live: set[str] = set()
+    for name in pipeline.outputs:
+        live |= nx.ancestors(graph, output_id(name))
+    registers = {s.name for s in pipeline.steps.values() if any(p.asset_name for p in s.outputs.values())}
+    for name in registers:
+        live |= nx.ancestors(graph, name) | {name}
+    for step in pipeline.steps.values():
+        if step.name not in live:
+            yield rule("G503").at(step.span, f"step `{step.name}` contributes to no pipeline output",
+                                  "connect it to a pipeline output or remove it")

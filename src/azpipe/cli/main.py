@@ -1,0 +1,76 @@
+"""``azpipe`` entry point: builds the argument parser from the subcommand modules.
+
+Each subcommand module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``; modules import heavy dependencies (azure-ai-ml, Jinja2)
+only inside ``run``. Exit codes: 0 ok, 1 problems found, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from azpipe import __version__
+
+# Order is the order of ``azpipe --help``.
+SUBCOMMANDS = (
+    "check", "compile", "graph", "diff", "plan", "run", "runs", "submit", "status", "cancel", "import_",
+)  # fmt: skip
+
+
+def _modules() -> list[ModuleType]:
+    found = []
+    for name in SUBCOMMANDS:
+        try:
+            found.append(importlib.import_module(f"azpipe.cli.{name}"))
+        except ModuleNotFoundError as error:
+            if error.name != f"azpipe.cli.{name}":
+                raise
+    return found
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The top-level parser and the module behind each subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="azpipe",
+        description="Check, compile, draw, run and submit Azure ML pipelines.",
+    )
+    parser.add_argument("--version", action="version", version=f"azpipe {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules: dict[str, ModuleType] = {}
+    for module in _modules():
+        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        modules[module.NAME] = module
+    return parser, modules
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run azpipe; returns the exit code."""
+    parser, modules = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(modules[args.command].run(args))
+    except KeyboardInterrupt:
+        print("azpipe: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # an azpipe bug: one line, not a traceback
+        print(f"azpipe: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("please report it with the file that caused it", file=sys.stderr)
+        return 2
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Template strings and the ``${{ }}`` expressions inside them."""

@@ -1,0 +1,137 @@
+"""Parse template strings with the lark grammar in ``grammar/template.lark``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from azpipe.expr.ast import Form, Part, Placeholder, Ref, RefKind, Segment, Template, Text
+
+FORMS = (
+    "`inputs.NAME`, `outputs.NAME`, `parent.inputs.NAME`, `STEP.outputs.NAME`, "
+    "`STEP.NAME`, `parent.jobs.STEP.outputs.NAME` or `data.NAME`"
+)
+
+
+class TemplateError(Exception):
+    """A template that does not parse; ``start``/``end`` are offsets in the string."""
+
+    def __init__(self, message: str, start: int, end: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.start, self.end, self.hint = message, start, end, hint
+
+
+def grammar_path(name: str = "template.lark") -> Path:
+    """The grammar file: inside the installed package, else the checkout's ``grammar/``."""
+    packaged = Path(__file__).resolve().parent.parent / "_grammar" / name
+    if packaged.is_file():
+        return packaged
+    # An editable install does not see hatch's force-included files (pypa/hatch#1627).
+    return Path(__file__).resolve().parents[3] / "grammar" / name
+
+
+class _Build(Transformer[Token, Any]):
+    """Turns parse trees into :mod:`azpipe.expr.ast` nodes (applied inline by LALR)."""
+
+    def own_input(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.INPUT, str(items[0]))
+
+    def own_output(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.OUTPUT, str(items[0]))
+
+    def parent_input(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.PARENT_INPUT, str(items[0]))
+
+    def parent_output(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.PARENT_OUTPUT, str(items[0]))
+
+    def parent_job_output(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]), Form.LONG)
+
+    def data_ref(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.DATA, str(items[0]))
+
+    def step_output(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]))
+
+    def step_output_short(self, items: list[Token]) -> Ref:
+        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]), Form.SHORT)
+
+    def placeholder(self, items: list[Any]) -> Placeholder:
+        opening, ref, closing = items[0], items[1], items[-1]
+        start, end = opening.start_pos, closing.end_pos
+        return Placeholder(_with_span(ref, start, end), start, end)
+
+    seg_placeholder = placeholder
+
+    def segment(self, items: list[Any]) -> Segment:
+        parts = tuple(_text(item) if isinstance(item, Token) else item for item in items[1:-1])
+        return Segment(parts, items[0].start_pos, items[-1].end_pos)
+
+    def start(self, items: list[Any]) -> tuple[Part, ...]:
+        return tuple(_text(item) if isinstance(item, Token) else item for item in items)
+
+
+def _with_span(ref: Ref, start: int, end: int) -> Ref:
+    return Ref(ref.kind, ref.name, ref.step, ref.form, start, end)
+
+
+def _text(token: Token) -> Text:
+    return Text(str(token), token.start_pos or 0, token.end_pos or 0)
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        transformer=_Build(),
+        maybe_placeholders=False,
+    )
+
+
+def parse_template(text: str) -> Template:
+    """Parse ``text``; raises :class:`TemplateError` with offsets on a syntax error."""
+    if "$" not in text:
+        return Template((Text(text, 0, len(text)),) if text else ())
+    try:
+        return Template(_parser().parse(text))
+    except UnexpectedInput as error:
+        raise _explain(text, error) from None
+    except LarkError as error:  # pragma: no cover - grammar faults, not user input
+        raise TemplateError(str(error), 0, len(text)) from None
+
+
+def _explain(text: str, error: UnexpectedInput) -> TemplateError:
+    """Turn a raw lark error into a message a user can act on."""
+    pos = _error_pos(text, error)
+    opening = text.rfind("${{", 0, pos + 1)
+    closing = text.find("}}", opening) if opening != -1 else -1
+    if opening != -1 and (closing == -1 or closing + 2 > pos):
+        if closing == -1:
+            return TemplateError("`${{` is never closed with `}}`", opening, opening + 3)
+        inner = text[opening + 3 : closing].strip()
+        message = f"`{inner}` is not an expression" if inner else "empty `${{ }}`"
+        return TemplateError(message, opening, closing + 2, f"write one of {FORMS}")
+    segment = text.rfind("$[[", 0, pos + 1)
+    if segment != -1 and text.find("]]", segment) == -1:
+        return TemplateError("`$[[` is never closed with `]]`", segment, segment + 3)
+    if text.startswith("$[[", pos):
+        return TemplateError("optional segments `$[[ ]]` do not nest", pos, pos + 3)
+    return TemplateError("unexpected text in template", pos, min(pos + 1, len(text)))
+
+
+def _error_pos(text: str, error: UnexpectedInput) -> int:
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        return len(text) - 1
+    if isinstance(error, (UnexpectedToken, UnexpectedCharacters)):
+        pos = getattr(error, "pos_in_stream", None)
+        if pos is None and isinstance(error, UnexpectedToken):
+            pos = error.token.start_pos
+        return int(pos or 0)
+    return len(text) - 1

@@ -1,0 +1,51 @@
+"""The front end in one call: load → build → resolve → check."""
+
+from __future__ import annotations
+
+import os
+
+from azpipe.build import build_pipeline
+from azpipe.checks import run_checks
+from azpipe.diagnostics import Diagnostic
+from azpipe.model import Pipeline
+from azpipe.resolve import resolve_ports
+from azpipe.source.loader import Loaded, load_bytes, load_file
+from azpipe.suppress import apply_comments
+
+
+def load(path: str | os.PathLike[str]) -> Pipeline:
+    """Load and check the pipeline file at ``path``.
+
+    Never raises on a user's mistake: problems are in ``pipeline.diagnostics``.
+    """
+    name = os.fspath(path)
+    return _front_end(load_file(name), name, os.path.dirname(os.path.abspath(name)))
+
+
+def loads(text: str, path: str = "<string>", base_dir: str = ".") -> Pipeline:
+    """Load a pipeline from a string; relative paths resolve against ``base_dir``."""
+    return _front_end(load_bytes(text.encode("utf-8"), path), path, os.path.abspath(base_dir))
+
+
+def _front_end(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
+    if loaded.root is None:
+        pipeline = Pipeline(path=path, base_dir=base_dir)
+        pipeline.diagnostics = loaded.diagnostics
+    else:
+        pipeline, found = build_pipeline(loaded.root, path, base_dir)
+        resolve_ports(pipeline)
+        pipeline.diagnostics = found + run_checks(pipeline)
+    pipeline.source_text = loaded.source.text
+    pipeline.diagnostics = _unique(apply_comments(pipeline.diagnostics, loaded.source.text))
+    return pipeline
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (diagnostic.code, diagnostic.span, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique

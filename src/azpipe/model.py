@@ -1,0 +1,292 @@
+"""The pipeline model: typed dataclasses the builder fills and every later stage reads.
+
+Implicit ports are already desugared here: every step has explicit ``inputs`` and
+``outputs``, and ``command`` refers to the step's own ports only. Spans point at
+what the user wrote, so checks can report positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.expr.ast import Ref, Template
+from azpipe.source.nodes import Scalar
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from azure.ai.ml.entities import PipelineJob
+
+ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
+PRIMITIVE_TYPES = ("integer", "number", "string", "boolean")
+TYPES = ASSET_TYPES + PRIMITIVE_TYPES
+OUTPUT_MODES = ("rw_mount", "upload", "direct")
+INPUT_MODES = ("ro_mount", "download", "direct", "eval_mount", "eval_download")
+
+
+@dataclass
+class Binding:
+    """What a step input or pipeline output is bound to: a reference or a literal.
+
+    ``span`` is where the binding was written (for a reference: the placeholder).
+    """
+
+    span: Span
+    ref: Ref | None = None
+    value: Any = None
+
+    @property
+    def is_ref(self) -> bool:
+        """True when bound to a reference rather than a literal."""
+        return self.ref is not None
+
+
+@dataclass
+class Port:
+    """A step or component port (input or output)."""
+
+    name: str
+    span: Span
+    type: str | None = None  # None: not declared; for inputs, taken from the binding
+    optional: bool = False
+    default: Any = None
+    mode: str | None = None
+    description: str | None = None
+    binding: Binding | None = None  # inputs only
+    implicit: bool = False  # created from a command placeholder
+    path: str | None = None  # outputs: a datastore path
+    asset_name: str | None = None  # outputs: register as this asset
+    asset_version: str | None = None
+
+
+@dataclass
+class PipelineInput:
+    """A pipeline input: a typed parameter with a default, or an asset."""
+
+    name: str
+    span: Span
+    type: str
+    default: Any = None  # primitives: the literal; assets: the path or URI
+    data: str | None = None  # bound to ``${{data.NAME}}``
+    optional: bool = False
+    description: str | None = None
+    mode: str | None = None
+
+
+@dataclass
+class PipelineOutput:
+    """A pipeline output, bound to a step output."""
+
+    name: str
+    span: Span
+    binding: Binding | None = None
+    mode: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Environment:
+    """An environment declared under ``environments:`` (or inline in a step)."""
+
+    name: str
+    span: Span
+    image: str | None = None
+    conda_file: str | None = None
+    version: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class EnvRef:
+    """How a step names its environment.
+
+    ``kind`` is ``declared`` (a name under ``environments:``), ``registered``
+    (``NAME:VERSION``, ``NAME@label``, ``azureml:...``), ``registry``
+    (``azureml://registries/...``) or ``inline`` (a mapping).
+    """
+
+    kind: str
+    value: str
+    span: Span
+    inline: Environment | None = None
+
+
+@dataclass
+class Compute:
+    """A compute target declared under ``compute:``."""
+
+    name: str
+    span: Span
+    type: str = "amlcompute"
+    size: str | None = None
+    min_instances: int | None = None
+    max_instances: int | None = None
+    idle_time_before_scale_down: int | None = None
+
+
+@dataclass
+class DataAsset:
+    """A data asset declared under ``data:``."""
+
+    name: str
+    span: Span
+    type: str = "uri_folder"
+    path: str = ""
+    version: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Settings:
+    """Job details shared by steps and components."""
+
+    display_name: str | None = None
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    environment_variables: dict[str, str] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
+    distribution: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
+    is_deterministic: bool | None = None
+    identity: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Component:
+    """A reusable command: from ``components:``, a component file, or registered.
+
+    ``source`` is ``inline``, ``file`` or ``registered``; a registered component's
+    interface is unknown offline (``inputs``/``outputs`` are empty and ``known`` False).
+    """
+
+    name: str
+    span: Span
+    source: str = "inline"
+    command: Template | None = None
+    command_node: Scalar | None = None
+    code: str | None = None
+    environment: EnvRef | None = None
+    inputs: dict[str, Port] = field(default_factory=dict)
+    outputs: dict[str, Port] = field(default_factory=dict)
+    version: str | None = None
+    path: str | None = None  # file components: the file, relative to the pipeline
+    details: Settings = field(default_factory=Settings)
+
+    @property
+    def known(self) -> bool:
+        """True when the interface is known (not a registered component)."""
+        return self.source != "registered"
+
+
+@dataclass
+class Step:
+    """A step (an Azure ML command job node).
+
+    ``command`` is rewritten so that it only names the step's own ports; the
+    placeholders keep their offsets into ``command_node``, the scalar they were
+    written in (a component's command for a ``uses:`` step).
+    """
+
+    name: str
+    span: Span
+    command: Template | None = None
+    command_node: Scalar | None = None
+    code: str | None = None
+    code_span: Span | None = None
+    uses: Component | None = None
+    uses_span: Span | None = None
+    environment: EnvRef | None = None
+    compute: str | None = None
+    compute_span: Span | None = None
+    inputs: dict[str, Port] = field(default_factory=dict)
+    outputs: dict[str, Port] = field(default_factory=dict)
+    after: list[tuple[str, Span]] = field(default_factory=list)
+    details: Settings = field(default_factory=Settings)
+
+    def ref_span(self, ref: Ref) -> Span:
+        """The file span of a placeholder in this step's command."""
+        if self.command_node is None:
+            return self.span
+        return self.command_node.span_of(ref.start, ref.end)
+
+
+@dataclass
+class Pipeline:
+    """A loaded pipeline: the model, its diagnostics and its graph.
+
+    Returned by :func:`azpipe.load`; never raises on a user's mistake.
+    """
+
+    path: str
+    name: str = ""
+    span: Span = field(default_factory=lambda: Span.point(""))
+    display_name: str | None = None
+    description: str | None = None
+    experiment: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    default_compute: str | None = None
+    default_compute_span: Span | None = None
+    default_environment: EnvRef | None = None
+    default_datastore: str | None = None
+    continue_on_step_failure: bool | None = None
+    force_rerun: bool | None = None
+    environments: dict[str, Environment] = field(default_factory=dict)
+    compute: dict[str, Compute] = field(default_factory=dict)
+    data: dict[str, DataAsset] = field(default_factory=dict)
+    components: dict[str, Component] = field(default_factory=dict)
+    inputs: dict[str, PipelineInput] = field(default_factory=dict)
+    outputs: dict[str, PipelineOutput] = field(default_factory=dict)
+    steps: dict[str, Step] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    base_dir: str = "."
+    source_text: str = ""
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The step graph (see :mod:`azpipe.graph`), built once."""
+        if self._graph is None:
+            from azpipe.graph import build_graph
+
+            self._graph = build_graph(self)
+        return self._graph
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        from azpipe.diagnostics import Severity
+
+        return all(d.severity < Severity.ERROR for d in self.diagnostics)
+
+    def check(self) -> list[Diagnostic]:
+        """The diagnostics, sorted by position."""
+        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+
+    def topological_order(self) -> list[str]:
+        """Step names in an order that respects every edge (stable, by name)."""
+        from azpipe.graph import step_order
+
+        return step_order(self.graph)
+
+    def lineage(self, output: str) -> set[str]:
+        """Every graph node upstream of pipeline output ``output``."""
+        from azpipe.graph import lineage
+
+        return lineage(self.graph, output)
+
+    def compute_of(self, step: Step) -> str | None:
+        """The compute a step runs on: its own, else the pipeline default."""
+        return step.compute or self.default_compute
+
+    def environment_of(self, step: Step) -> EnvRef | None:
+        """The environment a step runs in: its own, its component's, else the default."""
+        if step.environment:
+            return step.environment
+        if step.uses and step.uses.environment:
+            return step.uses.environment
+        return self.default_environment
+
+    def to_job(self) -> PipelineJob:  # pragma: no cover - filled in by the compiler
+        """The Azure ML ``PipelineJob`` this pipeline compiles to."""
+        raise NotImplementedError("compiling to a PipelineJob is not available yet")

@@ -1,0 +1,90 @@
+"""The rule table: every diagnostic azpipe emits has a code listed here.
+
+Codes are stable: a retired code is never reused. A code's first letter names its
+family (Y: YAML, S: schema, E: expressions, R: references, P: ports, G: graph,
+T: types, N: names, F: files, C: compute, I: information). ``docs/rules.md`` is
+generated from this table and the examples in ``tests/rules/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from azpipe.diagnostics import Diagnostic, Severity, Span
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check with a stable code, a kebab-case name and a default severity."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    def at(self, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+        """A diagnostic of this rule at ``span``."""
+        return Diagnostic(self.code, self.severity, message, span, hint, self.name)
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_RULES = (
+    Rule("Y001", "yaml-syntax", _E, "The file is not valid YAML."),
+    Rule("Y002", "duplicate-key", _E, "A mapping repeats a key (PyYAML would keep the last)."),
+    Rule("Y003", "alias-expansion", _E, "Aliases expand the document past the size budget."),
+    Rule("Y004", "recursive-alias", _E, "An alias refers to a node that contains it."),
+    Rule("Y005", "file-too-large", _E, "The file is larger than the size cap."),
+    Rule("Y006", "nesting-too-deep", _E, "Collections nest deeper than the limit."),
+    Rule("Y007", "unsupported-tag", _E, "A YAML tag other than the standard ones."),
+    Rule("Y008", "bad-encoding", _E, "The file is not printable UTF-8 text."),
+    Rule("Y009", "multiple-documents", _E, "The file holds more than one YAML document."),
+    Rule("Y010", "empty-file", _E, "The file holds no document."),
+    Rule("Y011", "yaml11-trap", _W, "A plain value YAML 1.1 reads differently than written."),
+    Rule("S101", "unknown-key", _E, "A key the language does not define."),
+    Rule("S102", "wrong-shape", _E, "A value of the wrong kind (mapping, list, string...)."),
+    Rule("S103", "missing-key", _E, "A required key is missing."),
+    Rule("S104", "unsupported-version", _E, "The `azpipe:` language version is not 1."),
+    Rule("S105", "conflicting-keys", _E, "Keys that cannot be used together."),
+    Rule("S106", "invalid-value", _E, "A value outside the allowed set."),
+    Rule("E201", "expression-syntax", _E, "A `${{ }}` or `$[[ ]]` that does not parse."),
+    Rule("E202", "misplaced-reference", _E, "A reference form not allowed where it is used."),
+    Rule("R301", "unknown-step", _E, "A reference to a step that does not exist."),
+    Rule("R302", "unknown-port", _E, "A reference to a step port that does not exist."),
+    Rule("R303", "unknown-pipeline-input", _E, "A reference to a pipeline input that does not exist."),
+    Rule("R304", "unknown-data-asset", _E, "A reference to a data asset not declared under `data:`."),
+    Rule("R305", "unknown-environment", _E, "An environment that is not declared."),
+    Rule("R306", "unknown-compute", _W, "A compute name one or two edits from a declared one."),
+    Rule("R307", "unknown-component", _E, "A `uses:` that names no component."),
+    Rule("P401", "unused-input", _E, "A declared step input the command never uses."),
+    Rule("P402", "unused-output", _E, "A declared step output the command never writes."),
+    Rule("P403", "optional-outside-segment", _E, "An optional input used outside `$[[ ]]`."),
+    Rule("P404", "unbound-input", _E, "A required input left unbound."),
+    Rule("P405", "unknown-placeholder", _E, "A command placeholder that names no port."),
+    Rule("G501", "cycle", _E, "Steps depend on each other in a cycle."),
+    Rule("G502", "unconsumed-output", _W, "An output no step consumes and no pipeline output exposes."),
+    Rule("G503", "dead-step", _W, "A step that contributes to no pipeline output."),
+    Rule("T601", "type-mismatch", _E, "A binding whose types do not fit."),
+    Rule("T602", "unknown-type", _E, "A type name Azure ML does not know."),
+    Rule("N701", "invalid-name", _E, "A name Azure ML rejects."),
+    Rule("N702", "reserved-name", _E, "A name that is a Python keyword or a reserved word."),
+    Rule("N703", "name-collision", _E, "Two names that differ only in case."),
+    Rule("F801", "missing-path", _E, "A `code:` or local data path that does not exist."),
+    Rule("F802", "path-escapes", _W, "A path that leaves the repository through `..` or a link."),
+    Rule("F803", "absolute-path", _E, "An absolute or `~` path: it only exists on one machine."),
+    Rule("C901", "no-compute", _E, "A step with no compute and no default."),
+    Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def rule(code: str) -> Rule:
+    """The rule with ``code``."""
+    return RULES[code]
+
+
+def all_rules() -> Iterator[Rule]:
+    """Every rule, in code order."""
+    yield from sorted(_RULES, key=lambda r: r.code)

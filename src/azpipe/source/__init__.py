@@ -1,0 +1,1 @@
+"""Reading pipeline files: text, YAML nodes with positions, safe loading."""

@@ -1,0 +1,303 @@
+"""Safe YAML loading with positions, limits and duplicate-key detection.
+
+PyYAML's event parser (libyaml's C parser when present) feeds a small,
+non-recursive composer of our own, so that:
+
+- every key and value keeps its 1-based span;
+- nesting deeper than ``MAX_DEPTH`` stops at once with a position (the recursive
+  composers raise ``RecursionError`` or, in old C loaders, crash);
+- aliases are allowed but the document's *expanded* node count is bounded
+  (``MAX_EXPANDED``), so a billion-laughs file is refused in milliseconds;
+  a recursive alias is an error;
+- duplicate keys are errors, while a key written next to a ``<<`` merge overrides
+  the merged one, as YAML intends;
+- only standard tags are accepted: nothing can construct a Python object.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.rules import rule
+from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
+from azpipe.source.text import SourceText
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_EXPANDED = 200_000
+
+_Parser: Any = getattr(yaml, "CParser", None) or yaml.Loader
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge")}
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TRUE_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+
+
+class LoadError(Exception):
+    """Loading stopped; ``diagnostic`` says where and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class Loaded:
+    """The result of loading one file: its text, its root node, and diagnostics."""
+
+    source: SourceText
+    root: Node | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_file(path: str, display: str | None = None) -> Loaded:
+    """Read and load ``path``; ``display`` is the name used in diagnostics."""
+    name = display or path
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        empty = SourceText(name, "")
+        diagnostic = rule("Y010").at(Span.point(name), f"cannot read file: {error.strerror}")
+        return Loaded(empty, None, [diagnostic])
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, name: str) -> Loaded:
+    """Load YAML bytes; never raises on bad input."""
+    if len(data) > MAX_BYTES:
+        message = f"file is larger than {MAX_BYTES // 1024} KiB; refusing to parse it"
+        return Loaded(SourceText(name, ""), None, [rule("Y005").at(Span.point(name), message)])
+    try:
+        source = SourceText(name, _decode(data, name))
+        return Loaded(source, _Composer(source).compose())
+    except LoadError as error:
+        text = data.decode("utf-8", errors="replace")
+        return Loaded(SourceText(name, text), None, [error.diagnostic])
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(rule("Y008").at(Span.point(name), "file is UTF-16; save it as UTF-8"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        message = f"invalid UTF-8 byte 0x{data[error.start]:02x}"
+        raise LoadError(rule("Y008").at(Span.point(name, line, column), message)) from None
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        source = SourceText(name, text)
+        message = f"non-printable character U+{ord(bad.group()):04X} in the file"
+        span = source.span(bad.start(), bad.start() + 1)
+        raise LoadError(rule("Y008").at(span, message, "remove it; YAML files must be text"))
+    return text
+
+
+@dataclass(eq=False)
+class _Open:
+    """A collection being composed: its start event, children and expanded size."""
+
+    event: Any
+    items: list[Node] = field(default_factory=list)
+    size: int = 1
+    anchor: str | None = None
+
+
+class _Composer:
+    """Builds position-carrying nodes from parser events, without recursion."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.anchors: dict[str, Node | None] = {}
+        self.sizes: dict[int, int] = {}
+
+    def span(self, event: Any) -> Span:
+        start = self.source.offset(event.start_mark.line + 1, event.start_mark.column + 1)
+        end = self.source.offset(event.end_mark.line + 1, event.end_mark.column + 1)
+        return self.source.span(start, end)
+
+    def fail(self, code: str, event: Any, message: str, hint: str | None = None) -> LoadError:
+        return LoadError(rule(code).at(self.span(event), message, hint))
+
+    def compose(self) -> Node | None:
+        try:
+            return self._compose(_Parser(self.source.text))
+        except yaml.MarkedYAMLError as error:
+            raise LoadError(self._syntax(error)) from None
+        except yaml.YAMLError as error:  # ReaderError and friends have no mark
+            raise LoadError(rule("Y001").at(Span.point(self.source.path), str(error))) from None
+
+    def _syntax(self, error: yaml.MarkedYAMLError) -> Diagnostic:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line = min(line, len(self.source.line_starts))
+        message = " ".join(filter(None, (error.context, error.problem))) or "invalid YAML"
+        hint = None
+        if "'\\t'" in message or "\t" in self.source.line(line)[: column + 1]:
+            hint = "indent with spaces; YAML does not allow tabs there"
+        return rule("Y001").at(Span.point(self.source.path, line, column), message, hint)
+
+    def _compose(self, parser: Any) -> Node | None:
+        stack: list[_Open] = []
+        root: Node | None = None
+        documents = 0
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.fail("Y009", event, "a second YAML document (`---`) in the file",
+                                    "keep one pipeline per file")
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                self._check_tag(event, "map" if isinstance(event, yaml.MappingStartEvent) else "seq")
+                stack.append(_Open(event, anchor=event.anchor))
+                if event.anchor:
+                    self.anchors[event.anchor] = None  # open: an alias to it is recursive
+                if len(stack) > MAX_DEPTH:
+                    raise self.fail("Y006", event, f"collections nest deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                node, size = self._close(stack.pop(), event)
+                root = self._attach(stack, node, size, event) or root
+            elif isinstance(event, yaml.ScalarEvent):
+                node = self._scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = node
+                    self.sizes[id(node)] = 1
+                root = self._attach(stack, node, 1, event) or root
+            elif isinstance(event, yaml.AliasEvent):
+                node = self._alias(event)
+                root = self._attach(stack, node, self.sizes[id(node)], event) or root
+        if root is None:
+            empty = Span.point(self.source.path)
+            raise LoadError(rule("Y010").at(empty, "the file holds no YAML document"))
+        return root
+
+    def _attach(self, stack: list[_Open], node: Node, size: int, event: Any) -> Node | None:
+        if not stack:
+            return node
+        parent = stack[-1]
+        parent.items.append(node)
+        parent.size += size
+        if parent.size > MAX_EXPANDED:
+            raise self.fail("Y003", event,
+                            f"aliases expand the document past {MAX_EXPANDED:,} nodes",
+                            "this looks like a 'billion laughs' file; remove the aliases")
+        return None
+
+    def _alias(self, event: Any) -> Node:
+        if event.anchor not in self.anchors:
+            raise self.fail("Y001", event, f"alias *{event.anchor} names no anchor")
+        node = self.anchors[event.anchor]
+        if node is None:
+            raise self.fail("Y004", event, f"recursive alias *{event.anchor}: it refers to a node that contains it")
+        return node
+
+    def _check_tag(self, event: Any, kind: str) -> None:
+        tag = event.tag
+        if tag in (None, "!", _STD + kind):
+            return
+        raise self.fail("Y007", event, f"unsupported YAML tag {tag!r}",
+                        "azpipe reads plain YAML only; remove the tag")
+
+    def _scalar(self, event: Any) -> Scalar:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            raise self.fail("Y007", event, f"unsupported YAML tag {event.tag!r}",
+                            "azpipe reads plain YAML only; remove the tag")
+        value = self._construct(tag, event)
+        span = self.span(event)
+        start = self.source.offset(span.line, span.column)
+        end = self.source.offset(span.end_line, span.end_column)
+        scalar = Scalar(span, value, event.value, event.style, self.source, start, end)
+        if event.style is None:
+            scalar.trap = yaml11_trap(event.value, value)
+        if tag == _STD + "merge":
+            scalar.value = "<<"
+        return scalar
+
+    def _construct(self, tag: str, event: Any) -> Any:
+        if tag in (_STD + "timestamp", _STD + "merge"):
+            return event.value
+        try:
+            return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))
+        except (yaml.YAMLError, ValueError) as error:
+            raise self.fail("Y001", event, f"cannot read {event.value!r}: {error}") from None
+
+    def _close(self, open_: _Open, end: Any) -> tuple[Node, int]:
+        start = self.source.offset(open_.event.start_mark.line + 1, open_.event.start_mark.column + 1)
+        stop = self.source.offset(end.end_mark.line + 1, end.end_mark.column + 1)
+        span = self.source.span(start, max(stop, start + 1))
+        node: Node
+        if isinstance(open_.event, yaml.SequenceStartEvent):
+            node = Seq(span, open_.items)
+        else:
+            node = Map(span, self._entries(open_.items))
+        if open_.anchor:
+            self.anchors[open_.anchor] = node
+        self.sizes[id(node)] = open_.size
+        return node, open_.size
+
+    def _entries(self, items: list[Node]) -> list[Entry]:
+        explicit: dict[Any, Scalar] = {}
+        entries: list[Entry] = []
+        merges: list[Node] = []
+        for key, value in zip(items[::2], items[1::2]):
+            if not isinstance(key, Scalar) or isinstance(key.value, (list, dict)):
+                raise LoadError(rule("S102").at(key.span, "a mapping key must be a plain value, not a collection"))
+            if key.value == "<<" and key.style is None:
+                merges.append(value)
+                continue
+            hashable = key.value
+            if hashable in explicit:
+                first = explicit[hashable].span.line
+                raise LoadError(rule("Y002").at(
+                    key.span, f"duplicate key {key.text!r} (first defined on line {first})",
+                    "PyYAML would silently keep only the last one; remove or rename one"))
+            explicit[hashable] = key
+            entries.append(Entry(key, value))
+        for merged in merges:
+            entries.extend(self._merged(merged, explicit))
+        return entries
+
+    def _merged(self, node: Node, explicit: dict[Any, Scalar]) -> list[Entry]:
+        sources = node.items if isinstance(node, Seq) else [node]
+        added: list[Entry] = []
+        for source in sources:
+            if not isinstance(source, Map):
+                raise LoadError(rule("S102").at(source.span, "a `<<` merge takes a mapping or a list of mappings"))
+            for entry in source.entries:
+                if entry.key.value not in explicit:
+                    explicit[entry.key.value] = entry.key
+                    added.append(Entry(entry.key, entry.value, merged=True))
+        return added
+
+
+def yaml11_trap(text: str, value: Any) -> str | None:
+    """Describe how YAML 1.1 reads plain ``text`` differently than written, if it does."""
+    if isinstance(value, bool) and text not in _TRUE_WORDS:
+        return f"`{text}` is read as the boolean {str(value).lower()}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        body = text.lstrip("+-")
+        if ":" in body or "_" in body or (len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB"):
+            return f"`{text}` is read as the integer {value}"
+        if body[:2] in ("0b", "0B"):
+            return f"`{text}` is read as the integer {value}"
+    if isinstance(value, float) and re.search(r"(\.\d*0$)|:|_", text):
+        return f"`{text}` is read as the number {value!r}"
+    return None

@@ -1,0 +1,44 @@
+""""Did you mean" suggestions for unknown names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment distance between ``a`` and ``b`` (capped at ``limit``+1)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def closest(name: str, candidates: Iterable[str], max_edits: int | None = None) -> str | None:
+    """The candidate nearest to ``name`` within a few edits, or ``None``.
+
+    Short names allow fewer edits so that ``x`` does not suggest ``y``.
+    """
+    allowed = max_edits if max_edits is not None else min(3, max(1, len(name) // 3))
+    best: tuple[int, str] | None = None
+    for candidate in sorted(set(candidates)):
+        if candidate == name:
+            continue
+        distance = edit_distance(name.lower(), candidate.lower(), allowed)
+        if distance <= allowed and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return best[1] if best else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str], max_edits: int | None = None) -> str | None:
+    """A hint ``did you mean `x`?`` when a close candidate exists."""
+    match = closest(name, candidates, max_edits)
+    return f"did you mean `{match}`?" if match else None
