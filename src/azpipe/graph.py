@@ -80,20 +80,13 @@ def _output_edges(graph: nx.MultiDiGraph, pipeline: Pipeline, name: str) -> None
     graph.add_node(output_id(name), kind="output", name=name, broken=False)
     ref = output.binding.ref if output.binding else None
     step = pipeline.steps.get(ref.step or "") if ref else None
-    if ref is None or step is None or not _has_output(step, ref.name):
+    if ref is None or step is None or not step.has_output(ref.name):
         graph.nodes[output_id(name)]["broken"] = True
         return
     port = step.outputs.get(ref.name)
     graph.nodes[output_id(name)]["type"] = port.type if port else None
     graph.add_edge(step.name, output_id(name), key=f"{ref.name}->{name}", src_port=ref.name,
                    dst_port=name, type=port.type if port else None, kind="data", span=output.binding.span)
-
-
-def _has_output(step: object, name: str) -> bool:
-    from azpipe.model import Step
-
-    assert isinstance(step, Step)
-    return name in step.outputs or (step.uses is not None and not step.uses.known)
 
 
 def _source(pipeline: Pipeline, port: Port) -> tuple[str, str, str | None] | None:
@@ -107,7 +100,7 @@ def _source(pipeline: Pipeline, port: Port) -> tuple[str, str, str | None] | Non
         return data_id(ref.name), ref.name, pipeline.data[ref.name].type
     if ref.kind is RefKind.STEP_OUTPUT and ref.step in pipeline.steps:
         step = pipeline.steps[ref.step]
-        if _has_output(step, ref.name):
+        if step.has_output(ref.name):
             output = step.outputs.get(ref.name)
             return ref.step, ref.name, output.type if output else None
     return None

@@ -34,7 +34,7 @@ def _front_end(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
     else:
         pipeline, found = build_pipeline(loaded.root, path, base_dir)
         resolve_ports(pipeline)
-        pipeline.diagnostics = found + run_checks(pipeline)
+        pipeline.diagnostics = found + run_checks(pipeline, found)
     pipeline.source_text = loaded.source.text
     pipeline.diagnostics = _unique(apply_comments(pipeline.diagnostics, loaded.source.text))
     return pipeline

@@ -185,7 +185,8 @@ class Step:
 
     ``command`` is rewritten so that it only names the step's own ports; the
     placeholders keep their offsets into ``command_node``, the scalar they were
-    written in (a component's command for a ``uses:`` step).
+    written in (a component's command for a ``uses:`` step). An ``incomplete``
+    step already has an error; references to its outputs are not reported again.
     """
 
     name: str
@@ -203,6 +204,11 @@ class Step:
     outputs: dict[str, Port] = field(default_factory=dict)
     after: list[tuple[str, Span]] = field(default_factory=list)
     details: Settings = field(default_factory=Settings)
+    incomplete: bool = False  # its command or component could not be read: interface unknown
+
+    def has_output(self, name: str) -> bool:
+        """True when output ``name`` exists or may exist (interface unknown)."""
+        return name in self.outputs or self.incomplete or (self.uses is not None and not self.uses.known)
 
     def ref_span(self, ref: Ref) -> Span:
         """The file span of a placeholder in this step's command."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from azpipe.checks import compute, cycles, names, paths, ports, references, types, usage
-from azpipe.diagnostics import Diagnostic
+from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.model import Pipeline
 
 Check = Callable[[Pipeline], Iterator[Diagnostic]]
@@ -22,10 +22,15 @@ CHECKS: tuple[Check, ...] = (
     paths.check,
     types.check,
     cycles.check,
-    usage.check,
 )
+# Usage warnings follow from the references; while one is broken they are only noise.
+AFTER_CLEAN_REFERENCES: tuple[Check, ...] = (usage.check,)
+_BREAKS_USAGE = ("S", "E", "R3", "Y")
 
 
-def run_checks(pipeline: Pipeline) -> list[Diagnostic]:
-    """Every diagnostic of every check, in check order."""
-    return [diagnostic for check in CHECKS for diagnostic in check(pipeline)]
+def run_checks(pipeline: Pipeline, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Every diagnostic of every check, in check order; ``found`` are the builder's."""
+    results = [diagnostic for check in CHECKS for diagnostic in check(pipeline)]
+    if not any(d.code.startswith(_BREAKS_USAGE) and d.severity is Severity.ERROR for d in found + results):
+        results += [diagnostic for check in AFTER_CLEAN_REFERENCES for diagnostic in check(pipeline)]
+    return results

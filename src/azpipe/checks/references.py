@@ -60,7 +60,7 @@ def _step_output(pipeline: Pipeline, ref: Ref, span: Span, step: Step | None) ->
         yield rule("G501").at(span, f"step `{step.name}` reads its own output `{ref.name}`",
                               "a step cannot consume what it produces; split it in two")
         return
-    if ref.name not in source.outputs and (source.uses is None or source.uses.known):
+    if not source.has_output(ref.name):
         hint = did_you_mean(ref.name, source.outputs) or _declared(f"outputs of `{ref.step}`", source.outputs)
         yield rule("R302").at(span, f"step `{ref.step}` has no output `{ref.name}`", hint)
 
