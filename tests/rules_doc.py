@@ -54,6 +54,8 @@ def _section(rule: Rule) -> str:
 
 def generate() -> str:
     """The whole of ``docs/rules.md``."""
-    table = "".join(f"| [{r.code}](#{r.code.lower()}-{r.name}-{r.severity}) | `{r.name}` | {r.severity} | {r.summary} |\n"
-                    for r in all_rules())
+    table = "".join(
+        f"| [{r.code}](#{r.code.lower()}-{r.name}-{r.severity}) | `{r.name}` | {r.severity} | {r.summary} |\n"
+        for r in all_rules()
+    )
     return HEADER + table + "\n" + "\n".join(_section(rule) for rule in all_rules())

@@ -45,8 +45,15 @@ def build_graph(pipeline: Pipeline) -> nx.MultiDiGraph:
         item = pipeline.inputs[name]
         graph.add_node(input_id(name), kind="input", name=name, type=item.type)
         if item.data and item.data in pipeline.data:
-            graph.add_edge(data_id(item.data), input_id(name), key=item.data,
-                           src_port=item.data, dst_port=name, type=item.type, kind="data")
+            graph.add_edge(
+                data_id(item.data),
+                input_id(name),
+                key=item.data,
+                src_port=item.data,
+                dst_port=name,
+                type=item.type,
+                kind="data",
+            )
     for name in sorted(pipeline.steps):
         graph.add_node(name, kind="step", name=name, broken=False)
     for name in sorted(pipeline.steps):
@@ -65,12 +72,28 @@ def _step_edges(graph: nx.MultiDiGraph, pipeline: Pipeline, name: str) -> None:
             continue
         node, src_port, kind = source
         binding = step.inputs[port_name].binding
-        graph.add_edge(node, name, key=f"{src_port}->{port_name}", src_port=src_port,
-                       dst_port=port_name, type=kind, kind="data", span=binding.span if binding else None)
+        graph.add_edge(
+            node,
+            name,
+            key=f"{src_port}->{port_name}",
+            src_port=src_port,
+            dst_port=port_name,
+            type=kind,
+            kind="data",
+            span=binding.span if binding else None,
+        )
     for after, span in sorted(step.after):
         if after in pipeline.steps and after != name:
-            graph.add_edge(after, name, key=f"after:{after}", src_port=None, dst_port=None,
-                           type=None, kind="after", span=span)
+            graph.add_edge(
+                after,
+                name,
+                key=f"after:{after}",
+                src_port=None,
+                dst_port=None,
+                type=None,
+                kind="after",
+                span=span,
+            )
         else:
             graph.nodes[name]["broken"] = True
 
@@ -78,15 +101,24 @@ def _step_edges(graph: nx.MultiDiGraph, pipeline: Pipeline, name: str) -> None:
 def _output_edges(graph: nx.MultiDiGraph, pipeline: Pipeline, name: str) -> None:
     output = pipeline.outputs[name]
     graph.add_node(output_id(name), kind="output", name=name, broken=False)
-    ref = output.binding.ref if output.binding else None
+    binding = output.binding
+    ref = binding.ref if binding else None
     step = pipeline.steps.get(ref.step or "") if ref else None
-    if ref is None or step is None or not step.has_output(ref.name):
+    if binding is None or ref is None or step is None or not step.has_output(ref.name):
         graph.nodes[output_id(name)]["broken"] = True
         return
     port = step.outputs.get(ref.name)
     graph.nodes[output_id(name)]["type"] = port.type if port else None
-    graph.add_edge(step.name, output_id(name), key=f"{ref.name}->{name}", src_port=ref.name,
-                   dst_port=name, type=port.type if port else None, kind="data", span=output.binding.span)
+    graph.add_edge(
+        step.name,
+        output_id(name),
+        key=f"{ref.name}->{name}",
+        src_port=ref.name,
+        dst_port=name,
+        type=port.type if port else None,
+        kind="data",
+        span=binding.span,
+    )
 
 
 def _source(pipeline: Pipeline, port: Port) -> tuple[str, str, str | None] | None:
@@ -122,7 +154,9 @@ def step_order(graph: nx.MultiDiGraph) -> list[str]:
 
 
 def _on_cycle(graph: nx.MultiDiGraph, node: str) -> bool:
-    return any(node in component and len(component) > 1 for component in nx.strongly_connected_components(graph))
+    return any(
+        node in component and len(component) > 1 for component in nx.strongly_connected_components(graph)
+    )
 
 
 def layers(graph: nx.MultiDiGraph) -> list[list[str]]:
@@ -137,4 +171,5 @@ def lineage(graph: nx.MultiDiGraph, output: str) -> set[str]:
     node = output_id(output) if not output.startswith("outputs.") else output
     if node not in graph:
         raise KeyError(f"no pipeline output `{output}`")
-    return nx.ancestors(graph, node) | {node}
+    upstream: set[str] = nx.ancestors(graph, node)
+    return upstream | {node}

@@ -20,7 +20,9 @@ def ignored_lines(text: str) -> dict[int, frozenset[str]]:
         match = _COMMENT.search(line)
         if match:
             codes = match.group(1)
-            found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else ALL
+            found[number] = (
+                frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else ALL
+            )
     return found
 
 
@@ -39,7 +41,9 @@ def matches(code: str, patterns: Sequence[str]) -> bool:
     return any(code.startswith(pattern.upper()) for pattern in patterns)
 
 
-def select(diagnostics: Iterable[Diagnostic], only: Sequence[str] = (), drop: Sequence[str] = ()) -> list[Diagnostic]:
+def select(
+    diagnostics: Iterable[Diagnostic], only: Sequence[str] = (), drop: Sequence[str] = ()
+) -> list[Diagnostic]:
     """Keep the diagnostics ``--select`` names (all if empty), minus ``--ignore``."""
     return [
         d for d in diagnostics

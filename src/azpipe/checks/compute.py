@@ -25,9 +25,12 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
         if step.compute and step.compute_span:
             yield from _near_miss(pipeline, step.compute, step.compute_span)
         elif pipeline.compute_of(step) is None:
-            yield rule("C901").at(step.span, f"step `{step.name}` has no compute",
-                                  "set `compute:` on the step or `defaults: {compute: ...}` "
-                                  "(`serverless` runs without a cluster)")
+            yield rule("C901").at(
+                step.span,
+                f"step `{step.name}` has no compute",
+                "set `compute:` on the step or `defaults: {compute: ...}` "
+                "(`serverless` runs without a cluster)",
+            )
 
 
 def _near_miss(pipeline: Pipeline, name: str, span: Span) -> Iterator[Diagnostic]:
@@ -35,5 +38,8 @@ def _near_miss(pipeline: Pipeline, name: str, span: Span) -> Iterator[Diagnostic
         return
     match = closest(name, [*pipeline.compute, SERVERLESS], max_edits=2)
     if match:
-        yield rule("R306").at(span, f"compute `{name}` is not declared, but `{match}` is",
-                              f"did you mean `{match}`? (an existing workspace compute is fine)")
+        yield rule("R306").at(
+            span,
+            f"compute `{name}` is not declared, but `{match}` is",
+            f"did you mean `{match}`? (an existing workspace compute is fine)",
+        )

@@ -19,7 +19,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Report every cycle in the step graph."""
     graph = pipeline.graph
     steps = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind == "step")
-    for group in sorted((sorted(c) for c in nx.strongly_connected_components(steps) if len(c) > 1)):
+    for group in sorted(sorted(c) for c in nx.strongly_connected_components(steps) if len(c) > 1):
         start = group[0]
         edges = nx.find_cycle(steps.subgraph(group), source=start)
         names = [edge[0] for edge in edges] + [start]
@@ -27,5 +27,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
         data = steps.get_edge_data(closing[0], closing[1], closing[2]) or {}
         span = data.get("span") or pipeline.steps[closing[1]].span
         via = "`after:`" if data.get("kind") == "after" else f"input `{data.get('dst_port')}`"
-        yield rule("G501").at(span, "steps form a cycle: " + " -> ".join(names),
-                              f"`{closing[1]}` waits for `{closing[0]}` through {via}; break one link")
+        yield rule("G501").at(
+            span,
+            "steps form a cycle: " + " -> ".join(names),
+            f"`{closing[1]}` waits for `{closing[0]}` through {via}; break one link",
+        )

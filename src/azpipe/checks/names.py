@@ -21,7 +21,9 @@ NAME = re.compile(r"[a-z_][a-z0-9_]*")
 MAX_LENGTH = 255
 RESERVED_STEP_NAMES = frozenset({"parent", "inputs", "outputs", "data", "jobs"})
 # Names the emitted module itself defines or imports; a step named so would shadow them.
-MODULE_NAMES = frozenset({"command", "dsl", "Input", "Output", "main", "build_pipeline", "provision", "pipeline"})
+MODULE_NAMES = frozenset(
+    {"command", "dsl", "Input", "Output", "main", "build_pipeline", "provision", "pipeline"}
+)
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
@@ -50,8 +52,11 @@ def _group(names: Iterable[tuple[str, Span]], what: str, reserved: bool = False)
         yield from _name(name, span, what, reserved)
         folded = name.lower()
         if folded in seen and seen[folded] != name:
-            yield rule("N703").at(span, f"{what} `{name}` differs from `{seen[folded]}` only in case",
-                                  "Azure ML treats names case-insensitively; rename one")
+            yield rule("N703").at(
+                span,
+                f"{what} `{name}` differs from `{seen[folded]}` only in case",
+                "Azure ML treats names case-insensitively; rename one",
+            )
         seen.setdefault(folded, name)
 
 

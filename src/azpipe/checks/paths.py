@@ -39,28 +39,45 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
             yield asset.path, asset.span, f"path of data asset `{asset.name}`"
     for item in pipeline.inputs.values():
         value = item.default
-        if item.type in ASSET_TYPES and isinstance(value, str) and is_asset_path(value) and is_local_path(value):
+        if (
+            item.type in ASSET_TYPES
+            and isinstance(value, str)
+            and is_asset_path(value)
+            and is_local_path(value)
+        ):
             yield value, item.span, f"path of pipeline input `{item.name}`"
 
 
 def check_path(base_dir: str, path: str, span: Span, what: str) -> Iterator[Diagnostic]:
     """Diagnostics for one path relative to ``base_dir``."""
     if path.startswith("~") or os.path.isabs(path):
-        yield rule("F803").at(span, f"{what}: `{path}` is absolute",
-                              "write it relative to the pipeline file so it works on every machine")
+        yield rule("F803").at(
+            span,
+            f"{what}: `{path}` is absolute",
+            "write it relative to the pipeline file so it works on every machine",
+        )
         return
     full = os.path.normpath(os.path.join(base_dir, path))
     if not os.path.exists(full):
-        yield rule("F801").at(span, f"{what}: `{path}` does not exist",
-                              f"paths are relative to the pipeline file's folder ({_short(base_dir)})")
+        yield rule("F801").at(
+            span,
+            f"{what}: `{path}` does not exist",
+            f"paths are relative to the pipeline file's folder ({_short(base_dir)})",
+        )
         return
     root = repository_root(base_dir)
     if not _inside(full, root):
-        yield rule("F802").at(span, f"{what}: `{path}` leaves the repository through `..`",
-                              "keep code and data inside the repository")
+        yield rule("F802").at(
+            span,
+            f"{what}: `{path}` leaves the repository through `..`",
+            "keep code and data inside the repository",
+        )
     elif not _inside(os.path.realpath(full), os.path.realpath(root)):
-        yield rule("F802").at(span, f"{what}: `{path}` leaves the repository through a symbolic link",
-                              "Azure ML would upload what the link points at; copy it into the repository")
+        yield rule("F802").at(
+            span,
+            f"{what}: `{path}` leaves the repository through a symbolic link",
+            "Azure ML would upload what the link points at; copy it into the repository",
+        )
 
 
 @cache

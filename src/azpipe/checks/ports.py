@@ -23,8 +23,14 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for component in pipeline.components.values():
         if component.command and component.command_node:
             owner = f"component `{component.name}`"
-            yield from _command(component.command, component.command_node, component.inputs,
-                                component.outputs, owner, declared_only=False)
+            yield from _command(
+                component.command,
+                component.command_node,
+                component.inputs,
+                component.outputs,
+                owner,
+                declared_only=False,
+            )
     for step in pipeline.steps.values():
         yield from _step(step)
 
@@ -32,17 +38,25 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 def _step(step: Step) -> Iterator[Diagnostic]:
     for port in step.inputs.values():
         if port.binding is None and not port.optional and port.default is None:
-            yield rule("P404").at(step.uses_span or port.span, f"input `{port.name}` of step `{step.name}` is not bound",
-                                  f"bind it under `inputs:` (`{port.name}: ${{{{...}}}}`)")
+            yield rule("P404").at(
+                step.uses_span or port.span,
+                f"input `{port.name}` of step `{step.name}` is not bound",
+                f"bind it under `inputs:` (`{port.name}: ${{{{...}}}}`)",
+            )
     if step.uses is not None or step.command is None or step.command_node is None:
         return
-    yield from _command(step.command, step.command_node, step.inputs, step.outputs,
-                        f"step `{step.name}`", declared_only=True)
+    yield from _command(
+        step.command, step.command_node, step.inputs, step.outputs, f"step `{step.name}`", declared_only=True
+    )
 
 
 def _command(
-    template: Template, node: Scalar, inputs: dict[str, Port], outputs: dict[str, Port],
-    owner: str, declared_only: bool,
+    template: Template,
+    node: Scalar,
+    inputs: dict[str, Port],
+    outputs: dict[str, Port],
+    owner: str,
+    declared_only: bool,
 ) -> Iterator[Diagnostic]:
     used: set[tuple[RefKind, str]] = set()
     for placeholder, in_segment in template.placeholders():
@@ -53,17 +67,23 @@ def _command(
             continue
         used.add((ref.kind, ref.name))
         if ref.name not in ports:
-            kind = "input" if ref.kind is RefKind.INPUT else "output"
-            hint = did_you_mean(ref.name, ports) or (f"{owner} has {kind}s: " + ", ".join(ports) if ports
-                                                      else f"{owner} declares no {kind}s")
-            yield rule("P405").at(span, f"`{ref}` names no {kind} of {owner}", hint)
+            what = "input" if ref.kind is RefKind.INPUT else "output"
+            hint = did_you_mean(ref.name, ports) or (
+                f"{owner} has {what}s: " + ", ".join(ports) if ports else f"{owner} declares no {what}s"
+            )
+            yield rule("P405").at(span, f"`{ref}` names no {what} of {owner}", hint)
         elif ref.kind is RefKind.INPUT and ports[ref.name].optional and not in_segment:
-            yield rule("P403").at(span, f"optional input `{ref.name}` is used outside `$[[ ]]`",
-                                  f"wrap the part that needs it: `$[[--{ref.name} ${{{{inputs.{ref.name}}}}}]]`")
+            yield rule("P403").at(
+                span,
+                f"optional input `{ref.name}` is used outside `$[[ ]]`",
+                f"wrap the part that needs it: `$[[--{ref.name} ${{{{inputs.{ref.name}}}}}]]`",
+            )
     for kind, ports, code in ((RefKind.INPUT, inputs, "P401"), (RefKind.OUTPUT, outputs, "P402")):
         for port in ports.values():
             if (kind, port.name) not in used and not (declared_only and port.implicit):
                 what = "input" if kind is RefKind.INPUT else "output"
-                yield rule(code).at(port.span, f"{what} `{port.name}` of {owner} is never used in its command",
-                                    f"use it as `${{{{{kind.value}.{port.name}}}}}` or remove it")
-
+                yield rule(code).at(
+                    port.span,
+                    f"{what} `{port.name}` of {owner} is never used in its command",
+                    f"use it as `${{{{{kind.value}.{port.name}}}}}` or remove it",
+                )

@@ -57,8 +57,11 @@ def _step_output(pipeline: Pipeline, ref: Ref, span: Span, step: Step | None) ->
         yield rule("R301").at(span, f"no step `{ref.step}`", hint)
         return
     if step is not None and source is step:
-        yield rule("G501").at(span, f"step `{step.name}` reads its own output `{ref.name}`",
-                              "a step cannot consume what it produces; split it in two")
+        yield rule("G501").at(
+            span,
+            f"step `{step.name}` reads its own output `{ref.name}`",
+            "a step cannot consume what it produces; split it in two",
+        )
         return
     if not source.has_output(ref.name):
         hint = did_you_mean(ref.name, source.outputs) or _declared(f"outputs of `{ref.step}`", source.outputs)

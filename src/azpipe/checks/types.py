@@ -62,8 +62,9 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
         return
     found = source_type(pipeline, port)
     if found is not None and not compatible(found, port.type):
-        yield rule("T601").at(binding.span, f"{what} takes `{port.type}` but is bound to `{found}`",
-                              _hint(found, port.type))
+        yield rule("T601").at(
+            binding.span, f"{what} takes `{port.type}` but is bound to `{found}`", _hint(found, port.type)
+        )
 
 
 def _literal(value: Any, target: str, span: Span, what: str) -> Diagnostic:

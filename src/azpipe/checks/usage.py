@@ -25,8 +25,11 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         for port in step.outputs.values():
             if (step.name, port.name) not in consumed and not port.asset_name:
-                yield rule("G502").at(port.span, f"output `{port.name}` of step `{step.name}` is never used",
-                                      "consume it in a later step, expose it under `outputs:`, or remove it")
+                yield rule("G502").at(
+                    port.span,
+                    f"output `{port.name}` of step `{step.name}` is never used",
+                    "consume it in a later step, expose it under `outputs:`, or remove it",
+                )
     if not pipeline.outputs:
         return
     live: set[str] = set()
@@ -37,5 +40,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
         live |= nx.ancestors(graph, name) | {name}
     for step in pipeline.steps.values():
         if step.name not in live:
-            yield rule("G503").at(step.span, f"step `{step.name}` contributes to no pipeline output",
-                                  "connect it to a pipeline output or remove it")
+            yield rule("G503").at(
+                step.span,
+                f"step `{step.name}` contributes to no pipeline output",
+                "connect it to a pipeline output or remove it",
+            )

@@ -18,15 +18,34 @@ def _codes(text: str) -> list[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``azpipe check``."""
-    parser.add_argument("paths", nargs="*", metavar="PATH", default=["pipelines"],
-                        help="pipeline files or folders to search (default: pipelines/)")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
-                        help="output format: text (default), json, or github workflow annotations")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        default=["pipelines"],
+        help="pipeline files or folders to search (default: pipelines/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text (default), json, or github workflow annotations",
+    )
     parser.add_argument("--strict", action="store_true", help="warnings also fail the check")
-    parser.add_argument("--select", type=_codes, default=[], metavar="CODES",
-                        help="report only these rules (codes or prefixes, comma-separated)")
-    parser.add_argument("--ignore", type=_codes, default=[], metavar="CODES",
-                        help="do not report these rules (codes or prefixes, comma-separated)")
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="report only these rules (codes or prefixes, comma-separated)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="do not report these rules (codes or prefixes, comma-separated)",
+    )
     add_color_argument(parser)
 
 
@@ -55,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(d.severity >= threshold for d in diagnostics) else 0
 
 
-def _print(args: argparse.Namespace, diagnostics: list[Diagnostic], sources: dict[str, str], files: int) -> None:
+def _print(
+    args: argparse.Namespace, diagnostics: list[Diagnostic], sources: dict[str, str], files: int
+) -> None:
     if args.format == "json":
         from azpipe.report.json import render as render_json
 

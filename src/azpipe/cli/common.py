@@ -19,15 +19,21 @@ SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".azpipe
 
 def add_color_argument(parser: argparse.ArgumentParser) -> None:
     """``--color auto|always|never``."""
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="colour the output (default: only on a terminal, and not with NO_COLOR)")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (default: only on a terminal, and not with NO_COLOR)",
+    )
 
 
-def use_color(choice: str, stream: TextIO = sys.stdout) -> bool:
-    """Whether to colour output written to ``stream``."""
+def use_color(choice: str, stream: TextIO | None = None) -> bool:
+    """Whether to colour output written to ``stream`` (default: standard output)."""
     if choice != "auto":
         return choice == "always"
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return (
+        (stream or sys.stdout).isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
 
 
 def is_pipeline_file(path: str) -> bool:
@@ -63,8 +69,9 @@ def _walk(folder: str) -> Iterable[str]:
                 yield path
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], source: str, color: bool, stream: TextIO = sys.stderr) -> None:
-    """Print a failed file's diagnostics in the text format (used by non-check commands)."""
+def print_diagnostics(diagnostics: Sequence[Diagnostic], source: str, color: bool) -> None:
+    """Print a refused file's diagnostics to standard error (used by non-check commands)."""
     from azpipe.report.text import render
 
-    print(render(diagnostics, {diagnostics[0].span.file: source} if diagnostics else {}, 1, color), file=stream)
+    sources = {diagnostics[0].span.file: source} if diagnostics else {}
+    print(render(diagnostics, sources, 1, color), file=sys.stderr)

@@ -100,7 +100,8 @@ def parse_template(text: str) -> Template:
     if "$" not in text:
         return Template((Text(text, 0, len(text)),) if text else ())
     try:
-        return Template(_parser().parse(text))
+        parts: tuple[Part, ...] = _parser().parse(text)  # type: ignore[assignment]  # the inline transformer builds it
+        return Template(parts)
     except UnexpectedInput as error:
         raise _explain(text, error) from None
     except LarkError as error:  # pragma: no cover - grammar faults, not user input

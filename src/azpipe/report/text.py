@@ -17,14 +17,18 @@ def format_diagnostic(diagnostic: Diagnostic, source_line: str | None, color: bo
     """One diagnostic, its source line with the span underlined, and its hint."""
     span = diagnostic.span
     severity = _paint(f"{diagnostic.severity}[{diagnostic.code}]", "1;" + _COLORS[diagnostic.severity], color)
-    lines = [f"{_paint(f'{span.file}:{span.line}:{span.column}', '1', color)}: {severity}: {diagnostic.message}"]
+    lines = [
+        f"{_paint(f'{span.file}:{span.line}:{span.column}', '1', color)}: {severity}: {diagnostic.message}"
+    ]
     if source_line:
         shown = source_line.replace("\t", " ")
         width = span.end_column - span.column if span.end_line == span.line else len(shown) - span.column + 1
         marker = "^" * max(1, min(width, max(1, len(shown) - span.column + 1)))
         gutter = f"{span.line:>4} | "
         lines.append(gutter + shown)
-        lines.append(" " * (len(gutter) + span.column - 1) + _paint(marker, _COLORS[diagnostic.severity], color))
+        lines.append(
+            " " * (len(gutter) + span.column - 1) + _paint(marker, _COLORS[diagnostic.severity], color)
+        )
     if diagnostic.hint:
         lines.append(f"     = {_paint('hint', '1', color)}: {diagnostic.hint}")
     return "\n".join(lines)
@@ -33,8 +37,11 @@ def format_diagnostic(diagnostic: Diagnostic, source_line: str | None, color: bo
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """``Found 2 errors and 1 warning in 3 files.`` or ``No problems in 3 files.``"""
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
-    parts = [_count(counts[Severity.ERROR], "error"), _count(counts[Severity.WARNING], "warning"),
-             _count(counts[Severity.INFO], "note")]
+    parts = [
+        _count(counts[Severity.ERROR], "error"),
+        _count(counts[Severity.WARNING], "warning"),
+        _count(counts[Severity.INFO], "note"),
+    ]
     found = [p for p in parts if p]
     where = _count(files, "file")
     if not found:

@@ -160,8 +160,12 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self.fail("Y009", event, "a second YAML document (`---`) in the file",
-                                    "keep one pipeline per file")
+                    raise self.fail(
+                        "Y009",
+                        event,
+                        "a second YAML document (`---`) in the file",
+                        "keep one pipeline per file",
+                    )
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event, "map" if isinstance(event, yaml.MappingStartEvent) else "seq")
                 stack.append(_Open(event, anchor=event.anchor))
@@ -193,9 +197,12 @@ class _Composer:
         parent.items.append(node)
         parent.size += size
         if parent.size > MAX_EXPANDED:
-            raise self.fail("Y003", event,
-                            f"aliases expand the document past {MAX_EXPANDED:,} nodes",
-                            "this looks like a 'billion laughs' file; remove the aliases")
+            raise self.fail(
+                "Y003",
+                event,
+                f"aliases expand the document past {MAX_EXPANDED:,} nodes",
+                "this looks like a 'billion laughs' file; remove the aliases",
+            )
         return None
 
     def _alias(self, event: Any) -> Node:
@@ -203,23 +210,30 @@ class _Composer:
             raise self.fail("Y001", event, f"alias *{event.anchor} names no anchor")
         node = self.anchors[event.anchor]
         if node is None:
-            raise self.fail("Y004", event, f"recursive alias *{event.anchor}: it refers to a node that contains it")
+            raise self.fail(
+                "Y004", event, f"recursive alias *{event.anchor}: it refers to a node that contains it"
+            )
         return node
 
     def _check_tag(self, event: Any, kind: str) -> None:
         tag = event.tag
         if tag in (None, "!", _STD + kind):
             return
-        raise self.fail("Y007", event, f"unsupported YAML tag {tag!r}",
-                        "azpipe reads plain YAML only; remove the tag")
+        raise self.fail(
+            "Y007", event, f"unsupported YAML tag {tag!r}", "azpipe reads plain YAML only; remove the tag"
+        )
 
     def _scalar(self, event: Any) -> Scalar:
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag not in _SCALAR_TAGS:
-            raise self.fail("Y007", event, f"unsupported YAML tag {event.tag!r}",
-                            "azpipe reads plain YAML only; remove the tag")
+            raise self.fail(
+                "Y007",
+                event,
+                f"unsupported YAML tag {event.tag!r}",
+                "azpipe reads plain YAML only; remove the tag",
+            )
         value = self._construct(tag, event)
         span = self.span(event)
         start = self.source.offset(span.line, span.column)
@@ -257,18 +271,24 @@ class _Composer:
         explicit: dict[Any, Scalar] = {}
         entries: list[Entry] = []
         merges: list[Node] = []
-        for key, value in zip(items[::2], items[1::2]):
+        for key, value in zip(items[::2], items[1::2], strict=True):
             if not isinstance(key, Scalar) or isinstance(key.value, (list, dict)):
-                raise LoadError(rule("S102").at(key.span, "a mapping key must be a plain value, not a collection"))
+                raise LoadError(
+                    rule("S102").at(key.span, "a mapping key must be a plain value, not a collection")
+                )
             if key.value == "<<" and key.style is None:
                 merges.append(value)
                 continue
             hashable = key.value
             if hashable in explicit:
                 first = explicit[hashable].span.line
-                raise LoadError(rule("Y002").at(
-                    key.span, f"duplicate key {key.text!r} (first defined on line {first})",
-                    "PyYAML would silently keep only the last one; remove or rename one"))
+                raise LoadError(
+                    rule("Y002").at(
+                        key.span,
+                        f"duplicate key {key.text!r} (first defined on line {first})",
+                        "PyYAML would silently keep only the last one; remove or rename one",
+                    )
+                )
             explicit[hashable] = key
             entries.append(Entry(key, value))
         for merged in merges:
@@ -280,7 +300,9 @@ class _Composer:
         added: list[Entry] = []
         for source in sources:
             if not isinstance(source, Map):
-                raise LoadError(rule("S102").at(source.span, "a `<<` merge takes a mapping or a list of mappings"))
+                raise LoadError(
+                    rule("S102").at(source.span, "a `<<` merge takes a mapping or a list of mappings")
+                )
             for entry in source.entries:
                 if entry.key.value not in explicit:
                     explicit[entry.key.value] = entry.key

@@ -1,0 +1,100 @@
+"""Declared entities: environments, compute targets and data assets."""
+
+from __future__ import annotations
+
+from azpipe.build.reader import Reader
+from azpipe.model import Compute, DataAsset, Environment, EnvRef
+from azpipe.source.nodes import Map, Node, Scalar
+
+ENVIRONMENT_KEYS = ("image", "conda_file", "version", "description")
+COMPUTE_KEYS = ("type", "size", "min_instances", "max_instances", "idle_time_before_scale_down")
+COMPUTE_TYPES = ("amlcompute", "computeinstance")
+DATA_KEYS = ("type", "path", "version", "description")
+DATA_TYPES = ("uri_file", "uri_folder", "mltable")
+
+
+def read_environment(reader: Reader, name: str, node: Node) -> Environment | None:
+    """An environment definition (also used for inline step environments)."""
+    where = f"environment `{name}`"
+    mapping = reader.mapping(node, where, ENVIRONMENT_KEYS, required=("image",))
+    if mapping is None:
+        return None
+    return Environment(
+        name=name,
+        span=node.span,
+        image=reader.string(mapping.get("image"), f"`image` of {where}"),
+        conda_file=reader.string(mapping.get("conda_file"), f"`conda_file` of {where}"),
+        version=reader.string(mapping.get("version"), f"`version` of {where}"),
+        description=reader.string(mapping.get("description"), f"`description` of {where}"),
+    )
+
+
+def read_compute(reader: Reader, name: str, node: Node) -> Compute | None:
+    """A compute target definition."""
+    where = f"compute `{name}`"
+    mapping = reader.mapping(node, where, COMPUTE_KEYS)
+    if mapping is None:
+        return None
+    kind = reader.choice(mapping.get("type"), f"`type` of {where}", COMPUTE_TYPES) or "amlcompute"
+    return Compute(
+        name=name,
+        span=node.span,
+        type=kind,
+        size=reader.string(mapping.get("size"), f"`size` of {where}"),
+        min_instances=reader.integer(mapping.get("min_instances"), f"`min_instances` of {where}"),
+        max_instances=reader.integer(mapping.get("max_instances"), f"`max_instances` of {where}", 1),
+        idle_time_before_scale_down=reader.integer(
+            mapping.get("idle_time_before_scale_down"), f"`idle_time_before_scale_down` of {where}"
+        ),
+    )
+
+
+def read_data(reader: Reader, name: str, node: Node) -> DataAsset | None:
+    """A data asset definition."""
+    where = f"data asset `{name}`"
+    mapping = reader.mapping(node, where, DATA_KEYS, required=("path",))
+    if mapping is None:
+        return None
+    return DataAsset(
+        name=name,
+        span=node.span,
+        type=reader.choice(mapping.get("type"), f"`type` of {where}", DATA_TYPES) or "uri_folder",
+        path=reader.string(mapping.get("path"), f"`path` of {where}") or "",
+        version=reader.string(mapping.get("version"), f"`version` of {where}"),
+        description=reader.string(mapping.get("description"), f"`description` of {where}"),
+    )
+
+
+def read_env_ref(reader: Reader, node: Node | None, where: str) -> EnvRef | None:
+    """How a step, component or ``defaults:`` names an environment."""
+    if node is None:
+        return None
+    if isinstance(node, Map):
+        inline = read_environment(reader, "inline", node)
+        return EnvRef("inline", "", node.span, inline) if inline else None
+    value = reader.string(node, where, allow_numbers=False)
+    if value is None:
+        return None
+    return EnvRef(env_kind(value), value, node.span)
+
+
+def env_kind(value: str) -> str:
+    """Classify an environment string: ``registry``, ``registered`` or ``declared``."""
+    if value.startswith("azureml://"):
+        return "registry"
+    if value.startswith("azureml:") or ":" in value or "@" in value:
+        return "registered"
+    return "declared"
+
+
+def read_compute_ref(reader: Reader, node: Node | None, where: str) -> str | None:
+    """A compute name, without Azure ML's optional ``azureml:`` prefix."""
+    value = reader.string(node, where, allow_numbers=False)
+    if value is None:
+        return None
+    return value.removeprefix("azureml:")
+
+
+def scalar_span(node: Node | None) -> Scalar | None:
+    """``node`` if it is a scalar (for spans), else ``None``."""
+    return node if isinstance(node, Scalar) else None

@@ -1,0 +1,109 @@
+"""Pipeline inputs and outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from azpipe.build.bindings import read_binding
+from azpipe.build.ports import read_type
+from azpipe.build.reader import Reader
+from azpipe.expr.ast import RefKind
+from azpipe.model import ASSET_TYPES, INPUT_MODES, OUTPUT_MODES, DataAsset, PipelineInput, PipelineOutput
+from azpipe.source.nodes import Map, Node, Scalar
+
+INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode")
+OUTPUT_KEYS = ("value", "mode", "description")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_LITERAL_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def is_asset_path(value: str) -> bool:
+    """True for strings that name data: ``./x``, ``../x``, ``azureml:x`` or a URI."""
+    return value.startswith(("./", "../", "azureml:")) or bool(_URI.match(value))
+
+
+def is_local_path(value: str) -> bool:
+    """True for an asset path on this machine (not ``azureml:`` or a URI)."""
+    return not value.startswith("azureml:") and not _URI.match(value)
+
+
+def infer_type(value: Any, base_dir: str) -> str:
+    """The type of a literal pipeline input."""
+    if isinstance(value, str) and is_asset_path(value):
+        if is_local_path(value):
+            return "uri_file" if os.path.isfile(os.path.join(base_dir, value)) else "uri_folder"
+        last = value.rstrip("/").rsplit("/", 1)[-1]
+        return "uri_file" if "." in last and not value.startswith("azureml:") else "uri_folder"
+    return _LITERAL_TYPES.get(type(value), "string")
+
+
+def read_input(
+    reader: Reader, name: str, key: Scalar, node: Node, data: dict[str, DataAsset], base_dir: str
+) -> PipelineInput | None:
+    """A pipeline input: a literal, ``${{data.NAME}}``, or the mapping form."""
+    where = f"pipeline input `{name}`"
+    if isinstance(node, Map):
+        return _input_mapping(reader, name, key, node, base_dir)
+    binding = read_binding(reader, node, where, (RefKind.DATA,))
+    if binding is None:
+        return None
+    if binding.ref is not None:
+        asset = data.get(binding.ref.name)
+        kind = asset.type if asset else "uri_folder"
+        return PipelineInput(name, key.span, kind, data=binding.ref.name)
+    return PipelineInput(name, key.span, infer_type(binding.value, base_dir), default=binding.value)
+
+
+def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: str) -> PipelineInput:
+    where = f"pipeline input `{name}`"
+    reader.mapping(node, where, INPUT_KEYS)
+    default_node = node.get("default")
+    path_node = node.get("path")
+    default: Any = None
+    if isinstance(default_node, Scalar):
+        default = default_node.value
+        if default_node.trap:
+            reader.report("Y011", default_node.span, f"default of {where}: {default_node.trap}",
+                          reader.trap_hint(default_node))
+    elif default_node is not None:
+        reader.wrong_shape(default_node, f"`default` of {where}", "literal")
+    path = reader.string(path_node, f"`path` of {where}", allow_numbers=False)
+    kind = read_type(reader, node.get("type"), f"`type` of {where}")
+    if kind is None and "type" not in node:
+        kind = infer_type(path if path is not None else default, base_dir) if (path or default is not None) else None
+        if kind is None:
+            reader.report("S103", key.span, f"{where} needs `type` (or a `default` to infer it from)")
+    value = path if path is not None else default
+    modes = INPUT_MODES if kind in ASSET_TYPES else ()
+    return PipelineInput(
+        name,
+        key.span,
+        kind or "string",
+        default=value,
+        optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
+        description=reader.string(node.get("description"), f"`description` of {where}"),
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", modes) if "mode" in node else None,
+    )
+
+
+def read_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineOutput:
+    """A pipeline output: ``${{STEP.outputs.NAME}}`` or ``{value, mode, description}``."""
+    where = f"pipeline output `{name}`"
+    output = PipelineOutput(name, key.span)
+    value: Node | None = node
+    if isinstance(node, Map):
+        reader.mapping(node, where, OUTPUT_KEYS, required=("value",))
+        value = node.get("value")
+        output.mode = reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in node else None
+        output.description = reader.string(node.get("description"), f"`description` of {where}")
+    if value is None:
+        return output
+    binding = read_binding(reader, value, where, (RefKind.STEP_OUTPUT,))
+    if binding is not None and binding.ref is None:
+        reader.report("E202", binding.span, f"{where} must refer to a step output",
+                      "write `${{STEP.outputs.NAME}}`")
+        binding = None
+    output.binding = binding
+    return output

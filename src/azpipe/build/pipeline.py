@@ -1,0 +1,98 @@
+"""The top level of a pipeline file."""
+
+from __future__ import annotations
+
+import os
+
+from azpipe.build.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
+from azpipe.build.interface import read_input, read_output
+from azpipe.build.reader import Reader
+from azpipe.build.steps import StepReader, read_component
+from azpipe.model import Pipeline
+from azpipe.source.nodes import Map, Node, Scalar
+
+TOP_KEYS = (
+    "azpipe", "name", "display_name", "description", "experiment", "tags", "defaults",
+    "settings", "environments", "compute", "data", "components", "inputs", "outputs", "steps",
+)  # fmt: skip
+DEFAULT_KEYS = ("compute", "environment", "datastore")
+SETTING_KEYS = ("continue_on_step_failure", "force_rerun")
+LANGUAGE_VERSION = 1
+
+
+def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list]:  # type: ignore[type-arg]
+    """Read the model out of a file's root node; returns it and the diagnostics found."""
+    reader = Reader()
+    pipeline = Pipeline(path=path, base_dir=base_dir)
+    mapping = reader.mapping(root, "the pipeline file", TOP_KEYS, required=("azpipe", "name", "steps"))
+    if mapping is None:
+        return pipeline, reader.diagnostics
+    pipeline.span = root.span
+    _header(reader, pipeline, mapping)
+    _defaults(reader, pipeline, mapping)
+    _entities(reader, pipeline, mapping)
+    for name, key, node in reader.named(mapping.get("inputs"), "`inputs`"):
+        found = read_input(reader, name, key, node, pipeline.data, base_dir)
+        if found:
+            pipeline.inputs[name] = found
+    for name, key, node in reader.named(mapping.get("outputs"), "`outputs`"):
+        pipeline.outputs[name] = read_output(reader, name, key, node)
+    steps = StepReader(reader, pipeline.components)
+    for name, key, node in reader.named(mapping.get("steps"), "`steps`"):
+        step = steps.read(name, key, node)
+        if step:
+            pipeline.steps[name] = step
+    return pipeline, reader.diagnostics
+
+
+def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
+    version = mapping.get("azpipe")
+    if version is not None and not (isinstance(version, Scalar) and version.value == LANGUAGE_VERSION):
+        reader.report("S104", version.span, f"unsupported language version `{getattr(version, 'text', '?')}`",
+                      "this azpipe reads `azpipe: 1`")
+    name = mapping.get("name")
+    pipeline.name = reader.string(name, "`name`", allow_numbers=False) or ""
+    pipeline.display_name = reader.string(mapping.get("display_name"), "`display_name`")
+    pipeline.description = reader.string(mapping.get("description"), "`description`")
+    pipeline.experiment = reader.string(mapping.get("experiment"), "`experiment`")
+    pipeline.tags = reader.string_map(mapping.get("tags"), "`tags`")
+
+
+def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
+    defaults = reader.mapping(mapping.get("defaults"), "`defaults`", DEFAULT_KEYS)
+    if defaults is not None:
+        compute = defaults.get("compute")
+        pipeline.default_compute = read_compute_ref(reader, compute, "`defaults.compute`")
+        pipeline.default_compute_span = compute.span if compute else None
+        pipeline.default_environment = read_env_ref(reader, defaults.get("environment"), "`defaults.environment`")
+        pipeline.default_datastore = reader.string(defaults.get("datastore"), "`defaults.datastore`")
+    settings = reader.mapping(mapping.get("settings"), "`settings`", SETTING_KEYS)
+    if settings is not None:
+        pipeline.continue_on_step_failure = reader.boolean(
+            settings.get("continue_on_step_failure"), "`settings.continue_on_step_failure`"
+        )
+        pipeline.force_rerun = reader.boolean(settings.get("force_rerun"), "`settings.force_rerun`")
+
+
+def _entities(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
+    for name, _key, node in reader.named(mapping.get("environments"), "`environments`"):
+        environment = read_environment(reader, name, node)
+        if environment:
+            pipeline.environments[name] = environment
+    for name, _key, node in reader.named(mapping.get("compute"), "`compute`"):
+        compute = read_compute(reader, name, node)
+        if compute:
+            pipeline.compute[name] = compute
+    for name, _key, node in reader.named(mapping.get("data"), "`data`"):
+        asset = read_data(reader, name, node)
+        if asset:
+            pipeline.data[name] = asset
+    for name, key, node in reader.named(mapping.get("components"), "`components`"):
+        component = read_component(reader, name, key, node)
+        if component:
+            pipeline.components[name] = component
+
+
+def base_dir_of(path: str) -> str:
+    """The folder relative paths in ``path`` are resolved against."""
+    return os.path.dirname(os.path.abspath(path))

@@ -1,0 +1,166 @@
+"""Shape checks on YAML nodes: each reader returns a value or records a diagnostic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.rules import rule
+from azpipe.source.nodes import Map, Node, Scalar, Seq
+from azpipe.suggest import did_you_mean
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+class Reader:
+    """Collects diagnostics while reading typed values out of nodes."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        """Record a diagnostic of rule ``code``."""
+        self.diagnostics.append(rule(code).at(span, message, hint))
+
+    def wrong_shape(self, node: Node, where: str, expected: str) -> None:
+        """Record that ``node`` is not what ``where`` takes."""
+        got = node.kind
+        self.report("S102", node.span, f"{where} must be {_article(expected)} {expected}, not {_article(got)} {got}")
+
+    def mapping(
+        self, node: Node | None, where: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> Map | None:
+        """``node`` as a mapping whose keys are among ``allowed``; reports the rest."""
+        if node is None:
+            return None
+        if not isinstance(node, Map):
+            self.wrong_shape(node, where, "mapping")
+            return None
+        allowed = tuple(allowed)
+        for entry in node:
+            key = entry.key.value
+            if not isinstance(key, str):
+                self.report("S102", entry.key.span, f"keys in {where} must be strings, not {entry.key.kind}",
+                            self.trap_hint(entry.key))
+            elif key not in allowed and not entry.merged:
+                hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
+                self.report("S101", entry.key.span, f"unknown key `{key}` in {where}", hint)
+        for key in required:
+            if key not in node:
+                self.report("S103", _head(node), f"{where} needs `{key}`")
+        return node
+
+    def named(self, node: Node | None, where: str) -> list[tuple[str, Scalar, Node]]:
+        """The entries of a name → definition mapping, with string names."""
+        if node is None:
+            return []
+        if not isinstance(node, Map):
+            self.wrong_shape(node, where, "mapping")
+            return []
+        entries = []
+        for entry in node:
+            if isinstance(entry.key.value, str):
+                entries.append((entry.key.value, entry.key, entry.value))
+            else:
+                self.report("S102", entry.key.span, f"names in {where} must be strings",
+                            self.trap_hint(entry.key) or "quote the name")
+        return entries
+
+    def string(self, node: Node | None, where: str, allow_numbers: bool = True) -> str | None:
+        """A string; plain numbers are accepted as text (with a warning if YAML changed them)."""
+        if node is None:
+            return None
+        if isinstance(node, Scalar):
+            value = node.value
+            if isinstance(value, str):
+                return value
+            if node.trap:
+                self.report("Y011", node.span, f"{where}: {node.trap}", self.trap_hint(node))
+                return str(value).lower() if isinstance(value, bool) else str(value)
+            if allow_numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+                return node.text
+        self.wrong_shape(node, where, "string")
+        return None
+
+    def trap_hint(self, node: Scalar) -> str | None:
+        """The hint for a YAML 1.1 trap: quote the text."""
+        return f'quote it to keep the text: "{node.text}"' if node.trap else None
+
+    def boolean(self, node: Node | None, where: str) -> bool | None:
+        """A boolean."""
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and isinstance(node.value, bool):
+            return node.value
+        self.wrong_shape(node, where, "boolean")
+        return None
+
+    def integer(self, node: Node | None, where: str, minimum: int | None = 0) -> int | None:
+        """An integer, at least ``minimum``."""
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and type(node.value) is int:
+            if minimum is not None and node.value < minimum:
+                self.report("S106", node.span, f"{where} must be at least {minimum}")
+                return None
+            return int(node.value)
+        self.wrong_shape(node, where, "integer")
+        return None
+
+    def choice(self, node: Node | None, where: str, choices: Iterable[str]) -> str | None:
+        """A string among ``choices``."""
+        value = self.string(node, where)
+        choices = tuple(choices)
+        if value is None or node is None:
+            return None
+        if value not in choices:
+            hint = did_you_mean(value, choices) or "one of: " + ", ".join(choices)
+            self.report("S106", node.span, f"{where} cannot be `{value}`", hint)
+            return None
+        return value
+
+    def string_map(self, node: Node | None, where: str) -> dict[str, str]:
+        """A mapping of string to string (tags, environment variables)."""
+        result: dict[str, str] = {}
+        for name, _key, value in self.named(node, where):
+            if isinstance(value, Scalar) and value.value is None:
+                result[name] = ""
+                continue
+            text = self.string(value, f"`{name}` in {where}")
+            if text is not None:
+                result[name] = text
+        return result
+
+    def string_list(self, node: Node | None, where: str) -> list[tuple[str, Scalar]]:
+        """A list of strings (a single string is accepted as a list of one)."""
+        if node is None:
+            return []
+        items = node.items if isinstance(node, Seq) else [node]
+        found: list[tuple[str, Scalar]] = []
+        for item in items:
+            text = self.string(item, where, allow_numbers=False)
+            if text is not None and isinstance(item, Scalar):
+                found.append((text, item))
+        return found
+
+    def plain_map(self, node: Node | None, where: str, allowed: Iterable[str]) -> dict[str, Any]:
+        """A small mapping of scalars (resources, limits) as a dict."""
+        mapping = self.mapping(node, where, allowed)
+        result: dict[str, Any] = {}
+        if mapping is None:
+            return result
+        for entry in mapping:
+            if isinstance(entry.value, Scalar) and isinstance(entry.key.value, str):
+                result[entry.key.value] = entry.value.value
+            elif isinstance(entry.key.value, str):
+                self.wrong_shape(entry.value, f"`{entry.key.value}` in {where}", "value")
+        return result
+
+
+def _head(node: Node) -> Span:
+    """The first line of a node's span: where a 'missing key' is reported."""
+    span = node.span
+    return Span(span.file, span.line, span.column, span.line, span.column + 1)

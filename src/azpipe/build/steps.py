@@ -1,0 +1,263 @@
+"""Steps and components: keys, ports, bindings, and implicit-port desugaring."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from azpipe.build.bindings import read_binding, read_template
+from azpipe.build.entities import read_compute_ref, read_env_ref
+from azpipe.build.ports import read_output, read_type, read_typed_input
+from azpipe.build.reader import Reader
+from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
+from azpipe.model import INPUT_MODES, Binding, Component, Port, Settings, Step
+from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.suggest import did_you_mean
+
+DETAIL_KEYS = (
+    "display_name", "description", "tags", "environment_variables", "resources",
+    "distribution", "limits", "is_deterministic", "identity",
+)  # fmt: skip
+STEP_KEYS = ("command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", *DETAIL_KEYS)
+COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
+STEP_INPUT_KEYS = ("value", "type", "mode", "optional")
+RESOURCE_KEYS = ("instance_count", "instance_type", "shm_size")
+DISTRIBUTION_KEYS = ("type", "process_count_per_instance", "worker_count", "parameter_server_count")
+DISTRIBUTION_TYPES = ("pytorch", "mpi", "tensorflow")
+IDENTITY_TYPES = ("user_identity", "managed", "aml_token")
+BINDABLE = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT, RefKind.DATA)
+IMPLICIT = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
+REGISTERED_PREFIXES = ("azureml:",)
+
+
+def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
+    """The job details shared by steps and components."""
+    distribution = reader.plain_map(mapping.get("distribution"), f"`distribution` of {where}", DISTRIBUTION_KEYS)
+    dist_node = mapping.get("distribution")
+    if distribution and isinstance(dist_node, Map):
+        reader.choice(dist_node.get("type"), f"`distribution.type` of {where}", DISTRIBUTION_TYPES)
+    identity = reader.plain_map(mapping.get("identity"), f"`identity` of {where}", ("type",))
+    id_node = mapping.get("identity")
+    if identity and isinstance(id_node, Map):
+        reader.choice(id_node.get("type"), f"`identity.type` of {where}", IDENTITY_TYPES)
+    return Settings(
+        display_name=reader.string(mapping.get("display_name"), f"`display_name` of {where}"),
+        description=reader.string(mapping.get("description"), f"`description` of {where}"),
+        tags=reader.string_map(mapping.get("tags"), f"`tags` of {where}"),
+        environment_variables=reader.string_map(
+            mapping.get("environment_variables"), f"`environment_variables` of {where}"
+        ),
+        resources=reader.plain_map(mapping.get("resources"), f"`resources` of {where}", RESOURCE_KEYS),
+        distribution=distribution,
+        limits=reader.plain_map(mapping.get("limits"), f"`limits` of {where}", ("timeout",)),
+        is_deterministic=reader.boolean(mapping.get("is_deterministic"), f"`is_deterministic` of {where}"),
+        identity=identity,
+    )
+
+
+def read_component(reader: Reader, name: str, key: Scalar, node: Node) -> Component | None:
+    """A component under ``components:``: a command with a typed interface."""
+    where = f"component `{name}`"
+    mapping = reader.mapping(node, where, COMPONENT_KEYS, required=("command",))
+    if mapping is None:
+        return None
+    component = Component(name, key.span, source="inline")
+    component.code = reader.string(mapping.get("code"), f"`code` of {where}")
+    component.environment = read_env_ref(reader, mapping.get("environment"), f"`environment` of {where}")
+    component.version = reader.string(mapping.get("version"), f"`version` of {where}")
+    component.details = read_details(reader, mapping, where)
+    for port_name, port_key, port_node in reader.named(mapping.get("inputs"), f"inputs of {where}"):
+        port = read_typed_input(reader, port_name, port_key, port_node, f"input `{port_name}` of {where}")
+        component.inputs[port_name] = port
+    for port_name, port_key, port_node in reader.named(mapping.get("outputs"), f"outputs of {where}"):
+        component.outputs[port_name] = read_output(
+            reader, port_name, port_key, port_node, f"output `{port_name}` of {where}"
+        )
+    parsed = read_template(reader, mapping.get("command"), f"`command` of {where}")
+    if parsed:
+        component.command, component.command_node = parsed
+        _own_ports_only(reader, component)
+    return component
+
+
+def _own_ports_only(reader: Reader, component: Component) -> None:
+    assert component.command is not None and component.command_node is not None
+    for ref in component.command.refs():
+        if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT):
+            span = component.command_node.span_of(ref.start, ref.end)
+            reader.report("E202", span, f"`{ref}` cannot be used in a component's command",
+                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")
+
+
+def registered_component(value: str, span: Scalar) -> Component | None:
+    """A registered component (``azureml:NAME:VERSION``, ``NAME@label``, ``NAME:VERSION``)."""
+    if value.startswith(REGISTERED_PREFIXES) or "@" in value or ":" in value:
+        return Component(value, span.span, source="registered")
+    return None
+
+
+class StepReader:
+    """Reads one step; ``components`` are the pipeline's resolved components."""
+
+    def __init__(self, reader: Reader, components: dict[str, Component]) -> None:
+        self.reader = reader
+        self.components = components
+
+    def read(self, name: str, key: Scalar, node: Node) -> Step | None:
+        """The step, with implicit ports desugared."""
+        where = f"step `{name}`"
+        mapping = self.reader.mapping(node, where, STEP_KEYS)
+        if mapping is None:
+            return None
+        step = Step(name, key.span)
+        step.environment = read_env_ref(self.reader, mapping.get("environment"), f"`environment` of {where}")
+        compute = mapping.get("compute")
+        step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
+        step.compute_span = compute.span if compute else None
+        step.details = read_details(self.reader, mapping, where)
+        after = self.reader.string_list(mapping.get("after"), f"`after` of {where}")
+        step.after = [(text, scalar.span) for text, scalar in after]
+        errors_before = self._errors()
+        if "uses" in mapping:
+            self._uses(step, mapping, where)
+        else:
+            self._command(step, mapping, where)
+        step.incomplete = step.command is None and (step.uses is None or step.uses.known)
+        step.incomplete |= self._errors() > errors_before
+        return step
+
+    def _errors(self) -> int:
+        return sum(d.code in ("E201", "R307", "S103") for d in self.reader.diagnostics)
+
+    def _command(self, step: Step, mapping: Map, where: str) -> None:
+        if "command" not in mapping:
+            self.reader.report("S103", step.span, f"{where} needs `command` (or `uses:` a component)")
+        code = mapping.get("code")
+        step.code = self.reader.string(code, f"`code` of {where}")
+        step.code_span = code.span if code else None
+        self._inputs(step, mapping.get("inputs"), where, None)
+        outputs = mapping.get("outputs")
+        for port_name, port_key, port_node in self.reader.named(outputs, f"outputs of {where}"):
+            port = read_output(self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}")
+            step.outputs[port_name] = replace(port, type=port.type or "uri_folder")
+        parsed = read_template(self.reader, mapping.get("command"), f"`command` of {where}")
+        if parsed:
+            template, step.command_node = parsed
+            step.command = self._desugar(step, template, declare_outputs=outputs is None)
+
+    def _uses(self, step: Step, mapping: Map, where: str) -> None:
+        for conflict in ("command", "code"):
+            key = mapping.key_node(conflict)
+            if key is not None:
+                self.reader.report("S105", key.span, f"{where} has both `uses` and `{conflict}`",
+                                   "a step either runs its own command or uses a component")
+        uses_node = mapping.get("uses")
+        value = self.reader.string(uses_node, f"`uses` of {where}", allow_numbers=False)
+        if value is None or not isinstance(uses_node, Scalar):
+            return
+        step.uses_span = uses_node.span
+        component = self.components.get(value) or registered_component(value, uses_node)
+        if component is None:
+            hint = did_you_mean(value, self.components) or (
+                "declare it under `components:`, or name a file (`./train.yml`) or a "
+                "registered component (`azureml:NAME:VERSION`, `NAME@latest`)")
+            self.reader.report("R307", uses_node.span, f"`uses: {value}` names no component", hint)
+            return
+        step.uses = component
+        if not component.known:
+            self.reader.report("I001", uses_node.span,
+                               f"the interface of `{value}` is unknown offline; its bindings are passed as written",
+                               "declare it under `components:` or use a component file to have it checked")
+        step.command, step.command_node = component.command, component.command_node
+        self._inputs(step, mapping.get("inputs"), where, component)
+        self._uses_outputs(step, mapping.get("outputs"), where, component)
+
+    def _inputs(self, step: Step, node: Node | None, where: str, component: Component | None) -> None:
+        for port_name, port_key, port_node in self.reader.named(node, f"inputs of {where}"):
+            port_where = f"input `{port_name}` of {where}"
+            declared = component.inputs.get(port_name) if component else None
+            if component and component.known and declared is None:
+                hint = did_you_mean(port_name, component.inputs) or _ports_hint(component.inputs)
+                self.reader.report("R302", port_key.span,
+                                   f"component `{component.name}` has no input `{port_name}`", hint)
+                continue
+            port = replace(declared, span=port_key.span) if declared else Port(port_name, port_key.span)
+            step.inputs[port_name] = self._input(port, port_node, port_where)
+        if component:
+            for port_name, declared in component.inputs.items():
+                step.inputs.setdefault(port_name, replace(declared, span=step.span))
+
+    def _input(self, port: Port, node: Node, where: str) -> Port:
+        value = node
+        if isinstance(node, Map):
+            self.reader.mapping(node, where, STEP_INPUT_KEYS, required=("value",))
+            value = node.get("value") or node
+            declared = read_type(self.reader, node.get("type"), f"`type` of {where}")
+            port.type = declared or port.type
+            port.mode = self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)
+            optional = self.reader.boolean(node.get("optional"), f"`optional` of {where}")
+            port.optional = port.optional if optional is None else optional
+            if value is node:
+                return port
+        port.binding = read_binding(self.reader, value, where, BINDABLE)
+        return port
+
+    def _uses_outputs(self, step: Step, node: Node | None, where: str, component: Component) -> None:
+        step.outputs = {name: replace(port) for name, port in component.outputs.items()}
+        for port_name, port_key, port_node in self.reader.named(node, f"outputs of {where}"):
+            if component.known and port_name not in component.outputs:
+                hint = did_you_mean(port_name, component.outputs) or _ports_hint(component.outputs)
+                self.reader.report("R302", port_key.span,
+                                   f"component `{component.name}` has no output `{port_name}`", hint)
+                continue
+            port = read_output(self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}")
+            declared = component.outputs.get(port_name)
+            port.type = port.type or (declared.type if declared else "uri_folder")
+            step.outputs[port_name] = port
+
+    def _desugar(self, step: Step, template: Template, declare_outputs: bool) -> Template:
+        """Turn command references to upstream ports into step inputs (implicit ports)."""
+        parts: list[Part] = []
+        for part in template.parts:
+            if isinstance(part, Placeholder):
+                parts.append(self._implicit(step, part, declare_outputs))
+            elif isinstance(part, Segment):
+                inner = tuple(
+                    self._implicit(step, p, declare_outputs) if isinstance(p, Placeholder) else p
+                    for p in part.parts
+                )
+                parts.append(replace(part, parts=inner))
+            else:
+                parts.append(part)
+        return Template(tuple(parts))
+
+    def _implicit(self, step: Step, placeholder: Placeholder, declare_outputs: bool) -> Placeholder:
+        ref = placeholder.ref
+        span = step.ref_span(ref)
+        if ref.kind is RefKind.OUTPUT and declare_outputs and ref.name not in step.outputs:
+            step.outputs[ref.name] = Port(ref.name, span, type="uri_folder", implicit=True)
+        if ref.kind in (RefKind.DATA, RefKind.PARENT_OUTPUT):
+            self.reader.report("E202", span, f"`{ref}` cannot be used in a command",
+                               "bind it to a step input (`inputs:`) or a pipeline input")
+        if ref.kind not in IMPLICIT:
+            return placeholder
+        name = _implicit_name(step, ref)
+        if name not in step.inputs:
+            step.inputs[name] = Port(name, span, binding=Binding(span, ref=ref), implicit=True)
+        new_ref = Ref(RefKind.INPUT, name, start=ref.start, end=ref.end)
+        return replace(placeholder, ref=new_ref)
+
+
+def _implicit_name(step: Step, ref: Ref) -> str:
+    """The input name for an implicit port: reuse one bound to the same reference."""
+    canonical = ref.canonical()
+    for name, port in step.inputs.items():
+        if port.binding and port.binding.ref and port.binding.ref.canonical() == canonical:
+            return name
+    prefix = "parent" if ref.kind is RefKind.PARENT_INPUT else ref.step
+    candidates = [ref.name, f"{prefix}_{ref.name}"]
+    candidates += [f"{prefix}_{ref.name}_{n}" for n in range(2, 100)]
+    return next(c for c in candidates if c not in step.inputs)
+
+
+def _ports_hint(ports: dict[str, Port]) -> str:
+    return "its ports: " + ", ".join(ports) if ports else "it declares none"
