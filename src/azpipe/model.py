@@ -293,6 +293,23 @@ class Pipeline:
             return step.uses.environment
         return self.default_environment
 
-    def to_job(self) -> PipelineJob:  # pragma: no cover - filled in by the compiler
-        """The Azure ML ``PipelineJob`` this pipeline compiles to."""
-        raise NotImplementedError("compiling to a PipelineJob is not available yet")
+    def to_python(self) -> str:
+        """The ``@dsl.pipeline`` Python module this pipeline compiles to.
+
+        Raises :class:`azpipe.emit.CompileRefused` when the pipeline has errors.
+        """
+        from azpipe.emit.python import emit_python
+
+        return emit_python(self)
+
+    def to_yaml(self) -> str:
+        """The Azure ML CLI v2 pipeline job YAML this pipeline compiles to."""
+        from azpipe.emit.yaml import emit_yaml
+
+        return emit_yaml(self)
+
+    def to_job(self) -> PipelineJob:
+        """The azure-ai-ml ``PipelineJob`` this pipeline compiles to (imports azure-ai-ml)."""
+        from azpipe.emit.job import build_job
+
+        return build_job(self)
