@@ -12,6 +12,21 @@ import pytest
 import azpipe
 from azpipe.source.loader import MAX_BYTES, load_bytes
 
+
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every case with libyaml's event parser and with PyYAML's pure-Python one."""
+    import yaml
+
+    from azpipe.source import loader
+
+    if request.param == "python":
+        monkeypatch.setattr(loader, "_Parser", yaml.BaseLoader)
+    elif not hasattr(yaml, "CBaseLoader"):
+        pytest.skip("PyYAML was built without libyaml")
+    return str(request.param)
+
+
 GOOD = b"azpipe: 1\nname: example\ndefaults: {compute: c}\nsteps:\n  train:\n    command: echo hi\n"
 
 
@@ -62,10 +77,11 @@ def test_legitimate_merge_override_is_not_a_duplicate() -> None:
     assert plain(loaded.root)["c"] == {"x": 3, "y": 2}  # type: ignore[arg-type,index]
 
 
-def test_deep_nesting_gives_a_position_not_a_crash() -> None:
+def test_deep_nesting_gives_a_position_not_a_crash(parser: str) -> None:
     code = (
-        "from azpipe.source.loader import load_bytes; "
-        "d = load_bytes(b'[' * 50000, 'f'); print(d.diagnostics[0].code)"
+        "import yaml; from azpipe.source import loader; from azpipe.source.loader import load_bytes; "
+        + ("loader._Parser = yaml.BaseLoader; " if parser == "python" else "")
+        + "d = load_bytes(b'[' * 50000, 'f'); print(d.diagnostics[0].code)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -140,9 +156,9 @@ def test_malformed_files_get_one_positioned_diagnostic(
 ) -> None:
     loaded = load_bytes(data, "f.yaml")
     if loaded.root is not None:
-        from azpipe.loading import _front_end
+        from azpipe.loading import _checked
 
-        found = _front_end(loaded, "f.yaml", ".").diagnostics
+        found = _checked(loaded, "f.yaml", ".").diagnostics
     else:
         found = loaded.diagnostics
     assert [(d.code, d.span.line, d.span.column) for d in found][:1] == [(code, line, column)]

@@ -37,7 +37,7 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
             pipeline.inputs[name] = found
     for name, key, node in reader.named(mapping.get("outputs"), "`outputs`"):
         pipeline.outputs[name] = read_output(reader, name, key, node)
-    steps = StepReader(reader, pipeline.components)
+    steps = StepReader(reader, pipeline.components, base_dir)
     for name, key, node in reader.named(mapping.get("steps"), "`steps`"):
         step = steps.read(name, key, node)
         if step:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from azpipe.build.bindings import read_binding, read_template
+from azpipe.build.component_file import is_component_file, read_component_file
 from azpipe.build.entities import read_compute_ref, read_env_ref
 from azpipe.build.ports import read_output, read_type, read_typed_input
 from azpipe.build.reader import Reader
@@ -31,7 +33,9 @@ REGISTERED_PREFIXES = ("azureml:",)
 
 def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
     """The job details shared by steps and components."""
-    distribution = reader.plain_map(mapping.get("distribution"), f"`distribution` of {where}", DISTRIBUTION_KEYS)
+    distribution = reader.plain_map(
+        mapping.get("distribution"), f"`distribution` of {where}", DISTRIBUTION_KEYS
+    )
     dist_node = mapping.get("distribution")
     if distribution and isinstance(dist_node, Map):
         reader.choice(dist_node.get("type"), f"`distribution.type` of {where}", DISTRIBUTION_TYPES)
@@ -84,8 +88,12 @@ def _own_ports_only(reader: Reader, component: Component) -> None:
     for ref in component.command.refs():
         if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT):
             span = component.command_node.span_of(ref.start, ref.end)
-            reader.report("E202", span, f"`{ref}` cannot be used in a component's command",
-                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")
+            reader.report(
+                "E202",
+                span,
+                f"`{ref}` cannot be used in a component's command",
+                "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`",
+            )
 
 
 def registered_component(value: str, span: Scalar) -> Component | None:
@@ -98,9 +106,10 @@ def registered_component(value: str, span: Scalar) -> Component | None:
 class StepReader:
     """Reads one step; ``components`` are the pipeline's resolved components."""
 
-    def __init__(self, reader: Reader, components: dict[str, Component]) -> None:
+    def __init__(self, reader: Reader, components: dict[str, Component], base_dir: str = ".") -> None:
         self.reader = reader
         self.components = components
+        self.base_dir = base_dir  # component files are relative to the pipeline file
 
     def read(self, name: str, key: Scalar, node: Node) -> Step | None:
         """The step, with implicit ports desugared."""
@@ -137,7 +146,9 @@ class StepReader:
         self._inputs(step, mapping.get("inputs"), where, None)
         outputs = mapping.get("outputs")
         for port_name, port_key, port_node in self.reader.named(outputs, f"outputs of {where}"):
-            port = read_output(self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}")
+            port = read_output(
+                self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}"
+            )
             step.outputs[port_name] = replace(port, type=port.type or "uri_folder")
         parsed = read_template(self.reader, mapping.get("command"), f"`command` of {where}")
         if parsed:
@@ -148,25 +159,38 @@ class StepReader:
         for conflict in ("command", "code"):
             key = mapping.key_node(conflict)
             if key is not None:
-                self.reader.report("S105", key.span, f"{where} has both `uses` and `{conflict}`",
-                                   "a step either runs its own command or uses a component")
+                self.reader.report(
+                    "S105",
+                    key.span,
+                    f"{where} has both `uses` and `{conflict}`",
+                    "a step either runs its own command or uses a component",
+                )
         uses_node = mapping.get("uses")
         value = self.reader.string(uses_node, f"`uses` of {where}", allow_numbers=False)
         if value is None or not isinstance(uses_node, Scalar):
             return
         step.uses_span = uses_node.span
-        component = self.components.get(value) or registered_component(value, uses_node)
+        component = self.components.get(value)
+        if component is None and is_component_file(value):
+            component = read_component_file(self.reader, value, uses_node, self.base_dir)
+            if component is None:  # missing or broken: already reported
+                return
+        component = component or registered_component(value, uses_node)
         if component is None:
             hint = did_you_mean(value, self.components) or (
                 "declare it under `components:`, or name a file (`./train.yml`) or a "
-                "registered component (`azureml:NAME:VERSION`, `NAME@latest`)")
+                "registered component (`azureml:NAME:VERSION`, `NAME@latest`)"
+            )
             self.reader.report("R307", uses_node.span, f"`uses: {value}` names no component", hint)
             return
         step.uses = component
         if not component.known:
-            self.reader.report("I001", uses_node.span,
-                               f"the interface of `{value}` is unknown offline; its bindings are passed as written",
-                               "declare it under `components:` or use a component file to have it checked")
+            self.reader.report(
+                "I001",
+                uses_node.span,
+                f"the interface of `{value}` is unknown offline; its bindings are passed as written",
+                "declare it under `components:` or use a component file to have it checked",
+            )
         step.command, step.command_node = component.command, component.command_node
         self._inputs(step, mapping.get("inputs"), where, component)
         self._uses_outputs(step, mapping.get("outputs"), where, component)
@@ -177,8 +201,9 @@ class StepReader:
             declared = component.inputs.get(port_name) if component else None
             if component and component.known and declared is None:
                 hint = did_you_mean(port_name, component.inputs) or _ports_hint(component.inputs)
-                self.reader.report("R302", port_key.span,
-                                   f"component `{component.name}` has no input `{port_name}`", hint)
+                self.reader.report(
+                    "R302", port_key.span, f"component `{component.name}` has no input `{port_name}`", hint
+                )
                 continue
             port = replace(declared, span=port_key.span) if declared else Port(port_name, port_key.span)
             step.inputs[port_name] = self._input(port, port_node, port_where)
@@ -206,10 +231,13 @@ class StepReader:
         for port_name, port_key, port_node in self.reader.named(node, f"outputs of {where}"):
             if component.known and port_name not in component.outputs:
                 hint = did_you_mean(port_name, component.outputs) or _ports_hint(component.outputs)
-                self.reader.report("R302", port_key.span,
-                                   f"component `{component.name}` has no output `{port_name}`", hint)
+                self.reader.report(
+                    "R302", port_key.span, f"component `{component.name}` has no output `{port_name}`", hint
+                )
                 continue
-            port = read_output(self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}")
+            port = read_output(
+                self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}"
+            )
             declared = component.outputs.get(port_name)
             port.type = port.type or (declared.type if declared else "uri_folder")
             step.outputs[port_name] = port
@@ -236,8 +264,12 @@ class StepReader:
         if ref.kind is RefKind.OUTPUT and declare_outputs and ref.name not in step.outputs:
             step.outputs[ref.name] = Port(ref.name, span, type="uri_folder", implicit=True)
         if ref.kind in (RefKind.DATA, RefKind.PARENT_OUTPUT):
-            self.reader.report("E202", span, f"`{ref}` cannot be used in a command",
-                               "bind it to a step input (`inputs:`) or a pipeline input")
+            self.reader.report(
+                "E202",
+                span,
+                f"`{ref}` cannot be used in a command",
+                "bind it to a step input (`inputs:`) or a pipeline input",
+            )
         if ref.kind not in IMPLICIT:
             return placeholder
         name = _implicit_name(step, ref)
@@ -254,8 +286,9 @@ def _implicit_name(step: Step, ref: Ref) -> str:
         if port.binding and port.binding.ref and port.binding.ref.canonical() == canonical:
             return name
     prefix = "parent" if ref.kind is RefKind.PARENT_INPUT else ref.step
-    candidates = [ref.name, f"{prefix}_{ref.name}"]
-    candidates += [f"{prefix}_{ref.name}_{n}" for n in range(2, 100)]
+    candidates = itertools.chain(
+        (ref.name, f"{prefix}_{ref.name}"), (f"{prefix}_{ref.name}_{n}" for n in itertools.count(2))
+    )
     return next(c for c in candidates if c not in step.inputs)
 
 

@@ -33,7 +33,9 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED = 200_000
 
-_Parser: Any = getattr(yaml, "CParser", None) or yaml.Loader
+# libyaml's event parser when PyYAML was built with it (CBaseLoader is CParser plus
+# inert constructors we never call), else the pure-Python one.
+_Parser: Any = getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 _STD = "tag:yaml.org,2002:"
@@ -144,6 +146,9 @@ class _Composer:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         line = min(line, len(self.source.line_starts))
         message = " ".join(filter(None, (error.context, error.problem))) or "invalid YAML"
+        if "maximum nesting depth" in message:  # libyaml's own limit, met while scanning ahead
+            span = Span.point(self.source.path, line, column)
+            return rule("Y006").at(span, f"collections nest deeper than {MAX_DEPTH} levels")
         hint = None
         if "'\\t'" in message or "\t" in self.source.line(line)[: column + 1]:
             hint = "indent with spaces; YAML does not allow tabs there"
@@ -238,8 +243,9 @@ class _Composer:
         span = self.span(event)
         start = self.source.offset(span.line, span.column)
         end = self.source.offset(span.end_line, span.end_column)
-        scalar = Scalar(span, value, event.value, event.style, self.source, start, end)
-        if event.style is None:
+        style = event.style or None  # libyaml says "" for plain scalars, PyYAML None
+        scalar = Scalar(span, value, event.value, style, self.source, start, end)
+        if style is None:
             scalar.trap = yaml11_trap(event.value, value)
         if tag == _STD + "merge":
             scalar.value = "<<"

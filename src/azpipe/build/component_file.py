@@ -1,0 +1,159 @@
+"""Native Azure ML component files named by ``uses: ./components/train.yml``.
+
+The file is read with azpipe's own safe loader, so the YAML safety rules apply
+and every diagnostic points into the component file. What is read is the
+interface a step binds against: the typed ``inputs`` and ``outputs``, and the
+``command`` (its placeholders must name declared ports). Everything else
+(``code``, ``environment``, ``resources``...) stays Azure ML's business: the
+file is passed to Azure ML as it is, and Azure ML resolves its paths.
+"""
+
+from __future__ import annotations
+
+import os
+
+from azpipe.build.bindings import read_template
+from azpipe.build.entities import env_kind
+from azpipe.build.ports import read_type
+from azpipe.build.reader import Reader
+from azpipe.expr.ast import RefKind
+from azpipe.model import OUTPUT_MODES, Component, EnvRef, Port
+from azpipe.source.loader import load_file
+from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.suggest import did_you_mean
+
+FILE_SUFFIXES = (".yml", ".yaml")
+FILE_PREFIXES = ("./", "../")
+INPUT_KEYS = ("type", "default", "optional", "description", "min", "max", "enum", "mode")
+OUTPUT_KEYS = ("type", "mode", "description")
+_FLOAT = "float"  # an older spelling of `number` Azure ML still reads
+
+
+def is_component_file(value: str) -> bool:
+    """True when a ``uses:`` value names a file rather than a component."""
+    return value.endswith(FILE_SUFFIXES) or value.startswith(FILE_PREFIXES)
+
+
+def read_component_file(reader: Reader, value: str, uses: Scalar, base_dir: str) -> Component | None:
+    """The component in file ``value`` (relative to ``base_dir``), or ``None`` after reporting why not.
+
+    Path problems (F801 missing, F802 escaping, F803 absolute) are reported at the
+    ``uses:`` value; problems inside the file are reported in the file.
+    """
+    from azpipe.checks.paths import check_path  # the checks import the builder: import here
+
+    where = f"component file `{value}`"
+    path_problems = list(check_path(base_dir, value, uses.span, where))
+    reader.diagnostics.extend(path_problems)
+    if any(d.code in ("F801", "F803") for d in path_problems):
+        return None
+    full = os.path.normpath(os.path.join(base_dir, value))
+    if os.path.isdir(full):
+        reader.report("F801", uses.span, f"{where} is a folder", "name the component's YAML file")
+        return None
+    loaded = load_file(full, _display(uses.span.file, value))
+    reader.diagnostics.extend(loaded.diagnostics)
+    if loaded.root is None:
+        return None
+    return _component(reader, loaded.root, value, where)
+
+
+def _display(pipeline_file: str, value: str) -> str:
+    """The component file's name in diagnostics: next to the pipeline file's name as given."""
+    return os.path.normpath(os.path.join(os.path.dirname(pipeline_file), value))
+
+
+def _component(reader: Reader, root: Node, value: str, where: str) -> Component | None:
+    if not isinstance(root, Map):
+        reader.wrong_shape(root, where, "mapping")
+        return None
+    kind = reader.string(root.get("type"), f"`type` of {where}") or "command"
+    if kind != "command":
+        node = root.get("type")
+        reader.report("S106", node.span if node else root.span, f"{where} is a `{kind}` component",
+                      "azpipe steps use `command` components")  # fmt: skip
+        return None
+    name_node = root.get("name")
+    component = Component(reader.string(name_node, f"`name` of {where}") or value, root.span, source="file")
+    component.path = value
+    component.version = reader.string(root.get("version"), f"`version` of {where}")
+    component.environment = _environment(reader, root.get("environment"), where)
+    component.details.display_name = reader.string(root.get("display_name"), f"`display_name` of {where}")
+    component.details.description = reader.string(root.get("description"), f"`description` of {where}")
+    _ports(reader, component, root, where)
+    _command(reader, component, root, where)
+    return component
+
+
+def _environment(reader: Reader, node: Node | None, where: str) -> EnvRef | None:
+    """The file's own environment (used only to know that it has one)."""
+    if node is None:
+        return None
+    if isinstance(node, Map):
+        return EnvRef("inline", "", node.span)
+    text = reader.string(node, f"`environment` of {where}", allow_numbers=False)
+    return EnvRef(env_kind(text), text, node.span) if text else None
+
+
+def _ports(reader: Reader, component: Component, root: Map, where: str) -> None:
+    for name, key, node in reader.named(root.get("inputs"), f"inputs of {where}"):
+        component.inputs[name] = _input(reader, name, key, node, f"input `{name}` of {where}")
+    for name, key, node in reader.named(root.get("outputs"), f"outputs of {where}"):
+        component.outputs[name] = _output(reader, name, key, node, f"output `{name}` of {where}")
+
+
+def _input(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Port:
+    """``{type, default, optional, description, min, max, enum, mode}``, or a bare type."""
+    if not isinstance(node, Map):
+        return Port(name, key.span, type=_type(reader, node, where))
+    reader.mapping(node, where, INPUT_KEYS, required=("type",))
+    default = node.get("default")
+    return Port(
+        name,
+        key.span,
+        type=_type(reader, node.get("type"), f"`type` of {where}"),
+        optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
+        default=default.value if isinstance(default, Scalar) else None,
+        description=reader.string(node.get("description"), f"`description` of {where}"),
+    )
+
+
+def _output(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Port:
+    """``{type, mode, description}``, or a bare type."""
+    if not isinstance(node, Map):
+        return Port(name, key.span, type=_type(reader, node, where) or "uri_folder")
+    reader.mapping(node, where, OUTPUT_KEYS, required=("type",))
+    return Port(
+        name,
+        key.span,
+        type=_type(reader, node.get("type"), f"`type` of {where}") or "uri_folder",
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES),
+        description=reader.string(node.get("description"), f"`description` of {where}"),
+    )
+
+
+def _type(reader: Reader, node: Node | None, where: str) -> str | None:
+    if isinstance(node, Scalar) and node.value == _FLOAT:
+        return "number"
+    return read_type(reader, node, where)
+
+
+def _command(reader: Reader, component: Component, root: Map, where: str) -> None:
+    """The command; each placeholder must name one of the file's own ports."""
+    if "command" not in root:
+        reader.report("S103", root.span, f"{where} needs `command`")
+        return
+    parsed = read_template(reader, root.get("command"), f"`command` of {where}")
+    if parsed is None:
+        return
+    component.command, component.command_node = parsed
+    for ref in component.command.refs():
+        span = component.command_node.span_of(ref.start, ref.end)
+        ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
+        if ports is None:
+            reader.report("E202", span, f"`{ref}` cannot be used in a component's command",
+                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")  # fmt: skip
+        elif ref.name not in ports:
+            what = "input" if ref.kind is RefKind.INPUT else "output"
+            hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")
+            reader.report("P405", span, f"`{ref}` names no {what} of {where}", hint)
