@@ -16,6 +16,7 @@ cost per step, so linear growth is visible. Run: ``python benchmarks/check_speed
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def azpipe_text(steps: int) -> str:
             "    code: src",
             f"    environment: {REGISTRY_ENV}",
             "    command: >-",
-            f"      python step.py --epochs ${{{{parent.inputs.epochs}}}} --out ${{{{outputs.out}}}}",
+            "      python step.py --epochs ${{parent.inputs.epochs}} --out ${{outputs.out}}",
         ]
         if i:
             lines.append(f"      --data ${{{{s{i - 1}.outputs.out}}}}")
@@ -114,10 +115,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    import azpipe
+    import logging
+
     from azure.ai.ml import load_job
 
-    import logging
+    import azpipe
 
     logging.getLogger("azure.ai.ml").setLevel(logging.CRITICAL)
     folder = Path(tempfile.mkdtemp(prefix="azpipe-bench-"))
@@ -133,15 +135,16 @@ def main() -> None:
         theirs.write_text(native_text(size))
         assert azpipe.load(ours).ok, azpipe.load(ours).diagnostics[:3]
         assert load_job(theirs)._validate().passed
-        fast = median_time(lambda: azpipe.load(ours), args.repeat)
-        slow = median_time(lambda: load_job(theirs)._validate(), args.repeat)
-        cli = median_time(lambda: run([sys.executable, "-m", "azpipe", "check", str(ours)]), args.repeat)
+        fast = median_time(functools.partial(azpipe.load, ours), args.repeat)
+        slow = median_time(lambda path=theirs: load_job(path)._validate(), args.repeat)
+        ours_cli = [sys.executable, "-m", "azpipe", "check", str(ours)]
+        cli = median_time(functools.partial(run, ours_cli), args.repeat)
         code = (
             "import logging; from azure.ai.ml import load_job; "
             "logging.getLogger('azure.ai.ml').setLevel(50); "
             f"load_job({str(theirs)!r})._validate()"
         )
-        aml_cli = median_time(lambda: run([sys.executable, "-c", code]), args.repeat)
+        aml_cli = median_time(functools.partial(run, [sys.executable, "-c", code]), args.repeat)
         print(
             f"{size:>6} {fast * 1e3:>10.1f} {slow * 1e3:>10.1f} {slow / fast:>7.1f} {fast / size * 1e6:>15.0f} "
             f"{cli:>7.2f} {aml_cli:>10.2f} {aml_cli / cli:>10.1f}"
