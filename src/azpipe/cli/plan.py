@@ -1,0 +1,27 @@
+"""``azpipe plan``: what ``azpipe run`` would do, without running anything."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from azpipe.cli.common import add_color_argument, use_color
+from azpipe.localrun.options import add_plan_arguments, options_from
+
+NAME = "plan"
+HELP = "show the order, exact commands and run-or-reuse decision of each step of a local run"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``azpipe plan``."""
+    add_plan_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    add_color_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the plan; exit 1 if the file has errors, 2 if the run would be refused."""
+    from azpipe.localrun.runner import Console, plan_command
+
+    console = Console(sys.stdout, sys.stderr, use_color(args.color))
+    return plan_command(args.file, options_from(args), console, as_json=args.format == "json")

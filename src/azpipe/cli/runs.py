@@ -1,0 +1,61 @@
+"""``azpipe runs``: list the local runs recorded next to pipeline files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+NAME = "runs"
+HELP = "list local runs (from the .azpipe folder next to each pipeline file)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``azpipe runs``."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        default=["."],
+        help="pipeline files (their runs only) or folders to search (default: .)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (a table) or json (every run.json, oldest first)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """List the runs; exit 2 when a path does not exist."""
+    from azpipe.localrun.report import run_status, runs_text
+    from azpipe.localrun.store import run_order
+
+    missing = [path for path in args.paths if not os.path.exists(path)]
+    if missing:
+        print(f"azpipe runs: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    records = sorted((r for path in args.paths for r in _records(path)), key=run_order)
+    if args.format == "json":
+        print(json.dumps([{**r, "status": run_status(r)} for r in records], indent=2))
+    elif records:
+        print(runs_text(records))
+    else:
+        print("no runs yet (start one with `azpipe run FILE`)", file=sys.stderr)
+    return 0
+
+
+def _records(path: str) -> list[dict[str, object]]:
+    from azpipe.localrun.store import FOLDER, Store, folder_for
+
+    if os.path.isfile(path):
+        wanted = os.path.abspath(path)
+        return [r for r in Store(folder_for(path)).runs() if r.get("file") == wanted]
+    found: list[dict[str, object]] = []
+    for root, dirs, _files in os.walk(path):
+        if FOLDER in dirs:
+            found += Store(os.path.join(root, FOLDER)).runs()
+        dirs[:] = sorted(d for d in dirs if d not in {FOLDER, ".git", ".venv", "venv", "node_modules"})
+    return found

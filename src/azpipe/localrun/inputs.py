@@ -1,0 +1,231 @@
+"""What each step input is on this machine: a local path, a literal, or nothing.
+
+Every problem is collected before anything runs: a bad ``--set``, an ``--input``
+that names nothing, a path that leaves the repository, and every input that
+exists only in Azure (``azureml:``, datastore URIs) and was not mapped with
+``--input NAME=PATH``. ``finish()`` raises them all at once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from azpipe.build.interface import is_local_path
+from azpipe.checks.paths import repository_root
+from azpipe.expr.ast import RefKind
+from azpipe.localrun.errors import RunRefused
+from azpipe.localrun.options import RunOptions
+from azpipe.localrun.tree import content_hash, inside
+from azpipe.localrun.values import command_text, parse_value
+from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput, Port, Step
+from azpipe.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class InputValue:
+    """One step input's value in a local run."""
+
+    text: str | None  # what replaces the placeholder; None: not given
+    fingerprint: str  # what the cache key records for it
+    origin: str  # where it came from, for people
+    path: str | None = None  # a local file or folder (assets)
+    producer: str | None = None  # the upstream step (step outputs)
+
+
+ABSENT = InputValue(None, "absent", "not given")
+
+
+class Resolver:
+    """Gives step inputs their local values; collects problems instead of raising."""
+
+    def __init__(self, pipeline: Pipeline, options: RunOptions) -> None:
+        self.pipeline = pipeline
+        self.root = repository_root(pipeline.base_dir)
+        self.problems: list[str] = []
+        self.unmapped: dict[str, str] = {}
+        self._memo: dict[str, InputValue] = {}
+        self._hashes: dict[str, str] = {}
+        self.overrides = self._read_sets(options.sets)
+        self.mapped = self._read_mappings(options.inputs)
+
+    def finish(self) -> None:
+        """Raise every problem found so far (unmapped Azure inputs as one line)."""
+        problems = list(self.problems)
+        if self.unmapped:
+            listed = ", ".join(f"`{name}` ({source})" for name, source in sorted(self.unmapped.items()))
+            problems.append(
+                f"inputs that exist only in Azure need a local copy: {listed}; "
+                "map each with --input NAME=PATH"
+            )
+        if problems:
+            raise RunRefused(problems)
+
+    def resolved(self) -> dict[str, InputValue]:
+        """The pipeline inputs resolved so far (those some step uses)."""
+        return dict(sorted(self._memo.items()))
+
+    def step_input(self, step: Step, port: Port) -> InputValue | None:
+        """The value of ``port``; ``None`` when it is bound to an upstream step's output."""
+        binding = port.binding
+        if binding is None:
+            return self._unbound(port)
+        ref = binding.ref
+        if ref is None:
+            return self._literal(step, port, binding.value)
+        if ref.kind is RefKind.PARENT_INPUT:
+            return self.pipeline_input(ref.name)
+        if ref.kind is RefKind.DATA:
+            return self.data_asset(ref.name, f"data.{ref.name}")
+        return None
+
+    def pipeline_input(self, name: str) -> InputValue:
+        """The value of pipeline input ``name`` (``--set``/``--input`` applied)."""
+        if name not in self._memo:
+            self._memo[name] = self._pipeline_input(self.pipeline.inputs[name])
+        return self._memo[name]
+
+    def _pipeline_input(self, item: PipelineInput) -> InputValue:
+        origin = f"pipeline input `{item.name}`"
+        if item.type not in ASSET_TYPES:
+            value = self.overrides.get(item.name, item.default)
+            return self._given(value, origin, item.name, item.optional)
+        if f"input:{item.name}" in self.mapped:
+            return self._path(self.mapped[f"input:{item.name}"], origin)
+        if item.data:
+            return self.data_asset(item.data, item.name)
+        if item.default is None:
+            return self._given(None, origin, item.name, item.optional)
+        return self._asset(str(item.default), item.name, origin)
+
+    def data_asset(self, name: str, label: str) -> InputValue:
+        """The value of data asset ``name``; ``label`` is what ``--input`` would call it."""
+        origin = f"data asset `{name}`"
+        mapped = self.mapped.get(f"data:{name}")
+        if mapped is not None:
+            return self._path(mapped, origin)
+        return self._asset(self.pipeline.data[name].path, label, origin)
+
+    def _unbound(self, port: Port) -> InputValue:
+        """An input left unbound: its default if it is required, else not given."""
+        if port.default is None or port.optional:
+            return ABSENT
+        return self._literal_value(port.default, f"default of input `{port.name}`")
+
+    def _literal(self, step: Step, port: Port, value: Any) -> InputValue:
+        label = f"{step.name}.{port.name}"
+        if port.type in ASSET_TYPES and isinstance(value, str):
+            mapped = self.mapped.get(f"step:{label}")
+            if mapped is not None:
+                return self._path(mapped, f"input `{label}`")
+            return self._asset(value, label, f"input `{label}`")
+        return self._literal_value(value, "a literal")
+
+    def _given(self, value: Any, origin: str, name: str, optional: bool) -> InputValue:
+        if value is not None:
+            return self._literal_value(value, origin)
+        if not optional:
+            self.problems.append(f"pipeline input `{name}` has no value; give one with --set {name}=VALUE")
+        return ABSENT
+
+    @staticmethod
+    def _literal_value(value: Any, origin: str) -> InputValue:
+        text = command_text(value)
+        return InputValue(text, "value:" + text, origin)
+
+    def _asset(self, source: str, label: str, origin: str) -> InputValue:
+        """A path written in the pipeline file: local (checked) or Azure-only (needs mapping)."""
+        if not is_local_path(source):
+            self.unmapped[label] = source
+            return InputValue("", "unmapped", origin)
+        full = self._pipeline_path(source, origin)
+        return self._path(full, origin) if full else InputValue("", "missing", origin)
+
+    def _pipeline_path(self, source: str, origin: str) -> str | None:
+        if source.startswith("~") or os.path.isabs(source):
+            self.problems.append(f"{origin}: `{source}` is absolute; write it relative to the pipeline file")
+            return None
+        full = os.path.normpath(os.path.join(self.pipeline.base_dir, source))
+        if not inside(full, self.root):
+            self.problems.append(f"{origin}: `{source}` leaves the repository; map it with --input")
+        elif not os.path.exists(full):
+            self.problems.append(f"{origin}: `{source}` does not exist")
+        else:
+            return full
+        return None
+
+    def _path(self, full: str, origin: str) -> InputValue:
+        if full not in self._hashes:
+            try:
+                self._hashes[full] = content_hash(full)
+            except OSError as error:
+                self.problems.append(f"{origin}: cannot read `{full}`: {error}")
+                self._hashes[full] = "unreadable"
+        return InputValue(full, "path:" + self._hashes[full], origin, path=full)
+
+    def _read_sets(self, sets: dict[str, str]) -> dict[str, Any]:
+        """``--set`` values read with their input's type; bad ones become problems."""
+        values: dict[str, Any] = {}
+        for name, text in sets.items():
+            item = self.pipeline.inputs.get(name)
+            if item is None:
+                self._unknown("--set", name, self.pipeline.inputs)
+            elif item.type in ASSET_TYPES:
+                self.problems.append(
+                    f"--set {name}: `{name}` is a {item.type} input; "
+                    f"give a local path with --input {name}=PATH"
+                )
+            else:
+                values[name] = self._parse(name, text, item.type)
+        return {name: value for name, value in values.items() if value is not None}
+
+    def _parse(self, name: str, text: str, kind: str) -> Any:
+        try:
+            return parse_value(text, kind)
+        except ValueError as error:
+            self.problems.append(f"--set {name}={text!r}: the value {error} (`{name}` is {_a(kind)} input)")
+            return None
+
+    def _read_mappings(self, mappings: dict[str, str]) -> dict[str, str]:
+        """``--input`` mappings keyed ``input:NAME``, ``data:NAME`` or ``step:STEP.PORT``."""
+        found: dict[str, str] = {}
+        for name, path in mappings.items():
+            key = self._mapping_key(name)
+            full = os.path.abspath(os.path.expanduser(path))
+            if key and not os.path.exists(full):
+                self.problems.append(f"--input {name}={path}: `{path}` does not exist")
+            elif key:
+                found[key] = full
+        return found
+
+    def _mapping_key(self, name: str) -> str | None:
+        item = self.pipeline.inputs.get(name)
+        if item is not None and item.type not in ASSET_TYPES:
+            self.problems.append(
+                f"--input {name}: `{name}` is {_a(item.type)} input; give it with --set {name}=VALUE"
+            )
+            return None
+        if item is not None:
+            return f"input:{name}"
+        bare = name.removeprefix("data.")
+        if bare in self.pipeline.data:
+            return f"data:{bare}"
+        if self._is_step_port(name):
+            return f"step:{name}"
+        self._unknown("--input", name, [*self.pipeline.inputs, *self.pipeline.data])
+        return None
+
+    def _is_step_port(self, name: str) -> bool:
+        step, _, port = name.partition(".")
+        return step in self.pipeline.steps and port in self.pipeline.steps[step].inputs
+
+    def _unknown(self, flag: str, name: str, candidates: Any) -> None:
+        hint = did_you_mean(name, candidates)
+        suffix = f"; {hint}" if hint else ""
+        self.problems.append(f"{flag} {name}: the pipeline has no input `{name}`{suffix}")
+
+
+def _a(kind: str) -> str:
+    """``an integer``, ``a number``..."""
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
