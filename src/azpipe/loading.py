@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 
 from azpipe.build import build_pipeline
+from azpipe.build.native import build_native, is_native
 from azpipe.checks import run_checks
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
@@ -51,7 +52,8 @@ def _checked(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
         pipeline = Pipeline(path=path, base_dir=base_dir)
         pipeline.diagnostics = loaded.diagnostics
     else:
-        pipeline, found = build_pipeline(loaded.root, path, base_dir)
+        build = build_native if is_native(loaded.root) else build_pipeline
+        pipeline, found = build(loaded.root, path, base_dir)  # type: ignore[arg-type]
         resolve_ports(pipeline)
         pipeline.diagnostics = found + run_checks(pipeline, found)
     pipeline.source_text = loaded.source.text

@@ -83,6 +83,10 @@ class PipelineOutput:
     binding: Binding | None = None
     mode: str | None = None
     description: str | None = None
+    type: str | None = None  # native files may declare it; else the bound output's type
+    path: str | None = None  # a datastore path (native files)
+    asset_name: str | None = None  # register the output as this asset (native files)
+    asset_version: str | None = None
 
 
 @dataclass
@@ -247,6 +251,7 @@ class Pipeline:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     base_dir: str = "."
     source_text: str = ""
+    source_format: str = "azpipe"  # or "native": an Azure ML CLI v2 pipeline job file
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
 
     @property

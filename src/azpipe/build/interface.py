@@ -14,7 +14,7 @@ from azpipe.model import ASSET_TYPES, INPUT_MODES, OUTPUT_MODES, DataAsset, Pipe
 from azpipe.source.nodes import Map, Node, Scalar
 
 INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode")
-OUTPUT_KEYS = ("value", "mode", "description")
+OUTPUT_KEYS = ("value", "mode", "description", "path", "name", "version")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LITERAL_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
 
@@ -65,14 +65,22 @@ def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: 
     if isinstance(default_node, Scalar):
         default = default_node.value
         if default_node.trap:
-            reader.report("Y011", default_node.span, f"default of {where}: {default_node.trap}",
-                          reader.trap_hint(default_node))
+            reader.report(
+                "Y011",
+                default_node.span,
+                f"default of {where}: {default_node.trap}",
+                reader.trap_hint(default_node),
+            )
     elif default_node is not None:
         reader.wrong_shape(default_node, f"`default` of {where}", "literal")
     path = reader.string(path_node, f"`path` of {where}", allow_numbers=False)
     kind = read_type(reader, node.get("type"), f"`type` of {where}")
     if kind is None and "type" not in node:
-        kind = infer_type(path if path is not None else default, base_dir) if (path or default is not None) else None
+        kind = (
+            infer_type(path if path is not None else default, base_dir)
+            if (path or default is not None)
+            else None
+        )
         if kind is None:
             reader.report("S103", key.span, f"{where} needs `type` (or a `default` to infer it from)")
     value = path if path is not None else default
@@ -89,21 +97,27 @@ def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: 
 
 
 def read_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineOutput:
-    """A pipeline output: ``${{STEP.outputs.NAME}}`` or ``{value, mode, description}``."""
+    """A pipeline output: ``${{STEP.outputs.NAME}}`` or ``{value, mode, description, path, name, version}``."""
     where = f"pipeline output `{name}`"
     output = PipelineOutput(name, key.span)
     value: Node | None = node
     if isinstance(node, Map):
         reader.mapping(node, where, OUTPUT_KEYS, required=("value",))
         value = node.get("value")
-        output.mode = reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in node else None
+        output.mode = (
+            reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in node else None
+        )
         output.description = reader.string(node.get("description"), f"`description` of {where}")
+        output.path = reader.string(node.get("path"), f"`path` of {where}")
+        output.asset_name = reader.string(node.get("name"), f"`name` of {where}")
+        output.asset_version = reader.string(node.get("version"), f"`version` of {where}")
     if value is None:
         return output
     binding = read_binding(reader, value, where, (RefKind.STEP_OUTPUT,))
     if binding is not None and binding.ref is None:
-        reader.report("E202", binding.span, f"{where} must refer to a step output",
-                      "write `${{STEP.outputs.NAME}}`")
+        reader.report(
+            "E202", binding.span, f"{where} must refer to a step output", "write `${{STEP.outputs.NAME}}`"
+        )
         binding = None
     output.binding = binding
     return output

@@ -19,12 +19,14 @@ SERVERLESS = "serverless"
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check that every step has a compute and that names are not near misses."""
+    if pipeline.source_format == "native-component":
+        return  # a pipeline component's jobs get their compute from the pipeline using it
     if pipeline.default_compute and pipeline.default_compute_span:
         yield from _near_miss(pipeline, pipeline.default_compute, pipeline.default_compute_span)
     for step in pipeline.steps.values():
         if step.compute and step.compute_span:
             yield from _near_miss(pipeline, step.compute, step.compute_span)
-        elif pipeline.compute_of(step) is None:
+        elif pipeline.compute_of(step) is None and not step.incomplete:
             yield rule("C901").at(
                 step.span,
                 f"step `{step.name}` has no compute",

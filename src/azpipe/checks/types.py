@@ -33,13 +33,28 @@ def compatible(source: str, target: str) -> bool:
 
 
 def literal_fits(value: Any, target: str) -> bool:
-    """True when a literal may be given to an input of type ``target``."""
-    if target in ASSET_TYPES:
-        return isinstance(value, str)
-    expected = _PYTHON_TYPES[target]
+    """True when a literal may be given to an input of type ``target``.
+
+    Azure ML passes literals on as text, so a number fits a string input, and text
+    that reads as the target type (``"True"``, ``"42"``) fits it too.
+    """
+    if target in ASSET_TYPES or target == "string":
+        return isinstance(value, str) or (target == "string" and isinstance(value, (int, float)))
+    if isinstance(value, str):
+        return _parses_as(value, target)
     if target != "boolean" and isinstance(value, bool):
         return False
-    return isinstance(value, expected)
+    return isinstance(value, _PYTHON_TYPES[target])
+
+
+def _parses_as(text: str, target: str) -> bool:
+    if target == "boolean":
+        return text.strip().lower() in ("true", "false")
+    try:
+        (int if target == "integer" else float)(text)
+    except ValueError:
+        return False
+    return True
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:

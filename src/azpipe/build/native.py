@@ -1,0 +1,291 @@
+"""Native Azure ML pipeline job files (``type: pipeline`` with ``jobs:``).
+
+The file is read into the same model as the azpipe language, so every check,
+drawing, local run and compilation works on it, with positions in the native
+file. Azure ML's long binding forms map onto the model directly:
+``${{parent.jobs.J.outputs.y}}`` is a step output, ``${{parent.inputs.x}}`` a
+pipeline input, and a job output written as ``${{parent.outputs.z}}`` binds
+pipeline output ``z``. Node types other than ``command`` are reported as not
+supported yet (S107) and the rest of the file is still checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from azpipe.build.bindings import read_binding, read_template
+from azpipe.build.component_file import _component as read_component_mapping
+from azpipe.build.component_file import is_component_file, read_component_file
+from azpipe.build.entities import read_compute_ref, read_env_ref
+from azpipe.build.interface import read_input
+from azpipe.build.ports import read_output, read_type
+from azpipe.build.reader import Reader
+from azpipe.build.steps import DETAIL_KEYS, read_details, registered_component
+from azpipe.diagnostics import Severity
+from azpipe.expr.ast import Ref, RefKind
+from azpipe.model import INPUT_MODES, OUTPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
+from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.suggest import did_you_mean
+
+TOP_KEYS = (
+    "$schema", "type", "name", "display_name", "description", "experiment_name", "tags", "settings",
+    "inputs", "outputs", "jobs", "compute", "identity", "properties", "services",
+)  # fmt: skip
+SETTING_KEYS = ("default_compute", "default_datastore", "continue_on_step_failure", "force_rerun",
+                "on_init", "on_finalize")  # fmt: skip
+NODE_KEYS = (
+    "type", "component", "command", "code", "environment", "compute", "inputs", "outputs", "limits",
+    "services", "properties", "comment", "experiment_name", "queue_settings", "name", *DETAIL_KEYS,
+)  # fmt: skip
+OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
+NODE_INPUT_KEYS = ("type", "path", "mode", "optional", "description", "default")
+UNSUPPORTED_NODES = ("sweep", "parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow")
+JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
+
+
+def is_native(root: Node) -> bool:
+    """True when ``root`` is an Azure ML pipeline job document."""
+    if not isinstance(root, Map) or "azpipe" in root:
+        return False
+    kind = root.get("type")
+    return isinstance(kind, Scalar) and kind.value == "pipeline" and "jobs" in root
+
+
+def build_native(root: Map, path: str, base_dir: str) -> tuple[Pipeline, list]:  # type: ignore[type-arg]
+    """Read a native pipeline job file into the model."""
+    reader = Reader()
+    pipeline = Pipeline(path=path, base_dir=base_dir, span=root.span, source_format="native")
+    reader.mapping(root, "the pipeline job", TOP_KEYS, required=("jobs",))
+    schema = root.get("$schema")
+    if isinstance(schema, Scalar) and "pipelineComponent" in str(schema.value):
+        # Its compute and inputs come from the pipeline that uses it.
+        pipeline.source_format = "native-component"
+        reader.report("S107", schema.span, "pipeline component files are not supported yet",
+                      "azpipe checks its jobs; compile, run and submit the pipeline job that uses it")  # fmt: skip
+    pipeline.name = reader.string(root.get("name"), "`name`") or ""
+    pipeline.display_name = reader.string(root.get("display_name"), "`display_name`")
+    pipeline.description = reader.string(root.get("description"), "`description`")
+    pipeline.experiment = reader.string(root.get("experiment_name"), "`experiment_name`")
+    pipeline.tags = reader.string_map(root.get("tags"), "`tags`")
+    _settings(reader, pipeline, root)
+    for name, key, node in reader.named(root.get("inputs"), "`inputs`"):
+        found = read_input(reader, name, key, node, pipeline.data, base_dir)
+        if found:
+            pipeline.inputs[name] = found
+    for name, key, node in reader.named(root.get("outputs"), "`outputs`"):
+        pipeline.outputs[name] = _pipeline_output(reader, name, key, node)
+    jobs = _JobReader(reader, pipeline)
+    for name, key, node in reader.named(root.get("jobs"), "`jobs`"):
+        step = jobs.read(name, key, node)
+        if step:
+            pipeline.steps[name] = step
+    return pipeline, reader.diagnostics
+
+
+def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> None:
+    compute = root.get("compute")
+    if compute is not None:
+        pipeline.default_compute = read_compute_ref(reader, compute, "`compute`")
+        pipeline.default_compute_span = compute.span
+    settings = _lenient_mapping(reader, root.get("settings"), "`settings`", SETTING_KEYS)
+    if settings is None:
+        return
+    default = settings.get("default_compute")
+    if default is not None:
+        pipeline.default_compute = read_compute_ref(reader, default, "`settings.default_compute`")
+        pipeline.default_compute_span = default.span
+    datastore = reader.string(settings.get("default_datastore"), "`settings.default_datastore`")
+    pipeline.default_datastore = datastore.removeprefix("azureml:") if datastore else None
+    pipeline.continue_on_step_failure = reader.boolean(
+        settings.get("continue_on_step_failure"), "`settings.continue_on_step_failure`"
+    )
+    pipeline.force_rerun = reader.boolean(settings.get("force_rerun"), "`settings.force_rerun`")
+
+
+def _lenient_mapping(reader: Reader, node: Node | None, where: str, allowed: tuple[str, ...]) -> Map | None:
+    """A mapping whose unknown keys are warnings: Azure ML passes them on and ignores them."""
+    before = len(reader.diagnostics)
+    mapping = reader.mapping(node, where, allowed)
+    reader.diagnostics[before:] = [
+        d.with_severity(Severity.WARNING) if d.code == "S101" else d for d in reader.diagnostics[before:]
+    ]
+    return mapping
+
+
+def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineOutput:
+    output = PipelineOutput(name, key.span)
+    where = f"pipeline output `{name}`"
+    if isinstance(node, Scalar) and node.value is None:
+        return output
+    mapping = reader.mapping(node, where, OUTPUT_KEYS)
+    if mapping is None:
+        return output
+    output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
+    output.mode = (
+        reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in mapping else None
+    )
+    output.path = reader.string(mapping.get("path"), f"`path` of {where}")
+    output.asset_name = reader.string(mapping.get("name"), f"`name` of {where}")
+    output.asset_version = reader.string(mapping.get("version"), f"`version` of {where}")
+    output.description = reader.string(mapping.get("description"), f"`description` of {where}")
+    return output
+
+
+class _JobReader:
+    """Reads one node of ``jobs:`` into a step."""
+
+    def __init__(self, reader: Reader, pipeline: Pipeline) -> None:
+        self.reader = reader
+        self.pipeline = pipeline
+
+    def read(self, name: str, key: Scalar, node: Node) -> Step | None:
+        where = f"job `{name}`"
+        mapping = node if isinstance(node, Map) else self.reader.mapping(node, where, ())
+        if mapping is None:
+            return None
+        step = Step(name, key.span)
+        kind_node = mapping.get("type")
+        kind = self.reader.string(kind_node, f"`type` of {where}") if kind_node else "command"
+        if kind != "command":
+            self._unsupported(step, kind or "?", kind_node or key)
+            return step
+        self.reader.mapping(mapping, where, NODE_KEYS)
+        compute = mapping.get("compute")
+        step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
+        step.compute_span = compute.span if compute else None
+        step.environment = read_env_ref(self.reader, mapping.get("environment"), f"`environment` of {where}")
+        if step.environment and step.environment.kind == "registered":
+            step.environment.value = step.environment.value.removeprefix("azureml:")
+        step.details = read_details(self.reader, mapping, where)
+        before = len(self.reader.diagnostics)
+        if "component" in mapping:
+            self._component(step, mapping, where)
+        else:
+            self._command(step, mapping, where)
+        step.incomplete |= any(d.code in ("E201", "S103", "R307") for d in self.reader.diagnostics[before:])
+        return step
+
+    def _unsupported(self, step: Step, kind: str, node: Node) -> None:
+        step.incomplete = True
+        known = kind in UNSUPPORTED_NODES
+        message = f"`{kind}` jobs are not supported yet" if known else f"unknown job type `{kind}`"
+        hint = "azpipe checks, draws and runs `command` jobs; the rest of the file is still checked"
+        self.reader.report("S107" if known else "S106", node.span, f"job `{step.name}`: {message}", hint)
+
+    def _component(self, step: Step, mapping: Map, where: str) -> None:
+        node = mapping.get("component")
+        assert node is not None
+        component: Component | None = None
+        if isinstance(node, Map):
+            component = read_component_mapping(self.reader, node, "inline", f"inline component of {where}")
+            if component:
+                component.source, component.path = "inline", None
+                component.code = self.reader.string(node.get("code"), f"`code` of {where}")
+                component.environment = read_env_ref(
+                    self.reader, node.get("environment"), f"`environment` of {where}"
+                )
+        elif isinstance(node, Scalar) and isinstance(node.value, str):
+            value = node.value
+            if is_component_file(value.removeprefix("file:")):
+                component = read_component_file(
+                    self.reader, value.removeprefix("file:"), node, self.pipeline.base_dir
+                )
+            else:
+                component = registered_component(value, node) or Component(
+                    value, node.span, source="registered"
+                )
+        else:
+            self.reader.wrong_shape(node, f"`component` of {where}", "file path, name or mapping")
+        if component is None:
+            step.incomplete = True
+            return
+        step.uses, step.uses_span = component, node.span
+        step.command, step.command_node = component.command, component.command_node
+        self._inputs(step, mapping.get("inputs"), where, component)
+        self._outputs(step, mapping.get("outputs"), where, component)
+
+    def _command(self, step: Step, mapping: Map, where: str) -> None:
+        if "command" not in mapping:
+            self.reader.report("S103", step.span, f"{where} needs `component` or `command`")
+        code = mapping.get("code")
+        step.code = self.reader.string(code, f"`code` of {where}")
+        step.code_span = code.span if code else None
+        self._inputs(step, mapping.get("inputs"), where, None)
+        self._outputs(step, mapping.get("outputs"), where, None)
+        parsed = read_template(self.reader, mapping.get("command"), f"`command` of {where}")
+        if parsed:
+            step.command, step.command_node = parsed
+            for ref in step.command.refs():
+                if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT):
+                    self.reader.report("E202", step.ref_span(ref), f"`{ref}` cannot be used in a job's command",
+                                       "bind it under `inputs:` and use `${{inputs.NAME}}`")  # fmt: skip
+
+    def _inputs(self, step: Step, node: Node | None, where: str, component: Component | None) -> None:
+        for name, key, value in self.reader.named(node, f"inputs of {where}"):
+            declared = component.inputs.get(name) if component else None
+            if component is not None and component.known and declared is None:
+                hint = did_you_mean(name, component.inputs) or "its inputs: " + (
+                    ", ".join(component.inputs) or "none"
+                )
+                self.reader.report("R302", key.span, f"component of {where} has no input `{name}`", hint)
+                continue
+            port = replace(declared, span=key.span) if declared else Port(name, key.span)
+            step.inputs[name] = self._input(port, value, f"input `{name}` of {where}")
+        if component:
+            for name, declared in component.inputs.items():
+                step.inputs.setdefault(name, replace(declared, span=step.span))
+
+    def _input(self, port: Port, node: Node, where: str) -> Port:
+        if not isinstance(node, Map):
+            port.binding = read_binding(self.reader, node, where, JOB_BINDINGS)
+            return port
+        self.reader.mapping(node, where, NODE_INPUT_KEYS)
+        port.type = read_type(self.reader, node.get("type"), f"`type` of {where}") or port.type
+        port.mode = (
+            self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)
+            if "mode" in node
+            else None
+        )
+        value = node.get("path") or node.get("default")
+        if value is not None:
+            port.binding = read_binding(self.reader, value, where, JOB_BINDINGS)
+        return port
+
+    def _outputs(self, step: Step, node: Node | None, where: str, component: Component | None) -> None:
+        if component:
+            step.outputs = {name: replace(port) for name, port in component.outputs.items()}
+        for name, key, value in self.reader.named(node, f"outputs of {where}"):
+            declared = component.outputs.get(name) if component else None
+            if component is not None and component.known and declared is None:
+                hint = did_you_mean(name, component.outputs) or "its outputs: " + (
+                    ", ".join(component.outputs) or "none"
+                )
+                self.reader.report("R302", key.span, f"component of {where} has no output `{name}`", hint)
+                continue
+            step.outputs[name] = self._output(step, name, key, value, declared, where)
+
+    def _output(
+        self, step: Step, name: str, key: Scalar, node: Node, declared: Port | None, where: str
+    ) -> Port:
+        base = replace(declared, span=key.span) if declared else Port(name, key.span, type="uri_folder")
+        if isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value:
+            binding = read_binding(self.reader, node, f"output `{name}` of {where}", (RefKind.PARENT_OUTPUT,))
+            if binding and binding.ref:
+                self._bind_pipeline_output(step, name, binding)
+            return base
+        if isinstance(node, Scalar) and node.value is None:
+            return base
+        port = read_output(self.reader, name, key, node, f"output `{name}` of {where}")
+        port.type = port.type or base.type
+        return port
+
+    def _bind_pipeline_output(self, step: Step, port: str, binding: Binding) -> None:
+        assert binding.ref is not None
+        target = binding.ref.name
+        output = self.pipeline.outputs.get(target)
+        if output is None:
+            hint = did_you_mean(target, self.pipeline.outputs) or "declare it under the pipeline's `outputs:`"
+            self.reader.report("R308", binding.span, f"no pipeline output `{target}`", hint)
+            return
+        ref = Ref(RefKind.STEP_OUTPUT, port, step.name, start=binding.ref.start, end=binding.ref.end)
+        output.binding = Binding(binding.span, ref=ref)

@@ -1,0 +1,267 @@
+"""``azpipe import``: a native Azure ML pipeline job file rewritten in the azpipe language.
+
+The native file is read into the model (see :mod:`azpipe.build.native`) and
+written back out in the shorter form: short references (``${{prep.data}}``),
+implicit ports in commands where a job's input is used once under the same name,
+local component files kept as ``uses:``, inline components moved to
+``components:``, settings and paths preserved as written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
+from azpipe.model import ASSET_TYPES, Component, EnvRef, Pipeline, PipelineInput, Port, Settings, Step
+
+
+class ImportRefused(Exception):
+    """The native file has errors, or uses something the language cannot say."""
+
+
+def to_azpipe(pipeline: Pipeline, name: str) -> str:
+    """The azpipe-language text for a loaded native ``pipeline`` (named ``name``)."""
+    if pipeline.source_format != "native":
+        raise ImportRefused(f"{pipeline.path} is not an Azure ML pipeline job file")
+    if not pipeline.ok:
+        raise ImportRefused(f"{pipeline.path} has errors; fix them first (azpipe check)")
+    source = os.path.basename(pipeline.path)
+    lines = [f"# Imported by azpipe from {source}", "azpipe: 1", f"name: {name}"]
+    lines += _header(pipeline)
+    lines += _section("components", _components(pipeline))
+    lines += _section("inputs", _inputs(pipeline))
+    lines += _section("outputs", _outputs(pipeline))
+    lines += ["steps:"] + [line for step in pipeline.steps.values() for line in _step(pipeline, step)]
+    return "\n".join(lines) + "\n"
+
+
+def q(value: Any) -> str:
+    """A YAML scalar for ``value``: strings always double-quoted (JSON is valid YAML)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return [f"{title}:", *lines] if lines else []
+
+
+def _header(pipeline: Pipeline) -> list[str]:
+    lines = [f"{key}: {q(value)}" for key, value in (
+        ("display_name", pipeline.display_name), ("description", pipeline.description),
+        ("experiment", pipeline.experiment)) if value is not None]  # fmt: skip
+    lines += _mapping("tags", pipeline.tags, 0)
+    defaults = {"compute": pipeline.default_compute, "datastore": pipeline.default_datastore}
+    lines += _mapping("defaults", {k: v for k, v in defaults.items() if v is not None}, 0)
+    settings = {
+        "continue_on_step_failure": pipeline.continue_on_step_failure,
+        "force_rerun": pipeline.force_rerun,
+    }
+    lines += _mapping("settings", {k: v for k, v in settings.items() if v is not None}, 0)
+    return lines
+
+
+def _mapping(key: str, values: dict[str, Any], indent: int) -> list[str]:
+    pad = " " * indent
+    if not values:
+        return []
+    return [f"{pad}{key}:"] + [f"{pad}  {name}: {q(value)}" for name, value in values.items()]
+
+
+def _inputs(pipeline: Pipeline) -> list[str]:
+    return [line for item in pipeline.inputs.values() for line in _input(item)]
+
+
+def _input(item: PipelineInput) -> list[str]:
+    plain = not item.optional and item.description is None and item.mode is None
+    if plain and item.type not in ASSET_TYPES and item.default is not None:
+        return [f"  {item.name}: {q(item.default)}"]
+    fields = {"type": item.type, "optional": item.optional or None, "description": item.description,
+              "mode": item.mode}  # fmt: skip
+    fields["path" if item.type in ASSET_TYPES else "default"] = item.default
+    return [f"  {item.name}:"] + [f"    {k}: {q(v)}" for k, v in fields.items() if v is not None]
+
+
+def _outputs(pipeline: Pipeline) -> list[str]:
+    lines: list[str] = []
+    for output in pipeline.outputs.values():
+        if output.binding is None or output.binding.ref is None:
+            continue  # nothing produces it: the language cannot say it, and it holds no data
+        value = _short(output.binding.ref)
+        extra = {"mode": output.mode, "description": output.description, "path": output.path,
+                 "name": output.asset_name, "version": output.asset_version}  # fmt: skip
+        extra = {k: v for k, v in extra.items() if v is not None}
+        if not extra:
+            lines.append(f"  {output.name}: {q(value)}")
+        else:
+            lines += [f"  {output.name}:", f"    value: {q(value)}"] + [
+                f"    {k}: {q(v)}" for k, v in extra.items()
+            ]
+    return lines
+
+
+def _short(ref: Ref) -> str:
+    """The shortest way to write a reference."""
+    if ref.kind is RefKind.STEP_OUTPUT:
+        return "${{" + f"{ref.step}.{ref.name}" + "}}"
+    return "${{" + str(ref) + "}}"
+
+
+def _components(pipeline: Pipeline) -> list[str]:
+    lines: list[str] = []
+    for step in pipeline.steps.values():
+        if step.uses is not None and step.uses.source == "inline":
+            lines += _component(step.name, step.uses)
+    return lines
+
+
+def _component(name: str, component: Component) -> list[str]:
+    lines = [f"  {name}:"]
+    if component.code is not None:
+        lines.append(f"    code: {q(component.code)}")
+    lines += _environment(component.environment, 4)
+    if component.command is not None:
+        lines.append(f"    command: {q(component.command.unparse())}")
+    lines += _ports("inputs", component.inputs, 4, typed=True)
+    lines += _ports("outputs", component.outputs, 4, typed=True)
+    lines += _details(component.details, 4)
+    return lines
+
+
+def _ports(key: str, ports: dict[str, Port], indent: int, typed: bool) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}{key}:"] if ports else []
+    for port in ports.values():
+        fields = {"type": port.type, "optional": port.optional or None, "default": port.default,
+                  "mode": port.mode, "description": port.description}  # fmt: skip
+        fields = {k: v for k, v in fields.items() if v is not None}
+        if list(fields) == ["type"]:
+            lines.append(f"{pad}  {port.name}: {q(port.type)}")
+        else:
+            lines += [f"{pad}  {port.name}:"] + [f"{pad}    {k}: {q(v)}" for k, v in fields.items()]
+    return lines
+
+
+def _environment(env: EnvRef | None, indent: int) -> list[str]:
+    pad = " " * indent
+    if env is None:
+        return []
+    if env.kind == "inline" and env.inline is not None:
+        fields = {"image": env.inline.image, "conda_file": env.inline.conda_file}
+        return [f"{pad}environment:"] + [f"{pad}  {k}: {q(v)}" for k, v in fields.items() if v is not None]
+    value = (
+        env.value if env.kind != "registered" or env.value.startswith("azureml:") else f"azureml:{env.value}"
+    )
+    return [f"{pad}environment: {q(value)}"]
+
+
+def _details(details: Settings, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}{k}: {q(v)}" for k, v in (("display_name", details.display_name),
+             ("description", details.description), ("is_deterministic", details.is_deterministic)) if v is not None]  # fmt: skip
+    for key in ("tags", "environment_variables", "resources", "distribution", "limits", "identity"):
+        lines += _mapping(key, getattr(details, key), indent)
+    return lines
+
+
+def _step(pipeline: Pipeline, step: Step) -> list[str]:
+    lines = [f"  {step.name}:"]
+    if step.uses is not None:
+        uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
+        lines.append(f"    uses: {q(uses)}")
+    elif step.code is not None:
+        lines.append(f"    code: {q(step.code)}")
+    if step.compute and step.compute != pipeline.default_compute:
+        lines.append(f"    compute: {q(step.compute)}")
+    lines += _environment(step.environment, 4)
+    implicit = _implicit_inputs(step) if step.uses is None else set()
+    lines += _bindings(step, implicit)
+    lines += _step_outputs(step)
+    if step.uses is None and step.command is not None:
+        lines.append(f"    command: {q(_command(step.command, step, implicit))}")
+    lines += _details(step.details, 4)
+    return lines
+
+
+def _implicit_inputs(step: Step) -> set[str]:
+    """Inputs that can be written in the command itself: bound to a reference whose
+    port has the input's own name, used once, with nothing else declared on them."""
+    assert step.command is not None
+    uses = [ref.name for ref in step.command.refs() if ref.kind is RefKind.INPUT]
+    found = set()
+    for name, port in step.inputs.items():
+        ref = port.binding.ref if port.binding else None
+        plain = port.mode is None and uses.count(name) == 1 and not port.optional
+        if (
+            ref is not None
+            and ref.name == name
+            and plain
+            and ref.kind in (RefKind.STEP_OUTPUT, RefKind.PARENT_INPUT)
+        ):
+            found.add(name)
+    return found
+
+
+def _bindings(step: Step, implicit: set[str]) -> list[str]:
+    lines: list[str] = []
+    for port in step.inputs.values():
+        if port.name in implicit or port.binding is None:
+            continue
+        binding = port.binding
+        value = _short(binding.ref) if binding.ref else binding.value
+        explicit_type = (
+            port.type if step.uses is None and binding.ref is None and port.type in ASSET_TYPES else None
+        )
+        if port.mode is None and explicit_type is None:
+            lines.append(f"      {port.name}: {q(value)}")
+        else:
+            fields = {"value": value, "type": explicit_type, "mode": port.mode}
+            lines += [f"      {port.name}:"] + [
+                f"        {k}: {q(v)}" for k, v in fields.items() if v is not None
+            ]
+    return ["    inputs:", *lines] if lines else []
+
+
+def _step_outputs(step: Step) -> list[str]:
+    lines: list[str] = []
+    declared = step.uses.outputs if step.uses is not None else {}
+    for port in step.outputs.values():
+        base = declared.get(port.name)
+        fields = {"type": None if base else port.type, "mode": port.mode, "path": port.path,
+                  "name": port.asset_name, "version": port.asset_version}  # fmt: skip
+        if base and base.mode == port.mode:
+            fields["mode"] = None
+        fields = {k: v for k, v in fields.items() if v is not None}
+        if base and not fields:
+            continue
+        if list(fields) == ["type"]:
+            lines.append(f"      {port.name}: {q(port.type)}")
+        else:
+            lines += [f"      {port.name}:"] + [f"        {k}: {q(v)}" for k, v in fields.items()]
+    if step.uses is None and not lines and step.outputs:
+        return ["    outputs:"] + [f"      {p.name}: {q(p.type)}" for p in step.outputs.values()]
+    return ["    outputs:", *lines] if lines else []
+
+
+def _command(template: Template, step: Step, implicit: set[str]) -> str:
+    return "".join(_part(part, step, implicit) for part in template.parts)
+
+
+def _part(part: Text | Placeholder | Segment, step: Step, implicit: set[str]) -> str:
+    if isinstance(part, Text):
+        return part.text
+    if isinstance(part, Segment):
+        return "$[[" + "".join(_part(p, step, implicit) for p in part.parts) + "]]"
+    ref = part.ref
+    if ref.kind is RefKind.INPUT and ref.name in implicit:
+        binding = step.inputs[ref.name].binding
+        assert binding is not None and binding.ref is not None
+        return _short(binding.ref)
+    return "${{" + str(Ref(ref.kind, ref.name, ref.step, Form.PLAIN)) + "}}"
+
