@@ -28,7 +28,15 @@ class Reader:
     def wrong_shape(self, node: Node, where: str, expected: str) -> None:
         """Record that ``node`` is not what ``where`` takes."""
         got = node.kind
-        self.report("S102", node.span, f"{where} must be {_article(expected)} {expected}, not {_article(got)} {got}")
+        hint = None
+        if isinstance(node, Scalar) and (node.trap or (node.value is None and node.text)):
+            hint = f'YAML reads `{node.text}` as {"null" if node.value is None else "a " + got}; quote it: "{node.text}"'
+        self.report(
+            "S102",
+            node.span,
+            f"{where} must be {_article(expected)} {expected}, not {_article(got)} {got}",
+            hint,
+        )
 
     def mapping(
         self, node: Node | None, where: str, allowed: Iterable[str], required: Iterable[str] = ()
@@ -43,8 +51,12 @@ class Reader:
         for entry in node:
             key = entry.key.value
             if not isinstance(key, str):
-                self.report("S102", entry.key.span, f"keys in {where} must be strings, not {entry.key.kind}",
-                            self.trap_hint(entry.key))
+                self.report(
+                    "S102",
+                    entry.key.span,
+                    f"keys in {where} must be strings, not {entry.key.kind}",
+                    self.trap_hint(entry.key),
+                )
             elif key not in allowed and not entry.merged:
                 hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
                 self.report("S101", entry.key.span, f"unknown key `{key}` in {where}", hint)
@@ -65,8 +77,12 @@ class Reader:
             if isinstance(entry.key.value, str):
                 entries.append((entry.key.value, entry.key, entry.value))
             else:
-                self.report("S102", entry.key.span, f"names in {where} must be strings",
-                            self.trap_hint(entry.key) or "quote the name")
+                self.report(
+                    "S102",
+                    entry.key.span,
+                    f"names in {where} must be strings",
+                    self.trap_hint(entry.key) or "quote the name",
+                )
         return entries
 
     def string(self, node: Node | None, where: str, allow_numbers: bool = True) -> str | None:
