@@ -264,4 +264,3 @@ def _part(part: Text | Placeholder | Segment, step: Step, implicit: set[str]) ->
         assert binding is not None and binding.ref is not None
         return _short(binding.ref)
     return "${{" + str(Ref(ref.kind, ref.name, ref.step, Form.PLAIN)) + "}}"
-

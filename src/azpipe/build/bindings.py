@@ -34,16 +34,16 @@ def read_template(reader: Reader, node: Node | None, where: str) -> tuple[Templa
         try:
             template = parse_template(text)
         except TemplateError as error:
-            reader.report("E201", node.span_of(error.start, error.end), f"{where}: {error.message}", error.hint)
+            reader.report(
+                "E201", node.span_of(error.start, error.end), f"{where}: {error.message}", error.hint
+            )
             text = text[: error.start] + " " * (error.end - error.start) + text[error.end :]
             continue
         return template, node
     return None
 
 
-def read_binding(
-    reader: Reader, node: Node, where: str, allowed: Collection[RefKind]
-) -> Binding | None:
+def read_binding(reader: Reader, node: Node, where: str, allowed: Collection[RefKind]) -> Binding | None:
     """A binding: exactly one ``${{ }}`` of an allowed form, or a literal scalar."""
     if not isinstance(node, Scalar):
         reader.wrong_shape(node, where, "`${{ }}` reference or a literal")
@@ -63,8 +63,12 @@ def read_binding(
         return Binding(node.span, value=node.value)
     only = template.parts[0] if len(template.parts) == 1 else None
     if not isinstance(only, Placeholder):
-        reader.report("E202", node.span, f"{where} must be exactly one `${{{{ }}}}` reference",
-                      "text around a reference is only allowed in a command")
+        reader.report(
+            "E202",
+            node.span,
+            f"{where} must be exactly one `${{{{ }}}}` reference",
+            "text around a reference is only allowed in a command",
+        )
         return None
     span = node.span_of(only.start, only.end)
     if only.ref.kind not in allowed:

@@ -70,8 +70,12 @@ def _component(reader: Reader, root: Node, value: str, where: str) -> Component 
     kind = reader.string(root.get("type"), f"`type` of {where}") or "command"
     if kind != "command":
         node = root.get("type")
-        reader.report("S106", node.span if node else root.span, f"{where} is a `{kind}` component",
-                      "azpipe steps use `command` components")  # fmt: skip
+        reader.report(
+            "S106",
+            node.span if node else root.span,
+            f"{where} is a `{kind}` component",
+            "azpipe steps use `command` components",
+        )
         return None
     name_node = root.get("name")
     component = Component(reader.string(name_node, f"`name` of {where}") or value, root.span, source="file")
@@ -151,8 +155,12 @@ def _command(reader: Reader, component: Component, root: Map, where: str) -> Non
         span = component.command_node.span_of(ref.start, ref.end)
         ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
         if ports is None:
-            reader.report("E202", span, f"`{ref}` cannot be used in a component's command",
-                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")  # fmt: skip
+            reader.report(
+                "E202",
+                span,
+                f"`{ref}` cannot be used in a component's command",
+                "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`",
+            )
         elif ref.name not in ports:
             what = "input" if ref.kind is RefKind.INPUT else "output"
             hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")

@@ -48,8 +48,12 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
 def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
     version = mapping.get("azpipe")
     if version is not None and not (isinstance(version, Scalar) and version.value == LANGUAGE_VERSION):
-        reader.report("S104", version.span, f"unsupported language version `{getattr(version, 'text', '?')}`",
-                      "this azpipe reads `azpipe: 1`")
+        reader.report(
+            "S104",
+            version.span,
+            f"unsupported language version `{getattr(version, 'text', '?')}`",
+            "this azpipe reads `azpipe: 1`",
+        )
     name = mapping.get("name")
     pipeline.name = reader.string(name, "`name`", allow_numbers=False) or ""
     pipeline.display_name = reader.string(mapping.get("display_name"), "`display_name`")
@@ -64,7 +68,9 @@ def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
         compute = defaults.get("compute")
         pipeline.default_compute = read_compute_ref(reader, compute, "`defaults.compute`")
         pipeline.default_compute_span = compute.span if compute else None
-        pipeline.default_environment = read_env_ref(reader, defaults.get("environment"), "`defaults.environment`")
+        pipeline.default_environment = read_env_ref(
+            reader, defaults.get("environment"), "`defaults.environment`"
+        )
         pipeline.default_datastore = reader.string(defaults.get("datastore"), "`defaults.datastore`")
     settings = reader.mapping(mapping.get("settings"), "`settings`", SETTING_KEYS)
     if settings is not None:
