@@ -148,15 +148,9 @@ def step_order(graph: nx.MultiDiGraph) -> list[str]:
     try:
         return list(nx.lexicographical_topological_sort(steps))
     except nx.NetworkXUnfeasible:
-        acyclic = [n for n in steps if not _on_cycle(steps, n)]
-        order = list(nx.lexicographical_topological_sort(steps.subgraph(acyclic)))
+        cyclic = {n for c in nx.strongly_connected_components(steps) if len(c) > 1 for n in c}
+        order = list(nx.lexicographical_topological_sort(steps.subgraph(set(steps) - cyclic)))
         return order + sorted(set(steps) - set(order))
-
-
-def _on_cycle(graph: nx.MultiDiGraph, node: str) -> bool:
-    return any(
-        node in component and len(component) > 1 for component in nx.strongly_connected_components(graph)
-    )
 
 
 def layers(graph: nx.MultiDiGraph) -> list[list[str]]:

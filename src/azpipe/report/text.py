@@ -9,6 +9,14 @@ from azpipe.diagnostics import Diagnostic, Severity
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so a name cannot break lines or
+    send escape codes to the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
@@ -18,7 +26,7 @@ def format_diagnostic(diagnostic: Diagnostic, source_line: str | None, color: bo
     span = diagnostic.span
     severity = _paint(f"{diagnostic.severity}[{diagnostic.code}]", "1;" + _COLORS[diagnostic.severity], color)
     lines = [
-        f"{_paint(f'{span.file}:{span.line}:{span.column}', '1', color)}: {severity}: {diagnostic.message}"
+        f"{_paint(f'{span.file}:{span.line}:{span.column}', '1', color)}: {severity}: {printable(diagnostic.message)}"
     ]
     if source_line:
         shown = source_line.replace("\t", " ")
@@ -30,7 +38,7 @@ def format_diagnostic(diagnostic: Diagnostic, source_line: str | None, color: bo
             " " * (len(gutter) + span.column - 1) + _paint(marker, _COLORS[diagnostic.severity], color)
         )
     if diagnostic.hint:
-        lines.append(f"     = {_paint('hint', '1', color)}: {diagnostic.hint}")
+        lines.append(f"     = {_paint('hint', '1', color)}: {printable(diagnostic.hint)}")
     return "\n".join(lines)
 
 
