@@ -215,9 +215,8 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
             continue
         binding = port.binding
         value = _short(binding.ref) if binding.ref else binding.value
-        explicit_type = (
-            port.type if step.uses is None and binding.ref is None and port.type in ASSET_TYPES else None
-        )
+        # A literal asset path keeps its declared type: it is not inferred from the path.
+        explicit_type = port.type if binding.ref is None and port.type in ASSET_TYPES else None
         if port.mode is None and explicit_type is None:
             lines.append(f"      {port.name}: {q(value)}")
         else:

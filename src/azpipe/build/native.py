@@ -11,13 +11,14 @@ supported yet (S107) and the rest of the file is still checked.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from azpipe.build.bindings import read_binding, read_template
 from azpipe.build.component_file import _component as read_component_mapping
 from azpipe.build.component_file import is_component_file, read_component_file
 from azpipe.build.entities import read_compute_ref, read_env_ref
-from azpipe.build.interface import read_input
+from azpipe.build.interface import is_asset_path, is_local_path, read_input
 from azpipe.build.ports import read_output, read_type
 from azpipe.build.reader import Reader
 from azpipe.build.steps import DETAIL_KEYS, read_details, registered_component
@@ -131,6 +132,18 @@ def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> Pipe
     return output
 
 
+def _rebase(port: Port, folder: str) -> None:
+    """Azure ML resolves a local input path of a job that uses a component file
+    against the component file's folder (azure-ai-ml 1.35 ``load_job``); keep that
+    meaning by rewriting the path relative to the pipeline file."""
+    binding = port.binding
+    if binding is None or not isinstance(binding.value, str) or folder in ("", "."):
+        return
+    value = binding.value
+    if is_asset_path(value) and is_local_path(value):
+        binding.value = "./" + os.path.normpath(os.path.join(folder, value)).replace(os.sep, "/")
+
+
 class _JobReader:
     """Reads one node of ``jobs:`` into a step."""
 
@@ -231,6 +244,8 @@ class _JobReader:
                 continue
             port = replace(declared, span=key.span) if declared else Port(name, key.span)
             step.inputs[name] = self._input(port, value, f"input `{name}` of {where}")
+            if component is not None and component.source == "file" and component.path:
+                _rebase(step.inputs[name], os.path.dirname(component.path))
         if component:
             for name, declared in component.inputs.items():
                 step.inputs.setdefault(name, replace(declared, span=step.span))
