@@ -1,0 +1,34 @@
+"""Emitters: what Azure ML runs, made from a checked pipeline.
+
+- :mod:`azpipe.emit.python`: a ``@dsl.pipeline`` module (azure-ai-ml's Python SDK);
+- :mod:`azpipe.emit.yaml`: Azure ML CLI v2 pipeline job YAML, and the environment,
+  compute and data asset files ``az ml ... create -f`` takes;
+- :mod:`azpipe.emit.job`: the ``PipelineJob`` object (runs the Python module);
+- :mod:`azpipe.emit.jobgraph`: a normal form of a ``PipelineJob`` that shows two
+  jobs are the same pipeline.
+
+Both text emitters share :mod:`azpipe.emit.plan` (what to emit, decided once),
+:mod:`azpipe.emit.values` (the one escaping filter) and the templates in
+``templates/``. None of them imports azure-ai-ml except :mod:`azpipe.emit.job`
+and :mod:`azpipe.emit.jobgraph`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from azpipe.diagnostics import Diagnostic
+
+
+class CompileRefused(Exception):
+    """The pipeline cannot be compiled; ``diagnostics`` say why and where."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity.name == "ERROR"]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        where = f": {first.span.file}:{first.span.line}:{first.span.column}: {first.message}" if first else ""
+        super().__init__(f"the pipeline has {len(errors)} error(s){where}")
+
+
+__all__ = ["CompileRefused"]

@@ -1,0 +1,290 @@
+"""``job_graph(job)``: a comparable, JSON-able normal form of an azure-ai-ml ``PipelineJob``.
+
+Two jobs that azure-ai-ml would submit as the same pipeline have equal graphs,
+whichever way they were built: ``@dsl.pipeline`` Python or ``load_job`` on CLI v2
+YAML. azpipe's tests use it to prove that its two targets describe the same
+job; use it to compare your own. Adapted from the offline research in
+``scratch/aml/jobgraph.py`` (azure-ai-ml 1.35.2), which also lists the fields
+each change is detected in.
+
+Compared: the pipeline's display name, description, experiment, tags, compute,
+settings, inputs (type, value, mode) and outputs (type, mode, name, version,
+path); per node: type, display name, description, tags, command, code (as an
+absolute path), environment, compute, is_deterministic, every input the
+component declares (type, optional, default, node and declared mode, binding),
+outputs (type, mode, name, version, binding), environment variables,
+resources, distribution, limits, identity, and the component id when the node
+names a registered component.
+
+Normalised, because the two forms only spell them differently: bindings become
+``parent.inputs.x``/``parent.jobs.S.outputs.y``/``parent.outputs.z`` (literals
+``literal:<json>``, assets ``asset:<type>:<path>``); ``azureml:`` short
+prefixes are dropped (``azureml://`` URIs are kept); local paths become
+absolute; pipeline inputs without azure-ai-ml metadata (YAML) take the type of
+their value; a node output bound to a pipeline output only has the type its component
+declares (azure-ai-ml's Python form reports ``"None"``, the YAML form nothing). Not compared: anonymous components' names and versions, ``_source``,
+pipeline-level ``optional`` (CLI v2 YAML cannot state it; REST does not send it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+__all__ = ["diff", "job_graph"]
+
+_SINGLE_EXPR = re.compile(r"^\$\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
+_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_ASSET_ID = re.compile(r"^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+|@[A-Za-z0-9_.-]+)$")
+
+
+def _strip_azureml(value: Any) -> Any:
+    """``azureml:NAME[:VER]`` → ``NAME[:VER]``; ``azureml://...`` stays."""
+    if isinstance(value, str) and value.startswith("azureml:") and not value.startswith("azureml://"):
+        return value[len("azureml:") :]
+    return value
+
+
+def _rest(obj: Any) -> Any:
+    """An entity in its REST form (a dict), so both forms compare alike."""
+    if obj is None:
+        return None
+    if hasattr(obj, "_to_job_rest_object"):  # job identities
+        return obj._to_job_rest_object().as_dict()
+    if hasattr(obj, "_to_rest_object"):
+        rest = obj._to_rest_object()
+        return rest.as_dict() if hasattr(rest, "as_dict") else rest
+    if isinstance(obj, dict):
+        return {k: v for k, v in obj.items() if v is not None} or None
+    return obj
+
+
+def _abs_path(path: Any, base: Any) -> str | None:
+    if path is None:
+        return None
+    text = str(path)
+    if _URI.match(text) or text.startswith("azureml:"):
+        return str(_strip_azureml(text))
+    full = Path(text)
+    if not full.is_absolute():
+        full = Path(base or os.getcwd()) / full
+    return str(full.resolve())
+
+
+def _asset_path(path: Any, base: Any) -> str | None:
+    """A data path: registered assets as ``NAME:VERSION``/``NAME@label``, URIs as is, local absolute."""
+    if path is None:
+        return None
+    text = str(path)
+    if _URI.match(text):
+        return text
+    stripped = str(_strip_azureml(text))
+    if (stripped != text or _ASSET_ID.match(stripped)) and not Path(base or ".", stripped).exists():
+        return stripped
+    return _abs_path(text, base)
+
+
+def _binding(data: Any, base: Any) -> str | None:
+    """One input or output value (``node.inputs[k]._data``) as a string."""
+    from azure.ai.ml import Input, Output
+    from azure.ai.ml.entities._job.pipeline._io import NodeOutput, PipelineInput, PipelineOutput
+
+    if data is None:
+        return None
+    if isinstance(data, PipelineOutput):  # before NodeOutput: a subclass
+        return f"parent.outputs.{data._port_name}"
+    if isinstance(data, PipelineInput):
+        return f"parent.inputs.{data._port_name}"
+    if isinstance(data, NodeOutput):
+        owner: Any = data._owner
+        return f"parent.jobs.{owner.name}.outputs.{data._port_name}"
+    if isinstance(data, str):
+        match = _SINGLE_EXPR.match(data.strip())
+        if match:
+            return match.group(1)
+        return ("expr:" + data) if "${{" in data else "literal:" + json.dumps(data)
+    if isinstance(data, (bool, int, float)):
+        return "literal:" + json.dumps(data)
+    if isinstance(data, (Input, Output)):
+        return _io_binding(data, base)
+    return "object:" + repr(data)
+
+
+def _io_binding(data: Any, base: Any) -> str | None:
+    path = getattr(data, "path", None)
+    if isinstance(path, str):
+        match = _SINGLE_EXPR.match(path.strip())
+        if match:
+            return match.group(1)
+    if path is None:
+        return None
+    return f"asset:{data.type}:{_asset_path(path, base)}"
+
+
+def _env(env: Any, base: Any) -> Any:
+    from azure.ai.ml.entities import Environment
+
+    if env is None:
+        return None
+    if isinstance(env, str):
+        return _strip_azureml(env)
+    if isinstance(env, Environment):
+        found: dict[str, Any] = {
+            "image": env.image,
+            "conda_file": env.conda_file,  # a parsed dict in both forms
+            "build": _abs_path(env.build.path, base) if env.build is not None else None,
+        }
+        if not env._is_anonymous:
+            found["name"], found["version"] = env.name, env.version
+        return {k: v for k, v in found.items() if v is not None}
+    return repr(env)
+
+
+def _infer_type(value: Any) -> str | None:
+    from azure.ai.ml import Input
+
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Input):
+        return str(value.type)
+    return None
+
+
+def _inputs(node: Any, declared: dict[str, Any], base: Any) -> dict[str, Any]:
+    inputs = {}
+    for key in sorted(set(node.inputs) | set(declared)):
+        meta = declared.get(key)
+        value = node.inputs.get(key) if key in node.inputs else None
+        inputs[key] = {
+            "type": getattr(meta, "type", None),
+            "optional": bool(getattr(meta, "optional", False)),
+            "default": getattr(meta, "default", None),
+            "mode": value.mode if value is not None else None,  # node level: what the service uses
+            "declared_mode": getattr(meta, "mode", None),
+            "binding": _binding(value._data, base) if value is not None else None,
+        }
+    return inputs
+
+
+def _outputs(node: Any, declared: dict[str, Any], base: Any) -> dict[str, Any]:
+    from azure.ai.ml import Output
+
+    outputs = {}
+    for key, value in node.outputs.items():
+        meta = declared.get(key)
+        data = value._data
+        is_output = isinstance(data, Output)
+        outputs[key] = {
+            # a node output bound to a pipeline output has no type of its own (the pipeline output has)
+            "type": getattr(meta, "type", None) or (data.type if is_output else None),
+            "mode": (value.mode if not isinstance(data, str) else None) or (data.mode if is_output else None),
+            "name": data.name if is_output else None,
+            "version": data.version if is_output else None,
+            "binding": _binding(data, base),
+        }
+    return outputs
+
+
+def _node(node: Any) -> dict[str, Any]:
+    component = node.component
+    base = getattr(component, "base_path", None)
+    code = getattr(component, "code", None)
+    return {
+        "type": node.type,
+        "component": _strip_azureml(component) if isinstance(component, str) else None,
+        "display_name": node.display_name or getattr(component, "display_name", None),
+        "description": node.description or getattr(component, "description", None),
+        "tags": dict(node.tags or {}),
+        "command": getattr(component, "command", None),
+        "code": _abs_path(code, base) if code is not None else None,
+        "environment": _env(node.environment or getattr(component, "environment", None), base),
+        "compute": _strip_azureml(node.compute),
+        "is_deterministic": getattr(component, "is_deterministic", None),
+        "inputs": _inputs(node, getattr(component, "inputs", None) or {}, base),
+        "outputs": _outputs(node, getattr(component, "outputs", None) or {}, base),
+        "environment_variables": dict(
+            node.environment_variables or getattr(component, "environment_variables", None) or {}
+        ),
+        "resources": _rest(getattr(node, "resources", None) or getattr(component, "resources", None)),
+        "distribution": _rest(
+            getattr(node, "distribution", None) or getattr(component, "distribution", None)
+        ),
+        "limits": _rest(getattr(node, "limits", None)),
+        "identity": _rest(getattr(node, "identity", None)),
+    }
+
+
+def _pipeline_inputs(job: Any, base: Any) -> dict[str, Any]:
+    from azure.ai.ml import Input
+
+    inputs = {}
+    for key, value in job.inputs.items():
+        data = value._data
+        meta_type = getattr(getattr(value, "_meta", None), "type", None)
+        inputs[key] = {
+            "type": meta_type or _infer_type(data),
+            "value": _binding(data, base) if isinstance(data, Input) else data,
+            "mode": getattr(data, "mode", None) if isinstance(data, Input) else None,
+        }
+    return inputs
+
+
+def _pipeline_outputs(job: Any) -> dict[str, Any]:
+    outputs = {}
+    for key, value in job.outputs.items():
+        data, meta = value._data, getattr(value, "_meta", None)
+        outputs[key] = {
+            "type": getattr(data, "type", None) or getattr(meta, "type", None),
+            "mode": getattr(data, "mode", None) or getattr(meta, "mode", None),
+            "name": getattr(data, "name", None),
+            "version": getattr(data, "version", None),
+            "path": getattr(data, "path", None),
+        }
+    return outputs
+
+
+def job_graph(job: Any) -> dict[str, Any]:
+    """A plain, JSON-serialisable description of a ``PipelineJob`` (see the module docstring)."""
+    base = getattr(job, "base_path", None)
+    settings = job.settings._to_dict() if job.settings is not None else {}
+    settings = {k: v for k, v in settings.items() if not k.startswith("_") and v is not None}
+    for key in ("default_compute", "default_datastore"):
+        if key in settings:
+            settings[key] = _strip_azureml(settings[key])
+    return {
+        "display_name": job.display_name,
+        "description": job.description,
+        "experiment_name": job.experiment_name,
+        "tags": dict(job.tags or {}),
+        "compute": _strip_azureml(job.compute),
+        "settings": settings,
+        "inputs": _pipeline_inputs(job, base),
+        "outputs": _pipeline_outputs(job),
+        "jobs": {name: _node(node) for name, node in job.jobs.items()},
+    }
+
+
+def diff(left: Any, right: Any, path: str = "") -> list[str]:
+    """The differences between two ``job_graph`` results, one readable line each."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        found = []
+        for key in sorted(set(left) | set(right), key=str):
+            if key not in left:
+                found.append(f"{path}.{key}: missing on the left, right={right[key]!r}")
+            elif key not in right:
+                found.append(f"{path}.{key}: left={left[key]!r}, missing on the right")
+            else:
+                found += diff(left[key], right[key], f"{path}.{key}")
+        return found
+    if left != right or type(left) is not type(right):
+        return [f"{path}: left={left!r} right={right!r}"]
+    return []

@@ -1,0 +1,595 @@
+"""What to emit, decided once for both targets.
+
+:func:`plan` turns a checked :class:`~azpipe.model.Pipeline` into a :class:`Plan`:
+steps in topological order with every port, binding, environment and path
+already in the form Azure ML takes, so that the Python and the YAML emitters
+only differ in spelling. Paths are made relative to the folder the output is
+written to. ``after:`` edges become the synthetic ports described in
+``docs/compiling.md``. What cannot be compiled is refused with diagnostics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.emit import CompileRefused
+from azpipe.expr.ast import RefKind
+from azpipe.model import (
+    ASSET_TYPES,
+    Binding,
+    Compute,
+    EnvRef,
+    Pipeline,
+    PipelineInput,
+    PipelineOutput,
+    Port,
+    Step,
+)
+from azpipe.rules import rule
+
+DISTRIBUTION_SETTINGS = {
+    "pytorch": ("process_count_per_instance",),
+    "mpi": ("process_count_per_instance",),
+    "tensorflow": ("worker_count", "parameter_server_count"),
+}
+AFTER_OUTPUT = "azpipe_done"
+AFTER_INPUT = "azpipe_after_"
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@dataclass(frozen=True)
+class PathValue:
+    """A path as the emitted file writes it: ``local`` ones relative to the emitted file's folder."""
+
+    text: str
+    local: bool
+
+
+@dataclass
+class Source:
+    """What a node input is bound to.
+
+    ``kind``: ``input`` (pipeline input ``name``), ``output`` (output ``name`` of
+    ``step``; ``attr`` when the Python side can name it as an attribute),
+    ``literal`` (``value``) or ``asset`` (``path`` of type ``type``).
+    """
+
+    kind: str
+    name: str = ""
+    step: str = ""
+    attr: bool = True
+    value: Any = None
+    type: str | None = None
+    path: PathValue | None = None
+
+
+@dataclass
+class InPort:
+    """A node input: its component definition (owned steps) and its binding."""
+
+    name: str
+    type: str | None = None
+    optional: bool = False
+    default: Any = None
+    description: str | None = None
+    source: Source | None = None
+    mode: str | None = None  # node-level input mode
+
+
+@dataclass
+class OutPort:
+    """A node output; ``pipeline_output`` names the pipeline output it is exposed as."""
+
+    name: str
+    type: str | None = None
+    mode: str | None = None
+    path: str | None = None
+    asset_name: str | None = None
+    asset_version: str | None = None
+    description: str | None = None
+    pipeline_output: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        """True when the node sets more than the type."""
+        return any(v is not None for v in (self.mode, self.path, self.asset_name, self.asset_version))
+
+
+@dataclass
+class EnvPlan:
+    """A step's environment: a reference (``azureml:NAME:VERSION``...) or an inline image."""
+
+    ref: str | None = None
+    image: str | None = None
+    conda_file: PathValue | None = None
+
+
+@dataclass
+class StepPlan:
+    """One node. ``kind``: ``command`` (azpipe writes the component), ``file`` or ``registered``."""
+
+    name: str
+    kind: str = "command"
+    command: str | None = None
+    code: PathValue | None = None
+    component: str | None = None  # file: its path; registered: its id
+    environment: EnvPlan | None = None
+    compute: str | None = None
+    inputs: list[InPort] = field(default_factory=list)
+    outputs: list[OutPort] = field(default_factory=list)
+    display_name: str | None = None
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    environment_variables: dict[str, str] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
+    distribution: dict[str, Any] = field(default_factory=dict)
+    timeout: Any = None
+    is_deterministic: bool | None = None
+    identity: str | None = None
+
+    def output(self, name: str) -> OutPort | None:
+        """The output called ``name``, if the node declares it."""
+        return next((port for port in self.outputs if port.name == name), None)
+
+
+@dataclass
+class InputPlan:
+    """A pipeline input; ``has_value`` tells whether ``value``/``path`` is set."""
+
+    name: str
+    type: str
+    value: Any = None
+    path: PathValue | None = None
+    optional: bool = False
+    description: str | None = None
+    mode: str | None = None
+
+    @property
+    def is_asset(self) -> bool:
+        """True for data (uri_folder, mltable...), false for parameters."""
+        return self.type in ASSET_TYPES
+
+    @property
+    def has_value(self) -> bool:
+        """True when the input is given a value or a path."""
+        return self.path is not None or self.value is not None
+
+
+@dataclass
+class OutputPlan:
+    """A pipeline output: a step output exposed under ``name``, with that output's settings.
+
+    ``own_mode`` is the mode the pipeline output itself sets (``{value, mode}``);
+    ``mode`` is that, else the step output's.
+    """
+
+    name: str
+    step: str
+    port: str
+    type: str | None = None
+    mode: str | None = None
+    path: str | None = None
+    asset_name: str | None = None
+    asset_version: str | None = None
+    own_mode: str | None = None
+
+
+@dataclass
+class EnvironmentPlan:
+    """An environment to create or update before submitting."""
+
+    name: str
+    version: str | None
+    image: str | None
+    conda_file: PathValue | None
+    description: str | None
+
+
+@dataclass
+class ComputePlan:
+    """A compute target to create when missing."""
+
+    name: str
+    type: str
+    size: str | None
+    min_instances: int | None
+    max_instances: int | None
+    idle_time_before_scale_down: int | None
+
+
+@dataclass
+class DataPlan:
+    """A data asset to register before submitting."""
+
+    name: str
+    version: str | None
+    type: str
+    path: PathValue
+    description: str | None
+
+
+@dataclass
+class Plan:
+    """Everything both emitters write, in order."""
+
+    name: str
+    display_name: str
+    description: str | None
+    experiment: str
+    tags: dict[str, str]
+    default_compute: str | None
+    default_datastore: str | None
+    continue_on_step_failure: bool | None
+    force_rerun: bool | None
+    source_name: str
+    source_sha256: str
+    inputs: list[InputPlan] = field(default_factory=list)
+    outputs: list[OutputPlan] = field(default_factory=list)
+    steps: list[StepPlan] = field(default_factory=list)
+    environments: list[EnvironmentPlan] = field(default_factory=list)
+    compute: list[ComputePlan] = field(default_factory=list)
+    data: list[DataPlan] = field(default_factory=list)
+
+
+def plan(pipeline: Pipeline, out_dir: str | None = None) -> Plan:
+    """The plan for ``pipeline``, with paths relative to ``out_dir`` (default: the pipeline's folder).
+
+    Raises :class:`CompileRefused` when the pipeline has errors or uses what the
+    targets cannot express.
+    """
+    if not pipeline.ok:
+        raise CompileRefused(pipeline.check())
+    builder = _Planner(pipeline, os.path.abspath(out_dir or pipeline.base_dir))
+    result = builder.build()
+    if builder.refusals:
+        raise CompileRefused(sorted(builder.refusals, key=Diagnostic.sort_key))
+    return result
+
+
+class _Planner:
+    """Builds a :class:`Plan`; problems go to ``refusals``."""
+
+    def __init__(self, pipeline: Pipeline, out_dir: str) -> None:
+        self.pipeline = pipeline
+        self.out_dir = out_dir
+        self.refusals: list[Diagnostic] = []
+
+    def refuse(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        """Record why the pipeline cannot be compiled."""
+        self.refusals.append(rule(code).at(span, message, hint))
+
+    def build(self) -> Plan:
+        """The whole plan."""
+        p = self.pipeline
+        result = self._header()
+        if not p.steps:
+            self.refuse("S103", p.span, "the pipeline has no steps", "Azure ML runs one step or more")
+        result.inputs = [self._input(item) for item in p.inputs.values()]
+        result.steps = [self._step(p.steps[name]) for name in p.topological_order()]
+        self._after(result.steps)
+        result.outputs = self._outputs(result.steps)
+        _name_registered_outputs(result.steps)
+        result.environments = [self._environment_entity(name) for name in p.environments]
+        result.compute = [_compute(target) for target in p.compute.values()]
+        result.data = [
+            DataPlan(d.name, d.version, d.type, self.path(d.path), d.description) for d in p.data.values()
+        ]
+        return result
+
+    def _header(self) -> Plan:
+        """The pipeline-level fields: names, settings and where it came from."""
+        p = self.pipeline
+        name = pipeline_name(p)
+        return Plan(
+            name=name,
+            display_name=p.display_name or name,
+            description=p.description or None,  # an empty one is none (as azure-ai-ml reads it)
+            experiment=p.experiment or name,
+            tags=dict(p.tags),
+            default_compute=p.default_compute,
+            default_datastore=p.default_datastore,
+            continue_on_step_failure=p.continue_on_step_failure,
+            force_rerun=p.force_rerun,
+            source_name=os.path.basename(p.path),
+            source_sha256=hashlib.sha256(p.source_text.encode("utf-8")).hexdigest(),
+        )
+
+    # ----------------------------------------------------------------- paths
+
+    def path(self, value: str) -> PathValue:
+        """A data or file path: local ones relative to the output folder, others as written."""
+        if value.startswith("azureml:") or _URI.match(value):
+            return PathValue(value, local=False)
+        full = os.path.normpath(os.path.join(self.pipeline.base_dir, value))
+        return PathValue(os.path.relpath(full, self.out_dir).replace(os.sep, "/"), local=True)
+
+    def data_ref(self, name: str) -> PathValue:
+        """``azureml:NAME:VERSION`` (or ``@latest``) of a declared data asset."""
+        asset = self.pipeline.data[name]
+        return PathValue(
+            f"azureml:{name}:{asset.version}" if asset.version else f"azureml:{name}@latest", False
+        )
+
+    # ----------------------------------------------------------------- pipeline inputs and outputs
+
+    def _input(self, item: PipelineInput) -> InputPlan:
+        result = InputPlan(
+            item.name, item.type, optional=item.optional, description=item.description, mode=item.mode
+        )
+        if item.data is not None:
+            result.path = self.data_ref(item.data)
+        elif item.type in ASSET_TYPES and isinstance(item.default, str):
+            result.path = self.path(item.default)
+        elif item.default is not None:
+            result.value = _typed(item.default, item.type)
+        if not result.has_value and not item.optional:
+            self.refuse(
+                "S103",
+                item.span,
+                f"pipeline input `{item.name}` has no value",
+                "give it a `default` (or a `path`), or make it `optional: true`",
+            )
+        return result
+
+    def _outputs(self, steps: list[StepPlan]) -> list[OutputPlan]:
+        by_name = {step.name: step for step in steps}
+        outputs = []
+        for output in self.pipeline.outputs.values():
+            ref = output.binding.ref if output.binding else None
+            if ref is not None and ref.step is not None:
+                found = self._output(output, by_name[ref.step], ref.name)
+                outputs += [found] if found else []
+        return outputs
+
+    def _output(self, output: PipelineOutput, step: StepPlan, name: str) -> OutputPlan | None:
+        """Pipeline output ``output``, exposing output ``name`` of ``step``."""
+        port = step.output(name)
+        if port is None:  # a registered component's output: not declared by the step
+            port = OutPort(name)
+            step.outputs.append(port)
+        if port.pipeline_output is not None:
+            span = output.binding.span if output.binding else output.span
+            self.refuse(
+                "S106",
+                span,
+                f"`{step.name}.outputs.{name}` is already pipeline output `{port.pipeline_output}`",
+                "Azure ML binds a step output to one pipeline output",
+            )
+            return None
+        port.pipeline_output = output.name
+        mode = output.mode or port.mode
+        return OutputPlan(
+            output.name,
+            step.name,
+            name,
+            port.type,
+            mode,
+            port.path,
+            port.asset_name,
+            port.asset_version,
+            output.mode,
+        )
+
+    # ----------------------------------------------------------------- steps
+
+    def _step(self, step: Step) -> StepPlan:
+        kind = "command" if step.uses is None or step.uses.source == "inline" else step.uses.source
+        result = StepPlan(step.name, kind, compute=step.compute)
+        _details(result, step)
+        self._check_distribution(step, result.distribution)
+        result.environment = self._step_environment(step, kind)
+        if kind == "command":
+            code = step.uses.code if step.uses else step.code
+            result.command = step.command.unparse() if step.command else ""
+            result.code = self.path(code) if code is not None else None
+        else:
+            assert step.uses is not None
+            result.component = self._component_ref(step.uses.path or step.uses.name, kind)
+        result.inputs = [self._in_port(port, kind) for port in step.inputs.values()]
+        result.inputs = [port for port in result.inputs if kind == "command" or port.source is not None]
+        result.outputs = [_out_port(port) for port in step.outputs.values()]
+        result.outputs = [port for port in result.outputs if kind == "command" or port.configured]
+        return result
+
+    def _check_distribution(self, step: Step, values: dict[str, Any]) -> None:
+        kind = values.get("type")
+        if values and kind not in DISTRIBUTION_SETTINGS:
+            self.refuse(
+                "S103",
+                step.span,
+                f"the `distribution` of step `{step.name}` needs a `type`",
+                "`pytorch`, `mpi` or `tensorflow`",
+            )
+            return
+        for key in values:
+            if key != "type" and key not in DISTRIBUTION_SETTINGS[str(kind)]:
+                self.refuse(
+                    "S105",
+                    step.span,
+                    f"`distribution.{key}` of step `{step.name}` does not apply to `{kind}`",
+                    "its settings: " + ", ".join(DISTRIBUTION_SETTINGS[str(kind)]),
+                )
+
+    def _component_ref(self, value: str, kind: str) -> str:
+        if kind == "file":
+            text = self.path(value).text
+            return text if text.startswith("../") else "./" + text
+        return value if value.startswith("azureml:") else "azureml:" + value
+
+    def _step_environment(self, step: Step, kind: str) -> EnvPlan | None:
+        if kind == "command":
+            ref = self.pipeline.environment_of(step)
+            if ref is None:
+                self.refuse(
+                    "S103",
+                    step.span,
+                    f"step `{step.name}` has no environment",
+                    "set `environment:` on the step or `defaults: {environment: ...}`; "
+                    "Azure ML runs every command in an environment",
+                )
+        elif step.environment is not None:
+            ref = step.environment
+        else:  # a component file's own environment, or the default when it has none
+            has_own = kind == "registered" or (step.uses is not None and step.uses.environment is not None)
+            ref = None if has_own else self.pipeline.default_environment
+        return self._env_plan(ref) if ref else None
+
+    def _env_plan(self, ref: EnvRef) -> EnvPlan:
+        if ref.kind == "inline" and ref.inline is not None:
+            conda = ref.inline.conda_file
+            return EnvPlan(image=ref.inline.image, conda_file=self.path(conda) if conda else None)
+        if ref.kind == "declared":
+            declared = self.pipeline.environments[ref.value]
+            version = f":{declared.version}" if declared.version else "@latest"
+            return EnvPlan(ref=f"azureml:{declared.name}{version}")
+        if ref.kind == "registry" or ref.value.startswith("azureml:"):
+            return EnvPlan(ref=ref.value)
+        return EnvPlan(ref="azureml:" + ref.value)
+
+    def _in_port(self, port: Port, kind: str) -> InPort:
+        result = InPort(port.name, port.type, port.optional, port.default, port.description, mode=port.mode)
+        if port.binding is not None:
+            result.source = self._source(port.binding, port.type)
+        if kind != "command":
+            result.type = result.default = result.description = None
+        return result
+
+    def _source(self, binding: Binding, port_type: str | None) -> Source:
+        ref = binding.ref
+        if ref is None:
+            if port_type in ASSET_TYPES and isinstance(binding.value, str):
+                return Source("asset", type=port_type, path=self.path(binding.value))
+            return Source("literal", value=_typed(binding.value, port_type))
+        if ref.kind is RefKind.PARENT_INPUT:
+            return Source("input", name=ref.name)
+        if ref.kind is RefKind.DATA:
+            return Source("asset", type=self.pipeline.data[ref.name].type, path=self.data_ref(ref.name))
+        assert ref.step is not None
+        return Source("output", name=ref.name, step=ref.step)
+
+    # ----------------------------------------------------------------- after: edges
+
+    def _after(self, steps: list[StepPlan]) -> None:
+        by_name = {step.name: step for step in steps}
+        done: dict[str, OutPort] = {}
+        for step in steps:
+            for earlier_name, span in dict(self.pipeline.steps[step.name].after).items():
+                earlier = by_name[earlier_name]
+                if self._after_possible(step, earlier, span):
+                    _link(earlier, step, done)
+
+    def _after_possible(self, step: StepPlan, earlier: StepPlan, span: Span) -> bool:
+        for other in (earlier, step):
+            if other.kind != "command":
+                what = "a component file" if other.kind == "file" else "a registered component"
+                self.refuse(
+                    "S105",
+                    span,
+                    f"`after:` cannot order step `{other.name}`: it uses {what}",
+                    "azpipe adds an ordering port to both steps, so both must be steps or "
+                    "`components:` it defines; bind a real output instead",
+                )
+                return False
+        return True
+
+    # ----------------------------------------------------------------- entities
+
+    def _environment_entity(self, name: str) -> EnvironmentPlan:
+        env = self.pipeline.environments[name]
+        conda = self.path(env.conda_file) if env.conda_file else None
+        return EnvironmentPlan(name, env.version, env.image, conda, env.description)
+
+
+def _name_registered_outputs(steps: list[StepPlan]) -> None:
+    """Bindings to a registered component's output its node does not declare: by string in Python."""
+    by_name = {step.name: step for step in steps}
+    for step in steps:
+        for port in step.inputs:
+            source = port.source
+            if source and source.kind == "output" and by_name[source.step].kind == "registered":
+                source.attr = by_name[source.step].output(source.name) is not None
+
+
+def _compute(target: Compute) -> ComputePlan:
+    return ComputePlan(
+        target.name,
+        target.type,
+        target.size,
+        target.min_instances,
+        target.max_instances,
+        target.idle_time_before_scale_down,
+    )
+
+
+def pipeline_name(pipeline: Pipeline) -> str:
+    """The pipeline's name; a file without one (a native Azure ML job) is named after the file."""
+    if pipeline.name.isidentifier() and not keyword.iskeyword(pipeline.name):
+        return pipeline.name
+    stem = os.path.splitext(os.path.basename(pipeline.path))[0].lower()
+    name = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_") or "pipeline"
+    name = "_" + name if name[0].isdigit() else name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _link(earlier: StepPlan, later: StepPlan, done: dict[str, OutPort]) -> None:
+    """The ``after:`` pattern: a never-written folder output bound to a direct-mode input."""
+    if earlier.name not in done:
+        done[earlier.name] = OutPort(_free_name(AFTER_OUTPUT, earlier), "uri_folder")
+        earlier.outputs.append(done[earlier.name])
+    source = Source("output", name=done[earlier.name].name, step=earlier.name)
+    later.inputs.append(
+        InPort(_free_name(AFTER_INPUT + earlier.name, later), "uri_folder", source=source, mode="direct")
+    )
+
+
+def _free_name(wanted: str, step: StepPlan) -> str:
+    taken = {port.name.lower() for port in step.inputs + step.outputs}
+    candidates = [wanted] + [f"{wanted}_{n}" for n in range(2, 1000)]
+    return next(name for name in candidates if name.lower() not in taken)
+
+
+def _out_port(port: Port) -> OutPort:
+    return OutPort(
+        port.name, port.type, port.mode, port.path, port.asset_name, port.asset_version, port.description
+    )
+
+
+def _details(result: StepPlan, step: Step) -> None:
+    """Step details, over those of an inline component it uses."""
+    own = step.details
+    base = step.uses.details if step.uses and step.uses.source == "inline" else None
+    result.display_name = own.display_name or (base.display_name if base else None)
+    result.description = own.description or (base.description if base else None)
+    result.tags = {**(base.tags if base else {}), **own.tags}
+    result.environment_variables = {
+        **(base.environment_variables if base else {}),
+        **own.environment_variables,
+    }
+    result.resources = _present({**(base.resources if base else {}), **own.resources})
+    result.distribution = _present(own.distribution or (base.distribution if base else {}))
+    limits = {**(base.limits if base else {}), **own.limits}
+    result.timeout = limits.get("timeout")
+    result.is_deterministic = (
+        own.is_deterministic
+        if own.is_deterministic is not None
+        else (base.is_deterministic if base else None)
+    )
+    identity = own.identity or (base.identity if base else {})
+    result.identity = identity.get("type")
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _typed(value: Any, kind: str | None) -> Any:
+    """A literal as its declared type needs it: a ``number`` written ``1`` is ``1.0``."""
+    if kind == "number" and type(value) is int:
+        return float(value)
+    return value

@@ -1,0 +1,439 @@
+"""The Python target: a ``@dsl.pipeline`` module for azure-ai-ml.
+
+Each step becomes a component built with ``command(...)`` at module level (a
+component file is loaded with ``load_component``, a registered component is
+named by id), called inside the ``@dsl.pipeline`` function in topological
+order; node names are the local variable names. The module also holds the
+declared entities, ``provision(ml_client)``, ``build_pipeline()`` and ``main()``.
+This module writes text only: it never imports azure-ai-ml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azpipe import __version__
+from azpipe.emit.names import ModuleNames, module_names
+from azpipe.emit.plan import (
+    ComputePlan,
+    DataPlan,
+    EnvironmentPlan,
+    EnvPlan,
+    InPort,
+    InputPlan,
+    OutPort,
+    OutputPlan,
+    PathValue,
+    Plan,
+    Source,
+    StepPlan,
+    plan,
+)
+from azpipe.emit.templates import render
+from azpipe.emit.values import INDENT, WIDTH, Call, Code, Long, call, py, py_str, width
+from azpipe.model import Pipeline
+
+DISTRIBUTIONS = {
+    "pytorch": "PyTorchDistribution",
+    "mpi": "MpiDistribution",
+    "tensorflow": "TensorFlowDistribution",
+}
+IDENTITIES = {
+    "managed": "ManagedIdentityConfiguration",
+    "user_identity": "UserIdentityConfiguration",
+    "aml_token": "AmlTokenConfiguration",
+}
+ML_IMPORTS = (
+    "Input",
+    "MLClient",
+    "MpiDistribution",
+    "Output",
+    "PyTorchDistribution",
+    "TensorFlowDistribution",
+    "command",
+    "dsl",
+    "load_component",
+)
+ENTITY_IMPORTS = (
+    "AmlCompute",
+    "AmlTokenConfiguration",
+    "Command",
+    "ComputeInstance",
+    "Data",
+    "Environment",
+    "ManagedIdentityConfiguration",
+    "PipelineJob",
+    "UserIdentityConfiguration",
+)
+
+
+def emit_python(pipeline: Pipeline, out_dir: str | None = None) -> str:
+    """The module text; paths relative to ``out_dir`` (default: the pipeline's folder).
+
+    Raises :class:`azpipe.emit.CompileRefused` when the pipeline has errors.
+    """
+    return render_python(plan(pipeline, out_dir))
+
+
+def render_python(the_plan: Plan) -> str:
+    """The module text for a plan."""
+    names = module_names(the_plan.name, [s.name for s in the_plan.steps], [i.name for i in the_plan.inputs])
+    return _Module(the_plan, names).render()
+
+
+class _Module:
+    """Lays out the pieces of one module; every name it uses is recorded for the imports."""
+
+    def __init__(self, the_plan: Plan, names: ModuleNames) -> None:
+        self.plan = the_plan
+        self.names = names
+        self.used: set[str] = {"Input", "MLClient", "PipelineJob", "dsl"}
+        self.steps = {step.name: step for step in the_plan.steps}
+        self.referenced = _referenced(the_plan)
+
+    def render(self) -> str:
+        """The whole module (the imports are computed last, from what was used)."""
+        pieces = {
+            "entities": self._entities(),
+            "components": [self._component(step) for step in self.plan.steps if step.kind != "registered"],
+            "decorator": "@" + py(self._decorator(), 0, 1),
+            "signature": self._signature(),
+            "body": self._body(),
+            "build": self._build(),
+        }
+        return render(
+            "pipeline.py.j2",
+            plan=self.plan,
+            version=__version__,
+            function=self.names.function,
+            imports=self._imports(),
+            **pieces,
+        )
+
+    def _imports(self) -> list[str]:
+        lines = [_from_import("azure.ai.ml", [n for n in ML_IMPORTS if n in self.used])]
+        entities = [n for n in ENTITY_IMPORTS if n in self.used]
+        return lines + ([_from_import("azure.ai.ml.entities", entities)] if entities else [])
+
+    def use(self, name: str) -> str:
+        """Record that the module uses ``name``; returns it."""
+        self.used.add(name)
+        return name
+
+    # --------------------------------------------------------------- values
+
+    def path(self, value: PathValue, as_str: bool = False) -> Any:
+        """A path expression: local paths relative to the module's own folder."""
+        if not value.local:
+            return value.text
+        expression = "HERE" if value.text == "." else f"HERE / {py_str(value.text)}"
+        return Code(f"str({expression})" if as_str else expression)
+
+    def environment(self, env: EnvPlan | None) -> Any:
+        """An environment reference, or an anonymous ``Environment`` for an inline image."""
+        if env is None or env.ref is not None:
+            return env.ref if env else None
+        conda = self.path(env.conda_file) if env.conda_file else None
+        return call(self.use("Environment"), image=env.image, conda_file=conda)
+
+    def distribution(self, values: dict[str, Any]) -> Call | None:
+        """``PyTorchDistribution(...)`` and friends."""
+        if not values:
+            return None
+        settings = {key: value for key, value in values.items() if key != "type"}
+        return call(self.use(DISTRIBUTIONS[values["type"]]), **settings)
+
+    def identity(self, kind: str | None) -> Call | None:
+        """``ManagedIdentityConfiguration()`` and friends."""
+        return call(self.use(IDENTITIES[kind])) if kind else None
+
+    def source(self, source: Source) -> Any:
+        """A binding as a Python expression inside the pipeline function."""
+        if source.kind == "input":
+            return Code(source.name)
+        if source.kind == "output":
+            if not source.attr:
+                return "${{parent.jobs." + source.step + ".outputs." + source.name + "}}"
+            return Code(f"{self.names.locals[source.step]}.outputs.{source.name}")
+        if source.kind == "asset":
+            assert source.path is not None
+            return call(self.use("Input"), type=source.type, path=self.path(source.path))
+        return source.value
+
+    # --------------------------------------------------------------- entities and components
+
+    def _entities(self) -> list[str]:
+        """``ENVIRONMENTS = [...]``, ``COMPUTE = [...]``, ``DATA = [...]``: what ``provision()`` creates."""
+        lists = {
+            "ENVIRONMENTS": [self._environment(env) for env in self.plan.environments],
+            "COMPUTE": [self._compute(target) for target in self.plan.compute],
+            "DATA": [self._data(asset) for asset in self.plan.data],
+        }
+        return [f"{name} = {py(items, 0, len(name) + 3)}" for name, items in lists.items()]
+
+    def _environment(self, env: EnvironmentPlan) -> Call:
+        conda = self.path(env.conda_file) if env.conda_file else None
+        return call(
+            self.use("Environment"),
+            name=env.name,
+            version=env.version,
+            image=env.image,
+            conda_file=conda,
+            description=env.description,
+        )
+
+    def _compute(self, target: ComputePlan) -> Call:
+        if target.type == "computeinstance":
+            return call(self.use("ComputeInstance"), name=target.name, size=target.size)
+        return call(
+            self.use("AmlCompute"),
+            name=target.name,
+            size=target.size,
+            min_instances=target.min_instances,
+            max_instances=target.max_instances,
+            idle_time_before_scale_down=target.idle_time_before_scale_down,
+        )
+
+    def _data(self, asset: DataPlan) -> Call:
+        path = self.path(asset.path, as_str=True)
+        return call(
+            self.use("Data"),
+            name=asset.name,
+            version=asset.version,
+            type=asset.type,
+            path=path,
+            description=asset.description,
+        )
+
+    def _component(self, step: StepPlan) -> str:
+        variable = self.names.components[step.name]
+        if step.kind == "file":
+            assert step.component is not None
+            value = call(self.use("load_component"), source=self.path(_file_path(step.component)))
+        else:
+            value = self._command(step)
+        return f"{variable} = {py(value, 0, len(variable) + 3)}"
+
+    def _command(self, step: StepPlan) -> Call:
+        resources = step.resources
+        return call(
+            self.use("command"),
+            display_name=step.display_name,
+            description=step.description,
+            tags=step.tags or None,
+            command=Long(step.command or ""),
+            code=self.path(step.code) if step.code else None,
+            environment=self.environment(step.environment),
+            compute=step.compute,
+            inputs={port.name: self._input_spec(port) for port in step.inputs} or None,
+            outputs={port.name: self._output_spec(port) for port in step.outputs} or None,
+            environment_variables=step.environment_variables or None,
+            instance_count=resources.get("instance_count"),
+            instance_type=resources.get("instance_type"),
+            shm_size=resources.get("shm_size"),
+            distribution=self.distribution(step.distribution),
+            timeout=step.timeout,
+            identity=self.identity(step.identity),
+            is_deterministic=step.is_deterministic,
+        )
+
+    def _input_spec(self, port: InPort) -> Call:
+        return call(
+            self.use("Input"),
+            type=port.type,
+            optional=port.optional or None,
+            default=port.default,
+            description=port.description,
+        )
+
+    def _output_spec(self, port: OutPort) -> Call:
+        return call(
+            self.use("Output"),
+            type=port.type,
+            mode=port.mode,
+            path=port.path,
+            name=port.asset_name,
+            version=port.asset_version,
+            description=port.description,
+        )
+
+    def _registered_output(self, port: OutPort) -> Call:
+        if port.pipeline_output is not None:  # its settings go to the pipeline output
+            return call(self.use("Output"), type=port.type)
+        return self._output_spec(port)
+
+    # --------------------------------------------------------------- the pipeline function
+
+    def _decorator(self) -> Call:
+        p = self.plan
+        return call(
+            "dsl.pipeline",
+            name=p.name,
+            display_name=p.display_name,
+            description=p.description,
+            experiment_name=p.experiment,
+            tags=p.tags or None,
+            default_compute=p.default_compute,
+            default_datastore=p.default_datastore,
+            continue_on_step_failure=p.continue_on_step_failure,
+            force_rerun=p.force_rerun,
+        )
+
+    def _signature(self) -> str:
+        """``def NAME(...):`` with the pipeline inputs; those without a default come first."""
+        ordered = sorted(self.plan.inputs, key=lambda item: _has_default(item))
+        head = f"def {self.names.function}("
+        flat = [self._parameter(item, None) for item in ordered]
+        if width(head + ", ".join(flat) + "):") <= WIDTH:
+            return head + ", ".join(flat) + "):"
+        lines = [INDENT + self._parameter(item, 4) for item in ordered]
+        return head + "\n" + "".join(line + ",\n" for line in lines) + "):"
+
+    def _parameter(self, item: InputPlan, indent: int | None) -> str:
+        annotation = call(
+            self.use("Input"), type=item.type, optional=item.optional or None, description=item.description
+        )
+        default = f" = {py(item.value) if item.value is not None else 'None'}" if _has_default(item) else ""
+        if indent is None:
+            return f"{item.name}: {py(annotation)}{default}"
+        written = py(annotation, indent, len(item.name) + 2, len(default) + 1)
+        return f"{item.name}: {written}{default}"
+
+    def _body(self) -> list[str]:
+        lines: list[str] = []
+        for step in self.plan.steps:
+            lines += self._call(step)
+        outputs = {o.name: Code(f"{self.names.locals[o.step]}.outputs.{o.port}") for o in self.plan.outputs}
+        if outputs:
+            lines.append(f"{INDENT}return {py(outputs, 4, 7)}")
+        return lines or [INDENT + "pass"]
+
+    def _call(self, step: StepPlan) -> list[str]:
+        local = self.names.locals[step.name]
+        bound = {port.name: self.source(port.source) for port in step.inputs if port.source is not None}
+        if step.kind == "registered":
+            outputs = {port.name: self._registered_output(port) for port in step.outputs} or None
+            value = call(
+                self.use("Command"),
+                component=step.component,
+                inputs=bound or None,
+                outputs=outputs,
+                _from_component_func=True,
+            )
+        else:
+            value = Call(self.names.components[step.name], tuple(bound.items()))
+        first, *rest = f"{INDENT}{local} = {py(value, 4, len(local) + 3)}".split("\n")
+        after = self._after_call(step, local)
+        if not after and step.name not in self.referenced:  # the variable names the node: keep it
+            first += "  # noqa: F841"
+        return [first, *rest, *after]
+
+    def _after_call(self, step: StepPlan, local: str) -> list[str]:
+        """Statements that set what the call cannot: the node name, input modes, node settings."""
+        lines = []
+        if self.names.renamed(step.name):
+            lines.append(f"{INDENT}{local}.name = {py_str(step.name)}")
+        for port in step.inputs:
+            if port.mode and port.source is not None:
+                lines.append(f"{INDENT}{local}.inputs.{port.name}.mode = {py_str(port.mode)}")
+        if step.kind != "command":
+            lines += self._node_settings(step, local)
+        return lines
+
+    def _node_settings(self, step: StepPlan, local: str) -> list[str]:
+        """Step settings on a node whose component azpipe did not write."""
+        values = {
+            "compute": step.compute,
+            "environment": self.environment(step.environment),
+            "display_name": step.display_name,
+            "description": step.description,
+            "tags": step.tags or None,
+            "environment_variables": step.environment_variables or None,
+            "distribution": self.distribution(step.distribution),
+            "identity": self.identity(step.identity),
+        }
+        lines = [_assign(f"{local}.{attr}", value) for attr, value in values.items() if value is not None]
+        if step.resources:
+            lines.append(INDENT + py(call(f"{local}.set_resources", **step.resources), 4))
+        if step.timeout is not None:
+            lines.append(INDENT + py(call(f"{local}.set_limits", timeout=step.timeout), 4))
+        if step.kind == "file":
+            for port in step.outputs:
+                if port.pipeline_output is None:  # else they are the pipeline output's settings
+                    lines += self._output_settings(local, port)
+        return lines
+
+    def _output_settings(self, local: str, port: OutPort) -> list[str]:
+        values = {
+            "mode": port.mode,
+            "path": port.path,
+            "name": port.asset_name,
+            "version": port.asset_version,
+        }
+        target = f"{local}.outputs.{port.name}"
+        return [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
+
+    def _build(self) -> list[str]:
+        """The body of ``build_pipeline()``: asset inputs get their paths here."""
+        values = {
+            item.name: call(self.use("Input"), type=item.type, path=self.path(item.path), mode=item.mode)
+            for item in self.plan.inputs
+            if item.path is not None
+        }
+        job = Call(self.names.function, tuple(values.items()))
+        settings = [line for output in self.plan.outputs for line in self._pipeline_output(output)]
+        if not settings:
+            return [f"{INDENT}return {py(job, 4, 7)}"]
+        return [f"{INDENT}job = {py(job, 4, 6)}", *settings, f"{INDENT}return job"]
+
+    def _pipeline_output(self, output: OutputPlan) -> list[str]:
+        """Settings of a pipeline output that do not come with the step output's ``Output(...)``."""
+        if self.steps[output.step].kind == "command":
+            values = {"mode": output.own_mode}
+        else:
+            values = {
+                "mode": output.mode,
+                "path": output.path,
+                "name": output.asset_name,
+                "version": output.asset_version,
+            }
+        target = f"job.outputs.{output.name}"
+        return [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
+
+
+def _referenced(the_plan: Plan) -> set[str]:
+    """Steps whose node a later binding or a pipeline output reads."""
+    found = {output.step for output in the_plan.outputs}
+    for step in the_plan.steps:
+        for port in step.inputs:
+            if port.source and port.source.kind == "output" and port.source.attr:
+                found.add(port.source.step)
+    return found
+
+
+def _has_default(item: InputPlan) -> bool:
+    """Parameters with a value in the signature: literals, and optional inputs left unset."""
+    return item.value is not None or (item.optional and item.path is None)
+
+
+def _assign(target: str, value: Any) -> str:
+    return f"{INDENT}{target} = {py(value, 4, len(target) + 3)}"
+
+
+def _file_path(reference: str) -> PathValue:
+    return PathValue(reference.removeprefix("./") or ".", local=True)
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """``from MODULE import A, B`` (split one name per line when long), in isort's order."""
+    ordered = sorted(names, key=_import_order)
+    flat = f"from {module} import {', '.join(ordered)}"
+    if len(flat) <= WIDTH:
+        return flat
+    return f"from {module} import (\n" + "".join(f"{INDENT}{name},\n" for name in ordered) + ")"
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    """isort's order within one ``from`` import: constants, classes, then functions."""
+    kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
+    return kind, name

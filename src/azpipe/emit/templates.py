@@ -1,0 +1,40 @@
+"""The one Jinja2 environment every emitter renders its templates with.
+
+``StrictUndefined`` turns a misspelt variable into an error instead of empty
+text; autoescaping is off because it protects HTML, not Python or YAML: safety
+comes from the filters (:mod:`azpipe.emit.values`), through which every value
+from a pipeline file passes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Any:
+    """The shared ``jinja2.Environment`` (built once, on first use)."""
+    import jinja2
+
+    from azpipe.emit.values import py, yq
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["py"] = py
+    env.filters["yq"] = yq
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render template ``name`` with ``context``."""
+    return str(environment().get_template(name).render(**context))
