@@ -141,7 +141,7 @@ def test_control_characters_in_names_do_not_reach_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "p.yaml").write_text(
-        'azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:\n  "bad\\nname\\e[31m":\n    command: echo hi\n'
+        'azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n  "bad\\nname\\e[31m":\n    command: echo hi\n'
     )
     code, out, _ = run(capsys, "check", "--color", "never", str(tmp_path / "p.yaml"))
     assert code == 1 and "\x1b" not in out
@@ -155,7 +155,7 @@ def test_topological_order_with_a_cycle_puts_cyclic_steps_last() -> None:
         f"  s{i}:\n    command: echo ${{{{s{i - 1}.outputs.o}}}} ${{{{outputs.o}}}}\n" for i in range(1, 50)
     )
     text = (
-        "azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:\n  s0:\n    command: echo ${{s20.outputs.o}} ${{outputs.o}}\n"
+        "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n  s0:\n    command: echo ${{s20.outputs.o}} ${{outputs.o}}\n"
         + steps
     )
     order = azpipe.loads(text).topological_order()

@@ -106,12 +106,12 @@ def test_names_that_would_clash_in_python(tmp_path: Path) -> None:
     assert python.name is None and python.display_name == "main"
 
 
-def test_rule_examples_without_an_environment_are_refused() -> None:
-    pipeline = load_clean(ROOT / "tests/rules/C901/good.yaml")
+def test_a_step_without_an_environment_is_refused() -> None:
+    pipeline = azpipe.load(ROOT / "tests/rules/C902/bad.yaml")
     with pytest.raises(CompileRefused) as refused:
         pipeline.to_python()
     [diagnostic] = refused.value.diagnostics
-    assert diagnostic.code == "S103" and "has no environment" in diagnostic.message
+    assert diagnostic.code == "C902" and "has no environment" in diagnostic.message
     assert (diagnostic.span.line, diagnostic.span.column) == (7, 3)
 
 

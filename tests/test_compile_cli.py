@@ -72,10 +72,10 @@ def test_errors_refuse_and_write_nothing(capsys: pytest.CaptureFixture[str], tmp
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
-def test_refusal_of_what_only_the_compiler_sees(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, str(ROOT / "tests/rules/C901/good.yaml"))
+def test_refusal_prints_the_diagnostics(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(ROOT / "tests/rules/C902/bad.yaml"))
     assert code == 1 and out == ""
-    assert "good.yaml:7:3: error[S103]: step `train` has no environment" in err
+    assert "bad.yaml:7:3: error[C902]: step `train` has no environment" in err
 
 
 def test_existing_file_is_replaced_whole(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_implicit_ports_are_desugared() -> None:
 
 
 def test_implicit_and_explicit_forms_give_the_same_model() -> None:
-    head = "azpipe: 1\nname: p\ndefaults: {compute: c}\noutputs: {r: '${{b.outputs.r}}'}\nsteps:\n"
+    head = "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\noutputs: {r: '${{b.outputs.r}}'}\nsteps:\n"
     a = "  a:\n    command: echo ${{outputs.x}}\n"
     implicit = azpipe.loads(head + a + "  b:\n    command: cat ${{a.outputs.x}} > ${{outputs.r}}\n")
     explicit = azpipe.loads(
@@ -61,7 +61,7 @@ def test_implicit_and_explicit_forms_give_the_same_model() -> None:
 
 def test_implicit_name_clash_uses_step_prefix() -> None:
     text = (
-        "azpipe: 1\nname: p\ndefaults: {compute: c}\noutputs: {r: '${{c.outputs.r}}'}\nsteps:\n"
+        "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\noutputs: {r: '${{c.outputs.r}}'}\nsteps:\n"
         "  a:\n    command: echo ${{outputs.out}}\n  b:\n    command: echo ${{outputs.out}}\n"
         "  c:\n    command: cat ${{a.outputs.out}} ${{b.outputs.out}} ${{a.out}} > ${{outputs.r}}\n"
     )
@@ -86,7 +86,7 @@ def test_lineage() -> None:
 
 
 def test_after_edges_are_in_the_graph_and_cycles() -> None:
-    head = "azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:\n"
+    head = "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n"
     ok = azpipe.loads(head + "  a:\n    command: echo a\n  b:\n    command: echo b\n    after: [a]\n")
     assert ok.topological_order() == ["a", "b"]
     assert ok.graph.get_edge_data("a", "b")["after:a"]["kind"] == "after"

@@ -10,7 +10,7 @@ import pytest
 import azpipe
 from azpipe.suggest import closest, edit_distance
 
-HEAD = "azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:\n  train:\n    command: echo hi\n"
+HEAD = "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n  train:\n    command: echo hi\n"
 
 
 def codes_for(tmp_path: Path, code: str) -> list[str]:

@@ -8,7 +8,7 @@ import azpipe
 
 HEAD = """azpipe: 1
 name: example
-defaults: {compute: c}
+defaults: {compute: c, environment: sklearn-env@latest}
 inputs:
   epochs: 10
 steps:

@@ -27,7 +27,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
-GOOD = b"azpipe: 1\nname: example\ndefaults: {compute: c}\nsteps:\n  train:\n    command: echo hi\n"
+GOOD = b"azpipe: 1\nname: example\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n  train:\n    command: echo hi\n"
 
 
 def codes(data: bytes) -> list[tuple[str, int, int]]:

@@ -76,6 +76,7 @@ _RULES = (
     Rule("F802", "path-escapes", _W, "A path that leaves the repository through `..` or a link."),
     Rule("F803", "absolute-path", _E, "An absolute or `~` path: it only exists on one machine."),
     Rule("C901", "no-compute", _E, "A step with no compute and no default."),
+    Rule("C902", "no-environment", _E, "A step with no environment and no default."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
 )
 

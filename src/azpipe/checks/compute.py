@@ -1,6 +1,8 @@
-"""Compute targets (C901 no-compute, R306 unknown-compute).
+"""Where steps run (C901 no-compute, C902 no-environment, R306 unknown-compute).
 
-Every step needs a compute: its own or ``defaults.compute``. A compute name that
+Every step needs a compute: its own or ``defaults.compute``; and an environment:
+its own, its component's, or ``defaults.environment`` (Azure ML rejects a command
+job without one). A compute name that
 is not declared may exist in the workspace, so it is accepted, unless it is one
 or two edits from a declared name: then it is most likely a typo.
 """
@@ -18,7 +20,9 @@ SERVERLESS = "serverless"
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Check that every step has a compute and that names are not near misses."""
+    """Check that every step has a compute and an environment, and that compute
+    names are not near misses."""
+    yield from _environments(pipeline)
     if pipeline.source_format == "native-component":
         return  # a pipeline component's jobs get their compute from the pipeline using it
     if pipeline.default_compute and pipeline.default_compute_span:
@@ -33,6 +37,15 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                 "set `compute:` on the step or `defaults: {compute: ...}` "
                 "(`serverless` runs without a cluster)",
             )
+
+
+def _environments(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    for step in pipeline.steps.values():
+        registered = step.uses is not None and not step.uses.known
+        if pipeline.environment_of(step) is None and not step.incomplete and not registered:
+            yield rule("C902").at(step.span, f"step `{step.name}` has no environment",
+                                  "set `environment:` on the step or `defaults: {environment: ...}`, "
+                                  "e.g. `azureml://registries/azureml/environments/sklearn-1.5/labels/latest`")  # fmt: skip
 
 
 def _near_miss(pipeline: Pipeline, name: str, span: Span) -> Iterator[Diagnostic]:
