@@ -119,6 +119,7 @@ class StepPlan:
     command: str | None = None
     code: PathValue | None = None
     component: str | None = None  # file: its path; registered: its id
+    component_name: str | None = None  # file: the `name:` inside it
     environment: EnvPlan | None = None
     compute: str | None = None
     inputs: list[InPort] = field(default_factory=list)
@@ -368,11 +369,11 @@ class _Planner:
             output.name,
             step.name,
             name,
-            port.type,
+            output.type or port.type,
             mode,
-            port.path,
-            port.asset_name,
-            port.asset_version,
+            output.path or port.path,
+            output.asset_name or port.asset_name,
+            output.asset_version or port.asset_version,
             output.mode,
         )
 
@@ -391,6 +392,7 @@ class _Planner:
         else:
             assert step.uses is not None
             result.component = self._component_ref(step.uses.path or step.uses.name, kind)
+            result.component_name = step.uses.name
         result.inputs = [self._in_port(port, kind) for port in step.inputs.values()]
         result.inputs = [port for port in result.inputs if kind == "command" or port.source is not None]
         result.outputs = [_out_port(port) for port in step.outputs.values()]

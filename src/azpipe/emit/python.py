@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from azpipe import __version__
+from azpipe.checks.names import NAME as NODE_NAME
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.plan import (
     ComputePlan,
@@ -209,7 +210,11 @@ class _Module:
         variable = self.names.components[step.name]
         if step.kind == "file":
             assert step.component is not None
-            value = call(self.use("load_component"), source=self.path(_file_path(step.component)))
+            value = call(
+                self.use("load_component"),
+                source=self.path(_file_path(step.component)),
+                params_override=_valid_name_override(step),
+            )
         else:
             value = self._command(step)
         return f"{variable} = {py(value, 0, len(variable) + 3)}"
@@ -437,3 +442,13 @@ def _import_order(name: str) -> tuple[int, str]:
     """isort's order within one ``from`` import: constants, classes, then functions."""
     kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
     return kind, name
+
+
+def _valid_name_override(step: StepPlan) -> list[dict[str, str]] | None:
+    """``load_component`` refuses a file whose ``name:`` breaks Azure ML's rule
+    (``r-iris-example``) although ``load_job`` accepts the same file in a pipeline,
+    where the component is anonymous anyway: give it the step's name instead."""
+    name = step.component_name
+    if name is None or NODE_NAME.fullmatch(name):
+        return None
+    return [{"name": step.name}]
