@@ -161,3 +161,21 @@ def test_topological_order_with_a_cycle_puts_cyclic_steps_last() -> None:
     order = azpipe.loads(text).topological_order()
     assert order[:29] == [f"s{i}" for i in range(21, 50)]
     assert order[29:] == sorted(f"s{i}" for i in range(21))
+
+
+def test_component_file_diagnostics_show_their_own_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "train.yml").write_text(
+        "type: command\nname: train\nenvironment: azureml:env:1\n"
+        "command: python train.py --data ${{inputs.dta}}\ninputs:\n  data: {type: uri_folder}\n"
+    )
+    # Line 4 of the pipeline carries an ignore comment; it must not hide line 4 of train.yml.
+    (tmp_path / "p.yaml").write_text(
+        "azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:  # azpipe: ignore\n"
+        "  train:\n    uses: ./train.yml\n    inputs: {data: ./}\n"
+    )
+    code, out, _ = run(capsys, "check", str(tmp_path / "p.yaml"))
+    assert code == 1
+    assert "train.yml:4:" in out and "error[P405]" in out
+    assert "   4 | command: python train.py --data ${{inputs.dta}}" in out

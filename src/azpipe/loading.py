@@ -57,8 +57,29 @@ def _checked(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
         resolve_ports(pipeline)
         pipeline.diagnostics = found + run_checks(pipeline, found)
     pipeline.source_text = loaded.source.text
-    pipeline.diagnostics = _unique(apply_comments(pipeline.diagnostics, loaded.source.text))
+    pipeline.sources = _sources(path, loaded.source.text, pipeline.diagnostics)
+    kept = [d for d in pipeline.diagnostics if _not_ignored(d, pipeline.sources)]
+    pipeline.diagnostics = _unique(kept)
     return pipeline
+
+
+def _sources(path: str, text: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """The text of every file a diagnostic points into (component files too)."""
+    sources = {path: text}
+    for diagnostic in diagnostics:
+        name = diagnostic.span.file
+        if name not in sources:
+            try:
+                with open(name, encoding="utf-8", errors="replace") as stream:
+                    sources[name] = stream.read(2 * 1024 * 1024)
+            except OSError:
+                sources[name] = ""
+    return sources
+
+
+def _not_ignored(diagnostic: Diagnostic, sources: dict[str, str]) -> bool:
+    """False when the diagnostic's own file has an ignore comment on its line."""
+    return bool(apply_comments([diagnostic], sources.get(diagnostic.span.file, "")))
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -251,6 +251,7 @@ class Pipeline:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     base_dir: str = "."
     source_text: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # file → text, for every file diagnosed
     source_format: str = "azpipe"  # or "native": an Azure ML CLI v2 pipeline job file
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
 

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     sources: dict[str, str] = {}
     for path in files:
         pipeline = load(path)
-        sources[path] = pipeline.source_text
+        sources.update(pipeline.sources)
         diagnostics.extend(select(pipeline.diagnostics, args.select, args.ignore))
     _print(args, diagnostics, sources, len(files))
     threshold = Severity.WARNING if args.strict else Severity.ERROR
