@@ -1,0 +1,90 @@
+"""The pipeline as azure-ai-ml objects: the job and the entities its module declares (offline).
+
+The emitted Python module (:mod:`azpipe.emit.python`) is executed once, next to
+the pipeline file: ``build_pipeline()`` gives the ``PipelineJob`` and the module's
+``ENVIRONMENTS``, ``DATA`` and ``COMPUTE`` lists give the entities to provision,
+so ``azpipe submit`` sends exactly what ``azpipe compile`` writes. Nothing here
+touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from azpipe.model import Pipeline
+
+
+@dataclass
+class Compiled:
+    """A pipeline ready to submit: the job and what must exist before it runs."""
+
+    job: Any  # azure.ai.ml.entities.PipelineJob
+    experiment: str
+    environments: list[Any] = field(default_factory=list)  # azure.ai.ml.entities.Environment
+    data: list[Any] = field(default_factory=list)  # azure.ai.ml.entities.Data
+    compute: list[Any] = field(default_factory=list)  # AmlCompute / ComputeInstance
+
+
+def import_azure_ml() -> None:
+    """Import azure-ai-ml once, then keep its console notes quiet (the import resets its logger)."""
+    import azure.ai.ml  # noqa: F401
+
+    from azpipe.emit.job import quiet_azure
+
+    quiet_azure()
+
+
+def compile_pipeline(pipeline: Pipeline) -> Compiled:
+    """Build the job and the entities (raises :class:`azpipe.emit.CompileRefused` on errors)."""
+    from azpipe.emit.job import load_module
+    from azpipe.emit.python import emit_python
+
+    import_azure_ml()
+    text = emit_python(pipeline)
+    module = load_module(text, os.path.join(pipeline.base_dir, f"{pipeline.name}.py"))
+    job = module.build_pipeline()
+    label_references(job)
+    experiment = pipeline.experiment or pipeline.name
+    job.experiment_name = experiment
+    return Compiled(
+        job,
+        experiment,
+        list(getattr(module, "ENVIRONMENTS", [])),
+        list(getattr(module, "DATA", [])),
+        list(getattr(module, "COMPUTE", [])),
+    )
+
+
+_LABELLED = re.compile(r"^azureml:([^/:@]+@[^/:@]+)$")
+
+
+def label_references(job: Any) -> None:
+    """Write ``azureml:NAME@LABEL`` references as ``NAME@LABEL``, the form azure-ai-ml resolves.
+
+    Given ``azureml:base@latest`` (an environment, or a data input's path),
+    azure-ai-ml 1.35.2 looks up an asset named ``azureml:base``: its label path
+    does not strip the prefix (its YAML loader does, which is why the YAML target
+    is fine), so the job would be refused. ``NAME:VERSION`` and ``azureml://``
+    references are left alone.
+    """
+    from azure.ai.ml import Input
+
+    inputs = [*job.inputs.values(), *(item for node in job.jobs.values() for item in node.inputs.values())]
+    for item in inputs:
+        data = item._data  # a literal, a binding (PipelineInput, NodeOutput) or an asset Input
+        if isinstance(data, Input):
+            _unprefix(data, "path")
+    for node in job.jobs.values():
+        _unprefix(node, "environment")
+        if not isinstance(node.component, str):
+            _unprefix(node.component, "environment")
+
+
+def _unprefix(owner: Any, attribute: str) -> None:
+    value = getattr(owner, attribute, None)
+    match = _LABELLED.match(value) if isinstance(value, str) else None
+    if match:
+        setattr(owner, attribute, match.group(1))
