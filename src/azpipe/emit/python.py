@@ -10,6 +10,7 @@ This module writes text only: it never imports azure-ai-ml.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from azpipe import __version__
@@ -126,14 +127,14 @@ class _Module:
     def path(self, value: PathValue, as_str: bool = False) -> Any:
         """A path expression: local paths relative to the module's own folder."""
         if not value.local:
-            return value.text
+            return labelled(value.text)
         expression = "HERE" if value.text == "." else f"HERE / {py_str(value.text)}"
         return Code(f"str({expression})" if as_str else expression)
 
     def environment(self, env: EnvPlan | None) -> Any:
         """An environment reference, or an anonymous ``Environment`` for an inline image."""
         if env is None or env.ref is not None:
-            return env.ref if env else None
+            return labelled(env.ref) if env and env.ref else None
         conda = self.path(env.conda_file) if env.conda_file else None
         return call(self.use("Environment"), image=env.image, conda_file=conda)
 
@@ -452,3 +453,17 @@ def _valid_name_override(step: StepPlan) -> list[dict[str, str]] | None:
     if name is None or NODE_NAME.fullmatch(name):
         return None
     return [{"name": step.name}]
+
+
+_LABELLED = re.compile(r"azureml:([^:/@]+@[^:/@]+)$")
+
+
+def labelled(reference: str) -> str:
+    """``azureml:NAME@LABEL`` written as ``NAME@LABEL`` for the Python SDK.
+
+    azure-ai-ml 1.35.2 resolves ``NAME@LABEL`` but, given the prefixed form in
+    Python, looks up an asset literally named ``azureml:NAME`` (its YAML loader
+    strips the prefix, so the YAML target keeps it).
+    """
+    match = _LABELLED.match(reference)
+    return match.group(1) if match else reference

@@ -10,7 +10,6 @@ touches the network.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +45,6 @@ def compile_pipeline(pipeline: Pipeline) -> Compiled:
     text = emit_python(pipeline)
     module = load_module(text, os.path.join(pipeline.base_dir, f"{pipeline.name}.py"))
     job = module.build_pipeline()
-    label_references(job)
     experiment = pipeline.experiment or pipeline.name
     job.experiment_name = experiment
     return Compiled(
@@ -57,34 +55,3 @@ def compile_pipeline(pipeline: Pipeline) -> Compiled:
         list(getattr(module, "COMPUTE", [])),
     )
 
-
-_LABELLED = re.compile(r"^azureml:([^/:@]+@[^/:@]+)$")
-
-
-def label_references(job: Any) -> None:
-    """Write ``azureml:NAME@LABEL`` references as ``NAME@LABEL``, the form azure-ai-ml resolves.
-
-    Given ``azureml:base@latest`` (an environment, or a data input's path),
-    azure-ai-ml 1.35.2 looks up an asset named ``azureml:base``: its label path
-    does not strip the prefix (its YAML loader does, which is why the YAML target
-    is fine), so the job would be refused. ``NAME:VERSION`` and ``azureml://``
-    references are left alone.
-    """
-    from azure.ai.ml import Input
-
-    inputs = [*job.inputs.values(), *(item for node in job.jobs.values() for item in node.inputs.values())]
-    for item in inputs:
-        data = item._data  # a literal, a binding (PipelineInput, NodeOutput) or an asset Input
-        if isinstance(data, Input):
-            _unprefix(data, "path")
-    for node in job.jobs.values():
-        _unprefix(node, "environment")
-        if not isinstance(node.component, str):
-            _unprefix(node.component, "environment")
-
-
-def _unprefix(owner: Any, attribute: str) -> None:
-    value = getattr(owner, attribute, None)
-    match = _LABELLED.match(value) if isinstance(value, str) else None
-    if match:
-        setattr(owner, attribute, match.group(1))

@@ -81,7 +81,7 @@ prep_component = command(
         " $[[--maybe ${{inputs.maybe_data}}]] --out ${{outputs.features}}"
     ),
     code=HERE / "src",
-    environment="azureml:base-env@latest",
+    environment="base-env@latest",
     inputs={
         "raw": Input(type="uri_file"),
         "remote": Input(type="uri_folder"),
@@ -139,7 +139,7 @@ evaluate_component = command(
 publish_component = command(
     command="python main.py publish --model ${{inputs.model}} --store ${{outputs.store}}",
     code=HERE / "src",
-    environment="azureml:publisher@latest",
+    environment="publisher@latest",
     inputs={"model": Input(type="mlflow_model")},
     outputs={
         "store": Output(
@@ -193,7 +193,7 @@ def every_setting(
     train = train_component(features=prep.outputs.features)
     evaluate = evaluate_component(
         model=train.outputs.model,
-        data=Input(type="uri_file", path="azureml:raw@latest"),
+        data=Input(type="uri_file", path="raw@latest"),
     )
     publish = publish_component(model=train.outputs.model)  # noqa: F841
     return {"model": train.outputs.model, "metrics": evaluate.outputs.metrics}
@@ -202,7 +202,7 @@ def every_setting(
 def build_pipeline() -> PipelineJob:
     """The pipeline job, ready to validate or submit."""
     job = every_setting(
-        raw_file=Input(type="uri_file", path="azureml:raw@latest"),
+        raw_file=Input(type="uri_file", path="raw@latest"),
         remote_folder=Input(type="uri_folder", path="azureml:remote:3"),
         web_folder=Input(
             type="uri_folder",
