@@ -219,13 +219,13 @@ def provision(ml_client: MLClient) -> None:
     """Create or update the environments and data assets, and create missing compute."""
     for environment in ENVIRONMENTS:
         ml_client.environments.create_or_update(environment)
+    for asset in DATA:
+        ml_client.data.create_or_update(asset)
     for target in COMPUTE:
         try:
             ml_client.compute.get(target.name)
         except ResourceNotFoundError:
             ml_client.compute.begin_create_or_update(target).result()
-    for asset in DATA:
-        ml_client.data.create_or_update(asset)
 
 
 def workspace_client(args: argparse.Namespace) -> MLClient:
