@@ -54,4 +54,3 @@ def compile_pipeline(pipeline: Pipeline) -> Compiled:
         list(getattr(module, "DATA", [])),
         list(getattr(module, "COMPUTE", [])),
     )
-
