@@ -286,3 +286,48 @@ def test_unsupported_nodes_do_not_stop_the_rest(tmp_path: Path) -> None:
     )
     codes = [d.code for d in azpipe.load(tmp_path / "pipeline.yml").diagnostics]
     assert codes.count("S107") == 1 and "P405" in codes
+
+
+NATIVE_RUNNABLE = {
+    "src/hello.py": (
+        "import argparse, pathlib\n"
+        "p = argparse.ArgumentParser(); p.add_argument('--msg'); p.add_argument('--out'); p.add_argument('--inp')\n"
+        "a = p.parse_args()\n"
+        "text = a.msg if a.inp is None else (pathlib.Path(a.inp) / 'm.txt').read_text() + '+' + a.msg\n"
+        "pathlib.Path(a.out, 'm.txt').write_text(text)\n"
+    ),
+    "comp.yml": (
+        "type: command\nname: shout\ncode: ./src\nenvironment: azureml:env:1\n"
+        "inputs:\n  inp: {type: uri_folder}\n  msg: {type: string}\noutputs:\n  out: {type: uri_folder}\n"
+        "command: python hello.py --inp ${{inputs.inp}} --msg ${{inputs.msg}} --out ${{outputs.out}}\n"
+    ),
+    "hello-pipeline.yml": (
+        "type: pipeline\nsettings:\n  default_compute: azureml:cpu-cluster\ninputs:\n  greeting: hello\n"
+        "outputs:\n  final:\n    mode: upload\njobs:\n"
+        "  first:\n    type: command\n    code: ./src\n    environment: azureml:env:1\n"
+        "    command: python hello.py --msg ${{inputs.msg}} --out ${{outputs.out}}\n"
+        "    inputs:\n      msg: ${{parent.inputs.greeting}}\n    outputs:\n      out:\n        type: uri_folder\n"
+        "  second:\n    type: command\n    component: ./comp.yml\n"
+        "    inputs:\n      inp: ${{parent.jobs.first.outputs.out}}\n      msg: world\n"
+        "    outputs:\n      out: ${{parent.outputs.final}}\n"
+    ),
+}
+
+
+def test_native_file_checks_draws_runs_and_compiles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, text in NATIVE_RUNNABLE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    path = str(tmp_path / "hello-pipeline.yml")
+    pipeline = azpipe.load(path)
+    assert pipeline.ok and pipeline.name == "hello_pipeline"
+    assert main(["check", path]) == 0
+    assert main(["graph", path, "--format", "mermaid"]) == 0
+    assert main(["run", path]) == 0
+    capsys.readouterr()
+    [result] = (tmp_path / ".azpipe" / "runs").glob("*/second/outputs/out/m.txt")
+    assert result.read_text() == "hello+world"
+    assert main(["compile", path, "--target", "yaml"]) == 0
+    assert "hello.py" in capsys.readouterr().out

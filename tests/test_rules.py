@@ -58,3 +58,8 @@ def test_examples_run_from_any_folder(tmp_path: Path) -> None:
     os.chdir(tmp_path)
     pipeline = azpipe.load(RULES_DIR / "R302" / "bad.yaml")
     assert [d.code for d in pipeline.diagnostics] == ["R302"]
+
+
+def test_readme_shows_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (RULES_DIR / "R302" / "bad.out").read_text(encoding="utf-8").rstrip() in readme

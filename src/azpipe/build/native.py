@@ -12,6 +12,7 @@ supported yet (S107) and the rest of the file is still checked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 
 from azpipe.build.bindings import read_binding, read_template
@@ -63,8 +64,9 @@ def build_native(root: Map, path: str, base_dir: str) -> tuple[Pipeline, list]: 
         pipeline.source_format = "native-component"
         reader.report("S107", schema.span, "pipeline component files are not supported yet",
                       "azpipe checks its jobs; compile, run and submit the pipeline job that uses it")  # fmt: skip
-    pipeline.name = reader.string(root.get("name"), "`name`") or ""
     pipeline.display_name = reader.string(root.get("display_name"), "`display_name`")
+    given = reader.string(root.get("name"), "`name`")
+    pipeline.name = default_name(given or pipeline.display_name, path)
     pipeline.description = reader.string(root.get("description"), "`description`")
     pipeline.experiment = reader.string(root.get("experiment_name"), "`experiment_name`")
     pipeline.tags = reader.string_map(root.get("tags"), "`tags`")
@@ -81,6 +83,13 @@ def build_native(root: Map, path: str, base_dir: str) -> tuple[Pipeline, list]: 
         if step:
             pipeline.steps[name] = step
     return pipeline, reader.diagnostics
+
+
+def default_name(given: str | None, path: str) -> str:
+    """A valid node name for a native pipeline: its name or display name, else its file's."""
+    raw = given or os.path.splitext(os.path.basename(path))[0]
+    name = re.sub(r"[^a-z0-9_]", "_", raw.lower()).strip("_") or "pipeline"
+    return "_" + name if name[0].isdigit() else name
 
 
 def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> None:

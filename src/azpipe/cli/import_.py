@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 
@@ -24,15 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_color_argument(parser)
 
 
-def pipeline_name(given: str | None, display: str | None, path: str) -> str:
-    """A valid Azure ML node name for the imported pipeline."""
-    raw = given or display or os.path.splitext(os.path.basename(path))[0]
-    name = re.sub(r"[^a-z0-9_]", "_", raw.lower()).strip("_") or "pipeline"
-    return "_" + name if name[0].isdigit() else name
-
-
 def run(args: argparse.Namespace) -> int:
     """Import one file; exit 1 when it has errors or cannot be expressed."""
+    from azpipe.build.native import default_name
     from azpipe.importer import ImportRefused, to_azpipe
     from azpipe.loading import load
 
@@ -44,9 +37,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(pipeline.check(), pipeline.source_text, use_color(args.color, sys.stderr))
         return 1
     try:
-        text = to_azpipe(
-            pipeline, pipeline_name(args.name, pipeline.name or pipeline.display_name, args.file)
-        )
+        text = to_azpipe(pipeline, default_name(args.name, args.file) if args.name else pipeline.name)
     except ImportRefused as error:
         print(f"azpipe import: {error}", file=sys.stderr)
         return 1
