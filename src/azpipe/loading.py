@@ -53,7 +53,7 @@ def _checked(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
         pipeline.diagnostics = loaded.diagnostics
     else:
         build = build_native if is_native(loaded.root) else build_pipeline
-        pipeline, found = build(loaded.root, path, base_dir)  # type: ignore[arg-type]
+        pipeline, found = build(loaded.root, path, base_dir)
         resolve_ports(pipeline)
         pipeline.diagnostics = found + run_checks(pipeline, found)
     pipeline.source_text = loaded.source.text

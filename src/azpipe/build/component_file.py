@@ -55,7 +55,7 @@ def read_component_file(reader: Reader, value: str, uses: Scalar, base_dir: str)
     reader.diagnostics.extend(loaded.diagnostics)
     if loaded.root is None:
         return None
-    return _component(reader, loaded.root, value, where)
+    return read_component_mapping(reader, loaded.root, value, where)
 
 
 def _display(pipeline_file: str, value: str) -> str:
@@ -63,7 +63,8 @@ def _display(pipeline_file: str, value: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(pipeline_file), value))
 
 
-def _component(reader: Reader, root: Node, value: str, where: str) -> Component | None:
+def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -> Component | None:
+    """A command component from its YAML mapping (a file's root, or inline in a native job)."""
     if not isinstance(root, Map):
         reader.wrong_shape(root, where, "mapping")
         return None

@@ -16,14 +16,13 @@ import re
 from dataclasses import replace
 
 from azpipe.build.bindings import read_binding, read_template
-from azpipe.build.component_file import _component as read_component_mapping
-from azpipe.build.component_file import is_component_file, read_component_file
+from azpipe.build.component_file import is_component_file, read_component_file, read_component_mapping
 from azpipe.build.entities import read_compute_ref, read_env_ref
 from azpipe.build.interface import is_asset_path, is_local_path, read_input
 from azpipe.build.ports import read_output, read_type
 from azpipe.build.reader import Reader
 from azpipe.build.steps import DETAIL_KEYS, read_details, registered_component
-from azpipe.diagnostics import Severity
+from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, OUTPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
 from azpipe.source.nodes import Map, Node, Scalar
@@ -53,8 +52,9 @@ def is_native(root: Node) -> bool:
     return isinstance(kind, Scalar) and kind.value == "pipeline" and "jobs" in root
 
 
-def build_native(root: Map, path: str, base_dir: str) -> tuple[Pipeline, list]:  # type: ignore[type-arg]
-    """Read a native pipeline job file into the model."""
+def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[Diagnostic]]:
+    """Read a native pipeline job file (``is_native(root)`` holds) into the model."""
+    assert isinstance(root, Map)
     reader = Reader()
     pipeline = Pipeline(path=path, base_dir=base_dir, span=root.span, source_format="native")
     reader.mapping(root, "the pipeline job", TOP_KEYS, required=("jobs",))

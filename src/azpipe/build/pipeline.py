@@ -8,6 +8,7 @@ from azpipe.build.entities import read_compute, read_compute_ref, read_data, rea
 from azpipe.build.interface import read_input, read_output
 from azpipe.build.reader import Reader
 from azpipe.build.steps import StepReader, read_component
+from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
 from azpipe.source.nodes import Map, Node, Scalar
 
@@ -20,7 +21,7 @@ SETTING_KEYS = ("continue_on_step_failure", "force_rerun")
 LANGUAGE_VERSION = 1
 
 
-def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list]:  # type: ignore[type-arg]
+def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[Diagnostic]]:
     """Read the model out of a file's root node; returns it and the diagnostics found."""
     reader = Reader()
     pipeline = Pipeline(path=path, base_dir=base_dir)

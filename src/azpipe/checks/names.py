@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from azpipe.diagnostics import Diagnostic, Span
-from azpipe.model import Pipeline
+from azpipe.model import Pipeline, Port
 from azpipe.rules import rule
 
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -41,7 +41,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
             yield from _ports(step.inputs, step.outputs, f"step `{step.name}`")
 
 
-def _ports(inputs: dict, outputs: dict, owner: str) -> Iterator[Diagnostic]:  # type: ignore[type-arg]
+def _ports(inputs: dict[str, Port], outputs: dict[str, Port], owner: str) -> Iterator[Diagnostic]:
     explicit = [(n, p.span) for n, p in {**inputs, **outputs}.items() if not p.implicit]
     yield from _group(explicit, f"port of {owner}")
 

@@ -8,7 +8,7 @@ existing name as a hint.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, RefKind
@@ -91,6 +91,6 @@ def _unknown_data(pipeline: Pipeline, name: str, span: Span) -> Diagnostic:
     return rule("R304").at(span, f"no data asset `{name}` under `data:`", hint)
 
 
-def _declared(what: str, names: dict) -> str:  # type: ignore[type-arg]
+def _declared(what: str, names: Mapping[str, object]) -> str:
     listed = ", ".join(f"`{n}`" for n in sorted(names)[:8])
     return f"{what}: {listed}" if names else f"no {what} are declared"
