@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     import networkx as nx
     from azure.ai.ml.entities import PipelineJob
 
+    from azpipe.graph import Flow
+
 ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
 PRIMITIVE_TYPES = ("integer", "number", "string", "boolean")
 TYPES = ASSET_TYPES + PRIMITIVE_TYPES
@@ -253,11 +255,21 @@ class Pipeline:
     source_text: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # file → text, for every file diagnosed
     source_format: str = "azpipe"  # or "native": an Azure ML CLI v2 pipeline job file
+    _flow: Flow | None = field(default=None, repr=False)
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
 
     @property
+    def flow(self) -> Flow:
+        """The step graph as plain nodes and edges (see :mod:`azpipe.graph`), built once."""
+        if self._flow is None:
+            from azpipe.graph import build_flow
+
+            self._flow = build_flow(self)
+        return self._flow
+
+    @property
     def graph(self) -> nx.MultiDiGraph:
-        """The step graph (see :mod:`azpipe.graph`), built once."""
+        """The step graph as a networkx ``MultiDiGraph`` (imports networkx), built once."""
         if self._graph is None:
             from azpipe.graph import build_graph
 
@@ -279,13 +291,13 @@ class Pipeline:
         """Step names in an order that respects every edge (stable, by name)."""
         from azpipe.graph import step_order
 
-        return step_order(self.graph)
+        return step_order(self.flow)
 
     def lineage(self, output: str) -> set[str]:
         """Every graph node upstream of pipeline output ``output``."""
         from azpipe.graph import lineage
 
-        return lineage(self.graph, output)
+        return lineage(self.flow, output)
 
     def compute_of(self, step: Step) -> str | None:
         """The compute a step runs on: its own, else the pipeline default."""

@@ -8,27 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from azpipe.diagnostics import Diagnostic
+from azpipe.graph import Edge, find_cycle, strongly_connected
 from azpipe.model import Pipeline
 from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Report every cycle in the step graph."""
-    graph = pipeline.graph
-    steps = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind == "step")
-    for group in sorted(sorted(c) for c in nx.strongly_connected_components(steps) if len(c) > 1):
-        start = group[0]
-        edges = nx.find_cycle(steps.subgraph(group), source=start)
-        names = [edge[0] for edge in edges] + [start]
-        closing = edges[-1]
-        data = steps.get_edge_data(closing[0], closing[1], closing[2]) or {}
-        span = data.get("span") or pipeline.steps[closing[1]].span
-        via = "`after:`" if data.get("kind") == "after" else f"input `{data.get('dst_port')}`"
-        yield rule("G501").at(
-            span,
-            "steps form a cycle: " + " -> ".join(names),
-            f"`{closing[1]}` waits for `{closing[0]}` through {via}; break one link",
+    flow = pipeline.flow
+    successors = flow.successors(("step",))
+    groups = sorted(sorted(c) for c in strongly_connected(successors) if len(c) > 1)
+    for group in groups:
+        names = find_cycle(successors, set(group), group[0])
+        closing = _edge(flow.edges, names[-2], names[-1])
+        span = closing.span if closing and closing.span else pipeline.steps[names[-1]].span
+        via = (
+            "`after:`"
+            if closing and closing.kind == "after"
+            else f"input `{closing.dst_port if closing else '?'}`"
         )
+        yield rule("G501").at(span, "steps form a cycle: " + " -> ".join(names),
+                              f"`{names[-1]}` waits for `{names[-2]}` through {via}; break one link")  # fmt: skip
+
+
+def _edge(edges: list[Edge], src: str, dst: str) -> Edge | None:
+    return next((edge for edge in edges if edge.src == src and edge.dst == dst), None)

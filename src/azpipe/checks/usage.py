@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from azpipe.diagnostics import Diagnostic
-from azpipe.graph import output_id
+from azpipe.graph import output_id, upstream
 from azpipe.model import Pipeline
 from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Report unconsumed outputs and dead steps."""
-    graph = pipeline.graph
-    consumed = {(u, d["src_port"]) for u, _v, d in graph.edges(data=True) if d["kind"] == "data"}
+    flow = pipeline.flow
+    consumed = {(edge.src, edge.src_port) for edge in flow.edges if edge.kind == "data"}
     for step in pipeline.steps.values():
         for port in step.outputs.values():
             if (step.name, port.name) not in consumed and not port.asset_name:
@@ -32,12 +30,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                 )
     if not pipeline.outputs:
         return
-    live: set[str] = set()
-    for name in pipeline.outputs:
-        live |= nx.ancestors(graph, output_id(name))
-    registers = {s.name for s in pipeline.steps.values() if any(p.asset_name for p in s.outputs.values())}
-    for name in registers:
-        live |= nx.ancestors(graph, name) | {name}
+    registers = [s.name for s in pipeline.steps.values() if any(p.asset_name for p in s.outputs.values())]
+    live = upstream(flow, [*(output_id(name) for name in pipeline.outputs), *registers])
     for step in pipeline.steps.values():
         if step.name not in live:
             yield rule("G503").at(
