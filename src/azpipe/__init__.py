@@ -9,7 +9,6 @@
 from azpipe.diagnostics import Diagnostic, Severity, Span
 from azpipe.loading import load, loads
 from azpipe.model import Pipeline
-
-__version__ = "0.1.0"
+from azpipe.version import __version__
 
 __all__ = ["Diagnostic", "Pipeline", "Severity", "Span", "__version__", "load", "loads"]

@@ -19,9 +19,14 @@ from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Check every local path the pipeline names."""
+    """Check every local path the pipeline names (each distinct path is probed once)."""
+    probed: dict[str, Problem | None] = {}
     for path, span, what in _paths(pipeline):
-        yield from check_path(pipeline.base_dir, path, span, what)
+        if path not in probed:
+            probed[path] = path_problem(pipeline.base_dir, path)
+        problem = probed[path]
+        if problem is not None:
+            yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", problem[2])
 
 
 def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
@@ -48,36 +53,35 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
             yield value, item.span, f"path of pipeline input `{item.name}`"
 
 
+# A problem with a path: its rule code, what is wrong, and a hint.
+Problem = tuple[str, str, str]
+
+
 def check_path(base_dir: str, path: str, span: Span, what: str) -> Iterator[Diagnostic]:
     """Diagnostics for one path relative to ``base_dir``."""
+    problem = path_problem(base_dir, path)
+    if problem is not None:
+        yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", problem[2])
+
+
+def path_problem(base_dir: str, path: str) -> Problem | None:
+    """What is wrong with ``path`` (relative to ``base_dir``), if anything."""
     if path.startswith("~") or os.path.isabs(path):
-        yield rule("F803").at(
-            span,
-            f"{what}: `{path}` is absolute",
-            "write it relative to the pipeline file so it works on every machine",
-        )
-        return
+        return "F803", "is absolute", "write it relative to the pipeline file so it works on every machine"
     full = os.path.normpath(os.path.join(base_dir, path))
     if not os.path.exists(full):
-        yield rule("F801").at(
-            span,
-            f"{what}: `{path}` does not exist",
+        return (
+            "F801",
+            "does not exist",
             f"paths are relative to the pipeline file's folder ({_short(base_dir)})",
         )
-        return
     root = repository_root(base_dir)
     if not _inside(full, root):
-        yield rule("F802").at(
-            span,
-            f"{what}: `{path}` leaves the repository through `..`",
-            "keep code and data inside the repository",
-        )
-    elif not _inside(os.path.realpath(full), os.path.realpath(root)):
-        yield rule("F802").at(
-            span,
-            f"{what}: `{path}` leaves the repository through a symbolic link",
-            "Azure ML would upload what the link points at; copy it into the repository",
-        )
+        return "F802", "leaves the repository through `..`", "keep code and data inside the repository"
+    if not _inside(os.path.realpath(full), os.path.realpath(root)):
+        hint = "Azure ML would upload what the link points at; copy it into the repository"
+        return "F802", "leaves the repository through a symbolic link", hint
+    return None
 
 
 @cache

@@ -61,7 +61,6 @@ def _command(
     used: set[tuple[RefKind, str]] = set()
     for placeholder, in_segment in template.placeholders():
         ref = placeholder.ref
-        span = node.span_of(placeholder.start, placeholder.end)
         ports = inputs if ref.kind is RefKind.INPUT else outputs if ref.kind is RefKind.OUTPUT else None
         if ports is None:
             continue
@@ -71,10 +70,12 @@ def _command(
             hint = did_you_mean(ref.name, ports) or (
                 f"{owner} has {what}s: " + ", ".join(ports) if ports else f"{owner} declares no {what}s"
             )
-            yield rule("P405").at(span, f"`{ref}` names no {what} of {owner}", hint)
+            yield rule("P405").at(
+                node.span_of(placeholder.start, placeholder.end), f"`{ref}` names no {what} of {owner}", hint
+            )
         elif ref.kind is RefKind.INPUT and ports[ref.name].optional and not in_segment:
             yield rule("P403").at(
-                span,
+                node.span_of(placeholder.start, placeholder.end),
                 f"optional input `{ref.name}` is used outside `$[[ ]]`",
                 f"wrap the part that needs it: `$[[--{ref.name} ${{{{inputs.{ref.name}}}}}]]`",
             )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
+import lark
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from azpipe.expr.ast import Form, Part, Placeholder, Ref, RefKind, Segment, Template, Text
+from azpipe.version import __version__
 
 FORMS = (
     "`inputs.NAME`, `outputs.NAME`, `parent.inputs.NAME`, `STEP.outputs.NAME`, "
@@ -38,28 +41,31 @@ class _Build(Transformer[Token, Any]):
     """Turns parse trees into :mod:`azpipe.expr.ast` nodes (applied inline by LALR)."""
 
     def own_input(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.INPUT, str(items[0]))
+        return Ref(RefKind.INPUT, _parts(items)[1])
 
     def own_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.OUTPUT, str(items[0]))
+        return Ref(RefKind.OUTPUT, _parts(items)[1])
 
     def parent_input(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.PARENT_INPUT, str(items[0]))
+        return Ref(RefKind.PARENT_INPUT, _parts(items)[2])
 
     def parent_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.PARENT_OUTPUT, str(items[0]))
+        return Ref(RefKind.PARENT_OUTPUT, _parts(items)[2])
 
     def parent_job_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]), Form.LONG)
+        parts = _parts(items)
+        return Ref(RefKind.STEP_OUTPUT, parts[4], parts[2], Form.LONG)
 
     def data_ref(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.DATA, str(items[0]))
+        return Ref(RefKind.DATA, _parts(items)[1])
 
     def step_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]))
+        parts = _parts(items)
+        return Ref(RefKind.STEP_OUTPUT, parts[2], parts[0])
 
     def step_output_short(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.STEP_OUTPUT, str(items[1]), str(items[0]), Form.SHORT)
+        parts = _parts(items)
+        return Ref(RefKind.STEP_OUTPUT, parts[1], parts[0], Form.SHORT)
 
     def placeholder(self, items: list[Any]) -> Placeholder:
         opening, ref, closing = items[0], items[1], items[-1]
@@ -76,6 +82,11 @@ class _Build(Transformer[Token, Any]):
         return tuple(_text(item) if isinstance(item, Token) else item for item in items)
 
 
+def _parts(items: list[Token]) -> list[str]:
+    """The dot-separated names of an expression token (names cannot hold a dot)."""
+    return str(items[0]).split(".")
+
+
 def _with_span(ref: Ref, start: int, end: int) -> Ref:
     return Ref(ref.kind, ref.name, ref.step, ref.form, start, end)
 
@@ -86,13 +97,28 @@ def _text(token: Token) -> Text:
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        transformer=_Build(),
-        maybe_placeholders=False,
-    )
+    options: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+    grammar = grammar_path().read_text(encoding="utf-8")
+    return Lark(grammar, transformer=_Build(), cache=_cache_file(), **options)
+
+
+def _cache_file() -> str | bool:
+    """Where lark keeps the analysed grammar: the user's own cache folder.
+
+    Building the LALR tables takes longer than checking a 100-step pipeline. Lark's
+    cache is a pickle, so it never goes in a shared temporary folder, where another
+    user could plant one; without a private, writable folder there is no cache.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "azpipe")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return False
+    return os.path.join(folder, f"template-grammar-{__version__}-lark-{lark.__version__}.cache")
 
 
 def parse_template(text: str) -> Template:

@@ -252,7 +252,7 @@ class _Composer:
         return scalar
 
     def _construct(self, tag: str, event: Any) -> Any:
-        if tag in (_STD + "timestamp", _STD + "merge"):
+        if tag in (_STD + "str", _STD + "timestamp", _STD + "merge"):
             return event.value
         try:
             return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azpipe.diagnostics import Span
-from azpipe.source.scalar_map import offset_map
+from azpipe.source.scalar_map import OffsetMap, offset_map
 from azpipe.source.text import SourceText
 
 
@@ -37,7 +37,7 @@ class Scalar(Node):
     start: int
     end: int
     trap: str | None = None
-    _offsets: list[int] | None = field(default=None, repr=False)
+    _offsets: OffsetMap | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
@@ -51,9 +51,7 @@ class Scalar(Node):
         offsets = self._offsets
         if not offsets or not isinstance(self.value, str):
             return self.span
-        first = offsets[min(start, len(offsets) - 1)]
-        last = offsets[min(max(end - 1, start), len(offsets) - 1)] + 1
-        return self.source.span(first, last)
+        return self.source.span(offsets.at(start), offsets.at(max(end - 1, start)) + 1)
 
 
 _KIND = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}

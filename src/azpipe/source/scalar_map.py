@@ -9,22 +9,84 @@ When alignment fails the caller falls back to the scalar's own span.
 
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass, field
+
 _BLANK = " \t\r\n"
 _HEX_WIDTH = {"x": 4, "u": 6, "U": 10}
 
 
-def offset_map(text: str, start: int, end: int, style: str | None, value: str) -> list[int]:
-    """Source offsets of each character of ``value``, or ``[]`` when unmappable."""
+@dataclass
+class OffsetMap:
+    """Runs of the value that stand verbatim in the source: value offset → file offset.
+
+    A character between runs (a folded line break, indentation) maps to the end
+    of the run before it.
+    """
+
+    starts: list[int] = field(default_factory=list)  # value offset where each run starts
+    sources: list[int] = field(default_factory=list)  # file offset where each run starts
+    lengths: list[int] = field(default_factory=list)
+
+    def add(self, value_start: int, source_start: int, length: int) -> None:
+        """Append a run (merged with the previous one when they continue each other)."""
+        if (
+            self.starts
+            and self.starts[-1] + self.lengths[-1] == value_start
+            and (self.sources[-1] + self.lengths[-1] == source_start)
+        ):
+            self.lengths[-1] += length
+            return
+        self.starts.append(value_start)
+        self.sources.append(source_start)
+        self.lengths.append(length)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def at(self, index: int) -> int:
+        """The file offset of value character ``index``."""
+        run = max(bisect.bisect_right(self.starts, index) - 1, 0)
+        return self.sources[run] + min(max(index - self.starts[run], 0), self.lengths[run])
+
+
+def offset_map(text: str, start: int, end: int, style: str | None, value: str) -> OffsetMap:
+    """Where the characters of ``value`` are in ``text`` (empty when unmappable)."""
     if not isinstance(value, str):
-        return []
+        return OffsetMap()
     if style in ("|", ">"):
         header_end = text.find("\n", start, end)
         if header_end == -1:
-            return []
-        return _align(text, header_end + 1, end, value, quote=None)
-    if style in ("'", '"'):
-        return _align(text, start + 1, end, value, quote=style)
-    return _align(text, start, end, value, quote=None)
+            return OffsetMap()
+        start, quote = header_end + 1, None
+    elif style in ("'", '"'):
+        start, quote = start + 1, style
+    else:
+        quote = None
+    escapes = {'"': "\\", "'": "''"}.get(quote or "")
+    if escapes is None or escapes not in text[start:end]:
+        return _align_words(text, start, end, value)
+    mapping = OffsetMap()
+    for index, offset in enumerate(_align(text, start, end, value, quote=quote)):
+        mapping.add(index, offset, 1)
+    return mapping
+
+
+_WORD = re.compile(r"[^ \t\r\n]+")
+
+
+def _align_words(text: str, pos: int, end: int, value: str) -> OffsetMap:
+    """The fast path when nothing is escaped: each run of non-blank characters of the
+    value appears verbatim in the source, in order, with only blanks between."""
+    mapping = OffsetMap()
+    for word in _WORD.finditer(value):
+        found = text.find(word.group(), pos, end)
+        if found == -1 or text[pos:found].strip(_BLANK):
+            return OffsetMap()
+        mapping.add(word.start(), found, len(word.group()))
+        pos = found + len(word.group())
+    return mapping
 
 
 def _align(text: str, pos: int, end: int, value: str, quote: str | None) -> list[int]:
