@@ -11,7 +11,7 @@ from azpipe.rules import Rule, all_rules
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "tests" / "rules"
 NOT_SHOWN = {
-    "Y005": "a file larger than 1 MiB (not reproduced here).",
+    "Y005": "a file larger than 8 MiB (not reproduced here).",
     "Y008": "a file saved as Latin-1: `python tr\\xe9in.py` is not UTF-8.",
 }
 

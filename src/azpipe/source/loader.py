@@ -29,7 +29,9 @@ from azpipe.rules import rule
 from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
 from azpipe.source.text import SourceText
 
-MAX_BYTES = 1024 * 1024
+# A 10,000-step pipeline is about 2.5 MiB; far larger files are not pipelines, and
+# PyYAML-style loading grows memory many times over the file size.
+MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED = 200_000
 
@@ -77,7 +79,7 @@ def load_file(path: str, display: str | None = None) -> Loaded:
 def load_bytes(data: bytes, name: str) -> Loaded:
     """Load YAML bytes; never raises on bad input."""
     if len(data) > MAX_BYTES:
-        message = f"file is larger than {MAX_BYTES // 1024} KiB; refusing to parse it"
+        message = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; refusing to parse it"
         return Loaded(SourceText(name, ""), None, [rule("Y005").at(Span.point(name), message)])
     try:
         source = SourceText(name, _decode(data, name))
