@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -116,3 +118,45 @@ YAMLISH = st.text(
 def test_any_yaml_text_loads_without_raising(text: str) -> None:
     pipeline = azpipe.loads("azpipe: 1\nname: x\n" + text)
     assert all(d.span.line >= 1 for d in pipeline.diagnostics)
+
+
+EXAMPLES = sorted(Path(__file__).resolve().parent.parent.glob("pipelines/*/pipeline.yaml"))
+
+
+@st.composite
+def mutated_pipeline(draw: st.DrawFn) -> tuple[str, Path]:
+    """An example pipeline with a few random edits: deletions, insertions, swapped or repeated lines."""
+    path = draw(st.sampled_from(EXAMPLES))
+    text = path.read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["delete", "insert", "swap", "repeat"]))
+        at = draw(st.integers(0, len(text)))
+        if kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
+        elif kind == "insert":
+            text = (
+                text[:at]
+                + draw(st.text(alphabet=list("${}[]:-#&*!|>'\"\n\t .azx019"), max_size=12))
+                + text[at:]
+            )
+        else:
+            lines = text.splitlines(keepends=True)
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            if kind == "swap":
+                lines[i], lines[j] = lines[j], lines[i]
+            else:
+                lines.insert(j, lines[i])
+            text = "".join(lines)
+    return text, path.parent
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_pipeline())
+def test_mutated_pipelines_give_only_diagnostics(case: tuple[str, Path]) -> None:
+    text, folder = case
+    pipeline = azpipe.loads(text, path="pipeline.yaml", base_dir=str(folder))
+    for diagnostic in pipeline.diagnostics:
+        assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1
+    if pipeline.ok:
+        pipeline.topological_order()
+        assert pipeline.graph.number_of_nodes() >= len(pipeline.steps)

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -33,39 +34,31 @@ def test_wheel_contains_the_grammar(wheel: Path) -> None:
 
 
 def test_installed_wheel_checks_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    """A fresh virtualenv outside the checkout, with only the wheel installed in it.
+
+    The dependencies come from this test environment through a ``.pth`` file (no
+    network); azpipe itself must come from the wheel, grammar included.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+    python = venv / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)]
+    subprocess.run(pip, check=True, capture_output=True, timeout=300)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    (Path(site) / "azpipe_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp_path / "work"
     shutil.copytree(ROOT / "pipelines" / "image_classification", work / "image_classification")
-    bad = ROOT / "tests" / "rules" / "E201" / "bad.yaml"
-    shutil.copy(bad, work / "bad.yaml")
-    # The installed copy must come first, ahead of the editable install of the checkout.
-    script = (
-        f"import sys; sys.path.insert(0, {str(target)!r}); import azpipe, azpipe.cli.main as m; "
-        f"assert azpipe.__file__.startswith({str(target)!r}), azpipe.__file__; "
-        "sys.exit(m.main(sys.argv[1:]))"
-    )
+    shutil.copy(ROOT / "tests" / "rules" / "E201" / "bad.yaml", work / "bad.yaml")
     env = {**os.environ, "PYTHONPATH": ""}
-    ok = subprocess.run(
-        [sys.executable, "-c", script, "check", "image_classification"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    where = subprocess.run([str(python), "-c", "import azpipe; print(azpipe.__file__)"], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
+    azpipe = str(venv / "bin" / "azpipe")
+    ok = subprocess.run([azpipe, "check", "image_classification"], cwd=work, env=env, capture_output=True,
+                        text=True, timeout=120)  # fmt: skip
     assert ok.returncode == 0, ok.stderr + ok.stdout
-    bad_run = subprocess.run(
-        [sys.executable, "-c", script, "check", "bad.yaml"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    bad = subprocess.run(
+        [azpipe, "check", "bad.yaml"], cwd=work, env=env, capture_output=True, text=True, timeout=120
     )
-    assert bad_run.returncode == 1 and "E201" in bad_run.stdout, bad_run.stderr
+    assert bad.returncode == 1 and "E201" in bad.stdout, bad.stderr
