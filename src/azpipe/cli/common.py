@@ -6,7 +6,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 from azpipe.diagnostics import Diagnostic
@@ -69,9 +69,12 @@ def _walk(folder: str) -> Iterable[str]:
                 yield path
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], source: str, color: bool) -> None:
-    """Print a refused file's diagnostics to standard error (used by non-check commands)."""
+def print_diagnostics(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], color: bool) -> None:
+    """Print a refused file's diagnostics to standard error (used by non-check commands).
+
+    ``sources`` maps each file to its text (``pipeline.sources``), so a diagnostic
+    in a component file shows that file's line.
+    """
     from azpipe.report.text import render
 
-    sources = {diagnostics[0].span.file: source} if diagnostics else {}
     print(render(diagnostics, sources, 1, color), file=sys.stderr)

@@ -68,14 +68,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = _render(pipeline, args)
     except CompileRefused as refused:
-        _show(refused.diagnostics, pipeline.path, pipeline.source_text, color)
+        _show(refused.diagnostics, pipeline, color)
         return 1
     clash = _overwrites(files, args.file)
     if clash:
         print(f"azpipe compile: writing {clash} would overwrite the pipeline file", file=sys.stderr)
         return 2
     warnings = [d for d in pipeline.diagnostics if d.severity is Severity.WARNING]
-    _show(warnings, pipeline.path, pipeline.source_text, color)
+    _show(warnings, pipeline, color)
     if args.validate and not _validated(pipeline):
         return 1
     return _write(files)
@@ -120,15 +120,16 @@ def _render(pipeline: Pipeline, args: argparse.Namespace) -> dict[str | None, st
     return {os.path.join(output, file_name): text for file_name, text in files.items()}
 
 
-def _show(diagnostics: Sequence[Diagnostic], path: str, source: str, color: bool) -> None:
-    """Print diagnostics to standard error, the pipeline file's first (its text is the one shown)."""
+def _show(diagnostics: Sequence[Diagnostic], pipeline: Pipeline, color: bool) -> None:
+    """Print diagnostics to standard error, the pipeline file's first, each with its source line."""
     if not diagnostics:
         return
-    ordered = sorted(diagnostics, key=lambda d: (d.span.file != path, d.sort_key()))
-    first = ordered[0].span.file
-    if first != path:
-        source = _read(first)
-    print_diagnostics(ordered, source, color)
+    ordered = sorted(diagnostics, key=lambda d: (d.span.file != pipeline.path, d.sort_key()))
+    sources = dict(pipeline.sources)
+    for diagnostic in ordered:
+        if diagnostic.span.file not in sources:
+            sources[diagnostic.span.file] = _read(diagnostic.span.file)
+    print_diagnostics(ordered, sources, color)
 
 
 def _read(path: str) -> str:

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     pipeline = load(args.file)
     errors = [d for d in pipeline.check() if d.severity >= Severity.ERROR]
     if errors:
-        print_diagnostics(errors, pipeline.source_text, use_color("auto", sys.stderr))
+        print_diagnostics(errors, pipeline.sources, use_color("auto", sys.stderr))
     if not pipeline.graph.nodes and errors:
         return 1
     if args.lineage and args.lineage.removeprefix("outputs.") not in pipeline.outputs:

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     pipeline = load(args.file)
     if not pipeline.ok:
-        print_diagnostics(pipeline.check(), pipeline.source_text, use_color(args.color, sys.stderr))
+        print_diagnostics(pipeline.check(), pipeline.sources, use_color(args.color, sys.stderr))
         return 1
     try:
         text = to_azpipe(pipeline, default_name(args.name, args.file) if args.name else pipeline.name)

@@ -48,7 +48,7 @@ def load_checked(path: str, command: str, console: Console) -> Pipeline | int:
         return console.refuse(command, [f"{what}: {path}"])
     pipeline = load(path)
     if not pipeline.ok:
-        print_diagnostics(pipeline.check(), pipeline.source_text, console.color)
+        print_diagnostics(pipeline.check(), pipeline.sources, console.color)
         print(f"azpipe {command}: fix the errors above first", file=console.err)
         return 1
     return pipeline

@@ -111,7 +111,7 @@ def _load(path: str, console: Console) -> Any:
         raise Stop(2, f"no such file: {path}")
     pipeline = load(path)
     if not pipeline.ok:
-        _print_diagnostics(console, pipeline.check(), pipeline.source_text)
+        _print_diagnostics(console, pipeline.check(), pipeline.sources)
         raise Stop(1)
     return pipeline
 
@@ -123,15 +123,14 @@ def _compiled(pipeline: Any, console: Console, compile: Callable[[Any], Any]) ->
     try:
         return compile(pipeline)
     except CompileRefused as refused:
-        _print_diagnostics(console, refused.diagnostics, pipeline.source_text)
+        _print_diagnostics(console, refused.diagnostics, pipeline.sources)
         raise Stop(1) from None
 
 
-def _print_diagnostics(console: Console, diagnostics: list[Any], source: str) -> None:
+def _print_diagnostics(console: Console, diagnostics: list[Any], sources: dict[str, str]) -> None:
     """Diagnostics as ``azpipe check`` prints them, to standard error."""
     from azpipe.report.text import render
 
-    sources = {diagnostics[0].span.file: source} if diagnostics else {}
     print(render(diagnostics, sources, 1, console.color), file=console.err)
 
 
