@@ -159,3 +159,16 @@ def test_bad_set_values_are_refused(text: str, kind: str) -> None:
 
 def test_literals_look_like_azure_ml_renders_them() -> None:
     assert [command_text(v) for v in (True, False, 10, 0.01, "s")] == ["True", "False", "10", "0.01", "s"]
+
+
+def test_check_warns_where_run_refuses() -> None:
+    """P406 (azpipe check) and `azpipe run`'s refusal come from the same shell reading."""
+    import azpipe
+
+    text = (
+        "azpipe: 1\nname: p\ndefaults: {compute: c, environment: e@latest}\ninputs: {x: a}\nsteps:\n"
+        "  s:\n    command: echo $((1 + ${{parent.inputs.x}})) ${{outputs.o}} 'ok ${{parent.inputs.x}}'\n"
+    )
+    found = [d for d in azpipe.loads(text).diagnostics if d.code == "P406"]
+    assert len(found) == 1 and "inside `$(( ))`" in found[0].message
+    assert (found[0].span.line, found[0].span.column) == (7, 28)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from azpipe.checks import compute, cycles, names, paths, ports, references, types, usage
+from azpipe.checks import compute, cycles, names, paths, ports, references, shell, types, usage
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.model import Pipeline
 
@@ -18,6 +18,7 @@ CHECKS: tuple[Check, ...] = (
     names.check,
     references.check,
     ports.check,
+    shell.check,
     compute.check,
     paths.check,
     types.check,

@@ -82,6 +82,20 @@ def render(template: Template, inputs: Mapping[str, str | None], outputs: Mappin
     return "".join(pieces)
 
 
+def unsafe_placeholders(template: Template) -> Iterator[tuple[Placeholder, str]]:
+    """Each placeholder that sits where no quoting makes a value safe, and where that is."""
+    shell = ShellState()
+    present = {p.ref.name for p, _ in template.placeholders()}
+    for part in flatten(template, present):
+        if isinstance(part, Text):
+            shell.feed(part.text)
+            continue
+        where = shell.unsafe_place()
+        if where is not None:
+            yield part, where
+        shell.top.prev = "x"
+
+
 def _value(ref: Ref, inputs: Mapping[str, str | None], outputs: Mapping[str, str]) -> str:
     value = inputs.get(ref.name) if ref.kind is RefKind.INPUT else outputs.get(ref.name)
     if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT) or value is None:
@@ -136,10 +150,15 @@ class ShellState:
         self.top.prev = "x"
         return lead + dollar + quote(value)
 
-    def _check_safe(self, ref: Ref) -> None:
+    def unsafe_place(self) -> str | None:
+        """Where the fed text ends, if no quoting can make a value safe there."""
         where = next((UNSAFE_FRAMES[f.kind] for f in self.stack if f.kind in UNSAFE_FRAMES), None)
         if where is None and self.heredoc:
             where = "after `<<` (a here-document)"
+        return where
+
+    def _check_safe(self, ref: Ref) -> None:
+        where = self.unsafe_place()
         if where is not None:
             raise UnsafeCommand(f"`${{{{{ref}}}}}` is {where}, where no quoting makes a value safe")
 
