@@ -171,4 +171,4 @@ def test_check_warns_where_run_refuses() -> None:
     )
     found = [d for d in azpipe.loads(text).diagnostics if d.code == "P406"]
     assert len(found) == 1 and "inside `$(( ))`" in found[0].message
-    assert (found[0].span.line, found[0].span.column) == (7, 28)
+    assert (found[0].span.line, found[0].span.column) == (7, 26)
