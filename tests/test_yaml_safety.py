@@ -167,3 +167,8 @@ def test_malformed_files_get_one_positioned_diagnostic(
 def test_tab_indentation_has_a_hint() -> None:
     [diagnostic] = load_bytes(b"a:\n\tb: 1\n", "f.yaml").diagnostics
     assert "spaces" in (diagnostic.hint or "")
+
+
+def test_a_large_file_without_aliases_is_not_an_alias_bomb() -> None:
+    loaded = load_bytes(b"items:\n" + b"- 1\n" * 250_000, "f.yaml")
+    assert loaded.diagnostics == []

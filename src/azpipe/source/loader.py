@@ -7,7 +7,7 @@ non-recursive composer of our own, so that:
 - nesting deeper than ``MAX_DEPTH`` stops at once with a position (the recursive
   composers raise ``RecursionError`` or, in old C loaders, crash);
 - aliases are allowed but the document's *expanded* node count is bounded
-  (``MAX_EXPANDED``), so a billion-laughs file is refused in milliseconds;
+  (``MAX_EXPANDED`` nodes added by aliases), so a billion-laughs file is refused in milliseconds;
   a recursive alias is an error;
 - duplicate keys are errors, while a key written next to a ``<<`` merge overrides
   the merged one, as YAML intends;
@@ -126,6 +126,7 @@ class _Composer:
         self.source = source
         self.anchors: dict[str, Node | None] = {}
         self.sizes: dict[int, int] = {}
+        self.expanded = 0  # nodes added by aliases so far
 
     def span(self, event: Any) -> Span:
         start = self.source.offset(event.start_mark.line + 1, event.start_mark.column + 1)
@@ -191,11 +192,23 @@ class _Composer:
                 root = self._attach(stack, node, 1, event) or root
             elif isinstance(event, yaml.AliasEvent):
                 node = self._alias(event)
+                self._expand(self.sizes[id(node)], event)
                 root = self._attach(stack, node, self.sizes[id(node)], event) or root
         if root is None:
             empty = Span.point(self.source.path)
             raise LoadError(rule("Y010").at(empty, "the file holds no YAML document"))
         return root
+
+    def _expand(self, size: int, event: Any) -> None:
+        """Count the nodes an alias repeats; a file written out plainly is never refused here."""
+        self.expanded += size
+        if self.expanded > MAX_EXPANDED:
+            raise self.fail(
+                "Y003",
+                event,
+                f"aliases expand the document by more than {MAX_EXPANDED:,} nodes",
+                "this looks like a 'billion laughs' file; remove the aliases",
+            )
 
     def _attach(self, stack: list[_Open], node: Node, size: int, event: Any) -> Node | None:
         if not stack:
@@ -203,13 +216,6 @@ class _Composer:
         parent = stack[-1]
         parent.items.append(node)
         parent.size += size
-        if parent.size > MAX_EXPANDED:
-            raise self.fail(
-                "Y003",
-                event,
-                f"aliases expand the document past {MAX_EXPANDED:,} nodes",
-                "this looks like a 'billion laughs' file; remove the aliases",
-            )
         return None
 
     def _alias(self, event: Any) -> Node:
