@@ -3,9 +3,10 @@
 The file is read with azpipe's own safe loader, so the YAML safety rules apply
 and every diagnostic points into the component file. What is read is the
 interface a step binds against: the typed ``inputs`` and ``outputs``, and the
-``command`` (its placeholders must name declared ports). Everything else
-(``code``, ``environment``, ``resources``...) stays Azure ML's business: the
-file is passed to Azure ML as it is, and Azure ML resolves its paths.
+``command`` (its placeholders must name declared ports), and ``code`` (relative to
+the component file, as Azure ML reads it; ``azpipe run`` runs from there).
+Everything else (``environment``, ``resources``...) stays Azure ML's business:
+the file is passed to Azure ML as it is, and Azure ML resolves its paths.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
     name_node = root.get("name")
     component = Component(reader.string(name_node, f"`name` of {where}") or value, root.span, source="file")
     component.path = value
+    component.code = reader.string(root.get("code"), f"`code` of {where}")  # relative to the file
     component.version = reader.string(root.get("version"), f"`version` of {where}")
     component.environment = _environment(reader, root.get("environment"), where)
     component.details.display_name = reader.string(root.get("display_name"), f"`display_name` of {where}")

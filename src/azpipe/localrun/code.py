@@ -2,8 +2,7 @@
 
 A component declared under ``components:`` has ``code`` relative to the
 pipeline file. A component file (``uses: ./components/train.yml``) has it
-relative to that file, as Azure ML reads it; the model does not carry it, so it
-is read here with azpipe's safe loader.
+relative to that file, as Azure ML reads it.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from azpipe.build.interface import is_local_path
 from azpipe.checks.paths import repository_root
 from azpipe.localrun.tree import inside
 from azpipe.model import Component, Pipeline, Step
-from azpipe.source.loader import load_file
-from azpipe.source.nodes import Map, Scalar
 
 
 def code_of(pipeline: Pipeline, step: Step) -> tuple[str, str] | None:
@@ -25,8 +22,6 @@ def code_of(pipeline: Pipeline, step: Step) -> tuple[str, str] | None:
     component = step.uses
     if component is None:
         return None
-    if component.code is None and component.source == "file" and component.path:
-        return _from_component_file(pipeline, component)
     if component.code is None:
         return None
     return component.code, _component_dir(pipeline, component)
@@ -36,16 +31,6 @@ def _component_dir(pipeline: Pipeline, component: Component) -> str:
     if component.source == "file" and component.path:
         return os.path.dirname(os.path.join(pipeline.base_dir, component.path))
     return pipeline.base_dir
-
-
-def _from_component_file(pipeline: Pipeline, component: Component) -> tuple[str, str] | None:
-    assert component.path is not None
-    loaded = load_file(os.path.join(pipeline.base_dir, component.path))
-    root = loaded.root
-    node = root.get("code") if isinstance(root, Map) else None
-    if not isinstance(node, Scalar) or not isinstance(node.value, str):
-        return None
-    return node.value, _component_dir(pipeline, component)
 
 
 def code_problem(folder: str, written: str, base_dir: str) -> str | None:
