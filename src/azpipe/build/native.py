@@ -202,7 +202,6 @@ class _JobReader:
             component = read_component_mapping(self.reader, node, "inline", f"inline component of {where}")
             if component:
                 component.source, component.path = "inline", None
-                component.code = self.reader.string(node.get("code"), f"`code` of {where}")
                 component.environment = read_env_ref(
                     self.reader, node.get("environment"), f"`environment` of {where}"
                 )
