@@ -10,7 +10,15 @@ from azpipe.build.bindings import read_binding
 from azpipe.build.ports import read_type
 from azpipe.build.reader import Reader
 from azpipe.expr.ast import RefKind
-from azpipe.model import ASSET_TYPES, INPUT_MODES, OUTPUT_MODES, DataAsset, PipelineInput, PipelineOutput
+from azpipe.model import (
+    ASSET_TYPES,
+    INPUT_MODES,
+    OUTPUT_MODES,
+    DataAsset,
+    Pipeline,
+    PipelineInput,
+    PipelineOutput,
+)
 from azpipe.source.nodes import Map, Node, Scalar
 
 INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode")
@@ -96,6 +104,24 @@ def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: 
     )
 
 
+def read_inputs(reader: Reader, pipeline: Pipeline, node: Node | None) -> None:
+    """Every pipeline input under ``inputs:`` (the same form in both file formats)."""
+    for name, key, value in reader.named(node, "`inputs`"):
+        found = read_input(reader, name, key, value, pipeline.data, pipeline.base_dir)
+        if found:
+            pipeline.inputs[name] = found
+
+
+def read_output_settings(reader: Reader, mapping: Map, output: PipelineOutput, where: str) -> None:
+    """A pipeline output's ``mode``, ``description``, ``path``, ``name`` and ``version``."""
+    if "mode" in mapping:
+        output.mode = reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES)
+    output.description = reader.string(mapping.get("description"), f"`description` of {where}")
+    output.path = reader.string(mapping.get("path"), f"`path` of {where}")
+    output.asset_name = reader.string(mapping.get("name"), f"`name` of {where}")
+    output.asset_version = reader.string(mapping.get("version"), f"`version` of {where}")
+
+
 def read_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineOutput:
     """A pipeline output: ``${{STEP.outputs.NAME}}`` or ``{value, mode, description, path, name, version}``."""
     where = f"pipeline output `{name}`"
@@ -104,13 +130,7 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineO
     if isinstance(node, Map):
         reader.mapping(node, where, OUTPUT_KEYS, required=("value",))
         value = node.get("value")
-        output.mode = (
-            reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in node else None
-        )
-        output.description = reader.string(node.get("description"), f"`description` of {where}")
-        output.path = reader.string(node.get("path"), f"`path` of {where}")
-        output.asset_name = reader.string(node.get("name"), f"`name` of {where}")
-        output.asset_version = reader.string(node.get("version"), f"`version` of {where}")
+        read_output_settings(reader, node, output, where)
     if value is None:
         return output
     binding = read_binding(reader, value, where, (RefKind.STEP_OUTPUT,))

@@ -18,13 +18,13 @@ from dataclasses import replace
 from azpipe.build.bindings import read_binding, read_template
 from azpipe.build.component_file import is_component_file, read_component_file, read_component_mapping
 from azpipe.build.entities import read_compute_ref, read_env_ref
-from azpipe.build.interface import is_asset_path, is_local_path, read_input
+from azpipe.build.interface import is_asset_path, is_local_path, read_inputs, read_output_settings
 from azpipe.build.ports import read_output, read_type
 from azpipe.build.reader import Reader
 from azpipe.build.steps import DETAIL_KEYS, read_details, registered_component
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import Ref, RefKind
-from azpipe.model import INPUT_MODES, OUTPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
+from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
@@ -71,10 +71,7 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     pipeline.experiment = reader.string(root.get("experiment_name"), "`experiment_name`")
     pipeline.tags = reader.string_map(root.get("tags"), "`tags`")
     _settings(reader, pipeline, root)
-    for name, key, node in reader.named(root.get("inputs"), "`inputs`"):
-        found = read_input(reader, name, key, node, pipeline.data, base_dir)
-        if found:
-            pipeline.inputs[name] = found
+    read_inputs(reader, pipeline, root.get("inputs"))
     for name, key, node in reader.named(root.get("outputs"), "`outputs`"):
         pipeline.outputs[name] = _pipeline_output(reader, name, key, node)
     jobs = _JobReader(reader, pipeline)
@@ -131,13 +128,7 @@ def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> Pipe
     if mapping is None:
         return output
     output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
-    output.mode = (
-        reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES) if "mode" in mapping else None
-    )
-    output.path = reader.string(mapping.get("path"), f"`path` of {where}")
-    output.asset_name = reader.string(mapping.get("name"), f"`name` of {where}")
-    output.asset_version = reader.string(mapping.get("version"), f"`version` of {where}")
-    output.description = reader.string(mapping.get("description"), f"`description` of {where}")
+    read_output_settings(reader, mapping, output, where)
     return output
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from azpipe.build.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
-from azpipe.build.interface import read_input, read_output
+from azpipe.build.interface import read_inputs, read_output
 from azpipe.build.reader import Reader
 from azpipe.build.steps import StepReader, read_component
 from azpipe.diagnostics import Diagnostic
@@ -32,10 +32,7 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
     _header(reader, pipeline, mapping)
     _defaults(reader, pipeline, mapping)
     _entities(reader, pipeline, mapping)
-    for name, key, node in reader.named(mapping.get("inputs"), "`inputs`"):
-        found = read_input(reader, name, key, node, pipeline.data, base_dir)
-        if found:
-            pipeline.inputs[name] = found
+    read_inputs(reader, pipeline, mapping.get("inputs"))
     for name, key, node in reader.named(mapping.get("outputs"), "`outputs`"):
         pipeline.outputs[name] = read_output(reader, name, key, node)
     steps = StepReader(reader, pipeline.components, base_dir)
