@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azpipe.expr.parser import parse_template
-from azpipe.localrun.render_command import UnsafeCommand, normalised, quote, render
+from azpipe.localrun.render_command import RenderedCommand, UnsafeCommand, normalised, quote, render
 from azpipe.localrun.values import command_text, parse_value
 
 PRINT = 'printf "[%s]\\n" '
@@ -54,10 +54,15 @@ EXPECTED_AROUND = {
 }
 
 
-def shell_output(command: str, cwd: str) -> str:
+def shell_output(command: str, cwd: str, values: dict[str, str] | None = None) -> str:
     return subprocess.run(
-        ["/bin/sh", "-c", command], capture_output=True, text=True, cwd=cwd, check=True
+        ["/bin/sh", "-c", command], capture_output=True, text=True, cwd=cwd, check=True, env=values or {}
     ).stdout
+
+
+def run_rendered(rendered: RenderedCommand, cwd: str) -> str:
+    """The output of the script, run as `azpipe run` runs it (values in the environment)."""
+    return shell_output(rendered.script, cwd, rendered.values)
 
 
 @pytest.mark.parametrize("context", CONTEXTS)
@@ -65,8 +70,14 @@ def test_value_reaches_the_command_intact_in_every_context(context: str, tmp_pat
     template = parse_template(PRINT + context)
     before, after = EXPECTED_AROUND.get(context, ("", ""))
     for value in NASTY:
-        line = render(template, {"x": value}, {})
-        assert shell_output(line, str(tmp_path)) == f"[{before}{value}{after}]\n", (context, value, line)
+        rendered = render(template, {"x": value}, {})
+        expected = f"[{before}{value}{after}]\n"
+        assert run_rendered(rendered, str(tmp_path)) == expected, (context, value, rendered)
+        # The shell text is the same whatever the value: no value is ever part of it.
+        assert rendered.script == render(template, {"x": "v"}, {}).script
+        assert list(rendered.values.values()) == [value]
+        # The readable form is the same command with the value quoted in place.
+        assert shell_output(rendered.display, str(tmp_path)) == expected, (context, value, rendered)
     assert not list(tmp_path.iterdir()), "a value ran a command"
 
 
@@ -74,34 +85,38 @@ def test_value_reaches_the_command_intact_in_every_context(context: str, tmp_pat
 @given(st.text(st.characters(exclude_characters="\0", exclude_categories=("Cs",)), max_size=30))
 def test_any_text_survives_the_shell(value: str) -> None:
     for context in ("${{inputs.x}}", '"${{inputs.x}}"', "'${{inputs.x}}'"):
-        line = render(parse_template(PRINT + context), {"x": value}, {})
-        out = subprocess.run(["/bin/sh", "-c", line], capture_output=True, check=True).stdout
-        assert out == f"[{value}]\n".encode("utf-8", "surrogateescape")
+        rendered = render(parse_template(PRINT + context), {"x": value}, {})
+        for line, env in ((rendered.script, rendered.values), (rendered.display, {})):
+            out = subprocess.run(["/bin/sh", "-c", line], capture_output=True, check=True, env=env).stdout
+            assert out == f"[{value}]\n".encode("utf-8", "surrogateescape")
 
 
 def test_value_is_substituted_once_never_expanded_again() -> None:
     template = parse_template("echo ${{inputs.x}} ${{inputs.y}}")
-    line = render(template, {"x": "${{inputs.y}}", "y": "Y"}, {})
-    assert line == "echo '${{inputs.y}}' Y"
+    rendered = render(template, {"x": "${{inputs.y}}", "y": "Y"}, {})
+    assert rendered.display == "echo '${{inputs.y}}' Y"
+    assert rendered.values == {"AZPIPE_VALUE_0": "${{inputs.y}}", "AZPIPE_VALUE_1": "Y"}
+    assert rendered.script == 'echo "${AZPIPE_VALUE_0}" "${AZPIPE_VALUE_1}"'
 
 
 def test_segments_are_kept_only_when_their_inputs_are_given() -> None:
     template = parse_template("run $[[--lr ${{inputs.lr}}]] --out ${{outputs.o}}")
-    assert render(template, {"lr": "0.1"}, {"o": "/out"}) == "run --lr 0.1 --out /out"
-    assert render(template, {"lr": None}, {"o": "/out"}) == "run  --out /out"
+    assert render(template, {"lr": "0.1"}, {"o": "/out"}).display == "run --lr 0.1 --out /out"
+    assert render(template, {"lr": None}, {"o": "/out"}).display == "run  --out /out"
     assert normalised(template, {"lr"}) == "run --lr ${{inputs.lr}} --out ${{outputs.o}}"
     assert normalised(template, set()) == "run  --out ${{outputs.o}}"
 
 
 def test_comment_keeps_a_value_inside_the_comment(tmp_path: Path) -> None:
-    line = render(parse_template(PRINT + "ok # ${{inputs.x}}"), {"x": "a\ntouch PWNED"}, {})
-    assert shell_output(line, str(tmp_path)) == "[ok]\n"
+    rendered = render(parse_template(PRINT + "ok # ${{inputs.x}}"), {"x": "a\ntouch PWNED"}, {})
+    assert run_rendered(rendered, str(tmp_path)) == "[ok]\n"
+    assert shell_output(rendered.display, str(tmp_path)) == "[ok]\n"
     assert not list(tmp_path.iterdir())
 
 
 def test_dollar_before_a_placeholder_cannot_expand_the_value(tmp_path: Path) -> None:
-    line = render(parse_template(PRINT + "$${{inputs.x}}"), {"x": "HOME"}, {})
-    assert shell_output(line, str(tmp_path)) in ("[HOME]\n", "[$HOME]\n")
+    rendered = render(parse_template(PRINT + "$${{inputs.x}}"), {"x": "HOME"}, {})
+    assert run_rendered(rendered, str(tmp_path)) in ("[HOME]\n", "[$HOME]\n")
 
 
 @pytest.mark.parametrize(
@@ -114,7 +129,7 @@ def test_dollar_before_a_placeholder_cannot_expand_the_value(tmp_path: Path) -> 
     ],
 )
 def test_places_no_quoting_makes_safe_are_refused(command: str) -> None:
-    with pytest.raises(UnsafeCommand, match="no quoting makes a value safe"):
+    with pytest.raises(UnsafeCommand, match="the shell would run what its value holds"):
         render(parse_template(command), {"x": "v"}, {})
 
 

@@ -1,10 +1,10 @@
 """Placeholders the shell would execute (P406 unsafe-placeholder).
 
-Azure ML, and ``azpipe run``, hand the command to a shell after replacing each
-placeholder with its value. Inside backquotes, ``${ }``, ``$(( ))`` or a
-here-document no quoting keeps a value from being run as code: a string input
-holding ``$(rm -rf ~)`` would run. ``azpipe run`` refuses such a command; the
-check says so before.
+Azure ML hands the command to a shell after pasting each placeholder's value
+into it. Inside backquotes, ``${ }``, ``$(( ))``, bash's ``(( ))`` or a
+here-document the shell evaluates that text again, so a string input holding
+``$(rm -rf ~)`` would run. ``azpipe run`` refuses such a command; the check says
+so before, from the same reading of the shell syntax (:mod:`azpipe.expr.shell`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic
 from azpipe.expr.ast import Template
-from azpipe.localrun.render_command import unsafe_placeholders
+from azpipe.expr.shell import unsafe_placeholders
 from azpipe.model import Pipeline
 from azpipe.rules import rule
 from azpipe.source.nodes import Scalar
 
-# What can open a place where no quoting helps: a backquote, `${` (not `${{`), `$((`, `<<`.
-_OPENS_UNSAFE = re.compile(r"`|\$\{(?!\{)|\$\(\(|<<")
+# What can open a place the shell evaluates again: a backquote, `${` (not `${{`), `((`, `<<`.
+_OPENS_UNSAFE = re.compile(r"`|\$\{(?!\{)|\(\(|<<")
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:

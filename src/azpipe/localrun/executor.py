@@ -149,8 +149,9 @@ class Executor:
             folder = slot.path if slot.type != "uri_file" else os.path.dirname(slot.path)
             os.makedirs(folder)
         os.makedirs(os.path.join(step_dir, PARTIAL), exist_ok=True)
-        env = self.settings.environment(step)
-        return spawn(step.command, code_dir, env, *log_paths(step_dir))
+        # The placeholder values come last: nothing the step declares can replace them.
+        env = {**self.settings.environment(step), **step.values}
+        return spawn(step.script, code_dir, env, *log_paths(step_dir))
 
     def _reap(self) -> None:
         now = time.monotonic()

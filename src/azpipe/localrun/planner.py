@@ -18,7 +18,7 @@ from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.fingerprint import Fingerprint, differences
 from azpipe.localrun.inputs import InputValue, Resolver
 from azpipe.localrun.options import RunOptions
-from azpipe.localrun.render_command import UnsafeCommand, normalised, render
+from azpipe.localrun.render_command import RenderedCommand, UnsafeCommand, normalised, render
 from azpipe.localrun.snapshot import check_code_folder, code_digests
 from azpipe.localrun.store import Store
 from azpipe.model import Pipeline, Port, Step
@@ -54,6 +54,8 @@ class PlannedStep:
     reused_from: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
+    script: str = ""  # what `/bin/sh -c` runs (``command`` is its readable form)
+    values: dict[str, str] = field(default_factory=dict)  # the variables `script` reads its values from
 
     @property
     def key(self) -> str:
@@ -127,10 +129,11 @@ class Planner:
         inputs = {name: self._input(step, port) for name, port in step.inputs.items()}
         outputs = _slots(step, os.path.join(self.plan.run_dir, step.name))
         fingerprint = self._fingerprint(step, code, inputs, outputs)
-        command = self._render(step, inputs, outputs)
+        rendered = self._render(step, inputs, outputs)
         planned = PlannedStep(
-            step.name, self._deps(step.name), command, code, inputs, outputs, fingerprint, action="run",
-            reason="", variables=_variables(step), timeout=_timeout(step),
+            step.name, self._deps(step.name), rendered.display, code, inputs, outputs, fingerprint,
+            action="run", reason="", variables=_variables(step), timeout=_timeout(step),
+            script=rendered.script, values=rendered.values,
         )  # fmt: skip
         self._decide(step, planned)
         self.plan.steps[step.name] = planned
@@ -178,7 +181,9 @@ class Planner:
             outputs={name: f"{slot.type}:{os.path.basename(slot.path)}" for name, slot in outputs.items()},
         )
 
-    def _render(self, step: Step, inputs: dict[str, InputValue], outputs: dict[str, OutputSlot]) -> str:
+    def _render(
+        self, step: Step, inputs: dict[str, InputValue], outputs: dict[str, OutputSlot]
+    ) -> RenderedCommand:
         assert step.command is not None
         try:
             return render(
@@ -186,7 +191,7 @@ class Planner:
             )
         except UnsafeCommand as error:
             self.problems.append(f"step `{step.name}`: {error}")
-            return ""
+            return RenderedCommand("", {}, "")
 
     def _decide(self, step: Step, planned: PlannedStep) -> None:
         if step.name in self.forced:

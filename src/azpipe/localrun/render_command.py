@@ -1,32 +1,48 @@
-"""Turning a step's command template into the line ``/bin/sh -c`` runs.
+"""Turning a step's command template into what ``/bin/sh -c`` runs, with values kept out of it.
 
-Placeholders are replaced in one pass over the parsed template, so a value that
-contains ``${{...}}`` is never expanded again. Each value is quoted exactly once,
-for the shell context it lands in: bare or in ``$( )`` it is single-quoted; in
-double or single quotes the author wrote, the quotes are closed around it and
-reopened, so the script receives the value intact and nothing in it runs. Places
-where no quoting is safe (backquotes, ``${ }``, ``$(( ))``, here-documents) are
-refused; in a comment the value's newlines become spaces.
+No value is ever written into the shell text. Each placeholder becomes a
+reference to an environment variable (``"${AZPIPE_VALUE_3}"``) that holds the
+value, so whatever a value contains (``;``, ``$( )``, quotes, newlines, ``#``)
+is data the shell expands once and never reads as code, in every context. The
+reference is written for the place it lands in (read by :mod:`azpipe.expr.shell`):
+quoted in a bare word, bare inside double quotes, between closed and reopened
+single quotes, so the value arrives as one intact piece of its word — never
+split, globbed or expanded. Places where the shell evaluates text again
+(backquotes, ``${ }``, ``$(( ))``, here-documents) are refused, as on Azure ML,
+where the value is pasted into the text.
+
+The command shown to people (``azpipe plan``, ``run.json``) has the values
+shell-quoted in place: it reads like the command Azure ML would run, and is
+never itself executed.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from azpipe.expr.ast import Placeholder, Ref, RefKind, Segment, Template, Text
+from azpipe.expr.ast import Placeholder, Ref, RefKind, Template, Text
+from azpipe.expr.shell import Place, flatten, places
 
 RESERVED_WORDS = frozenset((
     "!", "{", "}", "[[", "]]", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
     "if", "in", "select", "then", "time", "until", "while",
 ))  # fmt: skip
-WORD_BREAKS = frozenset(" \t\n;&|()<>")
-UNSAFE_FRAMES = {"backquote": "inside backquotes", "brace": "inside `${ }`", "arith": "inside `$(( ))`"}
+VALUE_VARIABLE = "AZPIPE_VALUE_{}"
 
 
 class UnsafeCommand(Exception):
-    """A placeholder sits where no quoting makes a value safe."""
+    """A placeholder sits where the shell would evaluate its value."""
+
+
+@dataclass(frozen=True)
+class RenderedCommand:
+    """A step's command ready to run: the script, the values it reads, and its readable form."""
+
+    script: str  # what `/bin/sh -c` runs; placeholders are variable references
+    values: dict[str, str]  # the variables that hold the values (added to the step's environment)
+    display: str  # the command with values quoted in place, for people; never run
 
 
 def quote(value: str) -> str:
@@ -35,20 +51,6 @@ def quote(value: str) -> str:
     if quoted == value and ("=" in value or value in RESERVED_WORDS):
         return "'" + value + "'"
     return quoted
-
-
-def flatten(template: Template, present: set[str]) -> Iterator[Text | Placeholder]:
-    """The template's parts with ``$[[ ]]`` segments kept (their inputs all given) or dropped."""
-    for part in template.parts:
-        if isinstance(part, Segment):
-            if all(p.ref.name in present for p in _placeholders(part) if p.ref.kind is RefKind.INPUT):
-                yield from part.parts
-        else:
-            yield part
-
-
-def _placeholders(segment: Segment) -> Iterator[Placeholder]:
-    return (part for part in segment.parts if isinstance(part, Placeholder))
 
 
 def normalised(template: Template, present: set[str]) -> str:
@@ -63,196 +65,70 @@ def normalised(template: Template, present: set[str]) -> str:
     )
 
 
-def render(template: Template, inputs: Mapping[str, str | None], outputs: Mapping[str, str]) -> str:
-    """The exact command line: placeholders replaced by quoted values.
+def render(
+    template: Template, inputs: Mapping[str, str | None], outputs: Mapping[str, str]
+) -> RenderedCommand:
+    """The command for ``/bin/sh -c`` and the values it reads.
 
     ``inputs`` maps each input to its text (``None``: not given); ``outputs`` maps
-    each output to its path. Raises ``UnsafeCommand`` for a placeholder that
-    cannot be substituted safely.
+    each output to its path. Raises ``UnsafeCommand`` for a placeholder the shell
+    would evaluate, or one with no value here.
     """
     present = {name for name, value in inputs.items() if value is not None}
-    shell = ShellState()
-    pieces: list[str] = []
-    for part in flatten(template, present):
+    script: list[str] = []
+    display: list[str] = []
+    values: dict[str, str] = {}
+    for part, place in places(template, present):
         if isinstance(part, Text):
-            shell.feed(part.text)
-            pieces.append(part.text)
-        else:
-            pieces.append(shell.substitute(_value(part.ref, inputs, outputs), part.ref))
-    return "".join(pieces)
-
-
-def unsafe_placeholders(template: Template) -> Iterator[tuple[Placeholder, str]]:
-    """Each placeholder that sits where no quoting makes a value safe, and where that is."""
-    shell = ShellState()
-    present = {p.ref.name for p, _ in template.placeholders()}
-    for part in flatten(template, present):
-        if isinstance(part, Text):
-            shell.feed(part.text)
+            script.append(part.text)
+            display.append(part.text)
             continue
-        where = shell.unsafe_place()
-        if where is not None:
-            yield part, where
-        shell.top.prev = "x"
+        assert place is not None
+        value = _value(part, place, inputs, outputs)
+        variable = VALUE_VARIABLE.format(len(values))
+        values[variable] = value
+        script.append(reference(variable, place))
+        display.append(quoted(value, place))
+    return RenderedCommand("".join(script), values, "".join(display))
 
 
-def _value(ref: Ref, inputs: Mapping[str, str | None], outputs: Mapping[str, str]) -> str:
+def reference(variable: str, place: Place) -> str:
+    """Shell text that expands ``variable`` once, as one intact piece of the word at ``place``."""
+    # A pending backslash would escape our first character: a newline after it
+    # makes the pair a line continuation, which the shell removes.
+    lead = "\n" if place.after_backslash else ""
+    # After a bare `$` the reference would read as `$"..."` or `$${...}` (the shell's PID).
+    dollar = '""' if place.after_dollar else ""
+    if place.kind == "double":
+        return lead + dollar + "${" + variable + "}"
+    if place.kind == "single":
+        return lead + "'\"${" + variable + "}\"'"
+    return lead + dollar + '"${' + variable + '}"'
+
+
+def quoted(value: str, place: Place) -> str:
+    """``value`` quoted in place, for reading (the same word as :func:`reference` gives)."""
+    lead = "\n" if place.after_backslash else ""
+    if place.kind == "comment":
+        return lead + value.replace("\n", " ")
+    if place.kind == "single":
+        return lead + "'" + quote(value) + "'"
+    if place.kind == "double":
+        return lead + '"' + quote(value) + '"'
+    return lead + ('""' if place.after_dollar else "") + quote(value)
+
+
+def _value(
+    part: Placeholder, place: Place, inputs: Mapping[str, str | None], outputs: Mapping[str, str]
+) -> str:
+    ref: Ref = part.ref
+    if place.unsafe is not None:
+        raise UnsafeCommand(
+            f"`${{{{{ref}}}}}` is {place.unsafe}, where the shell would run what its value holds"
+        )
     value = inputs.get(ref.name) if ref.kind is RefKind.INPUT else outputs.get(ref.name)
     if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT) or value is None:
         raise UnsafeCommand(f"`${{{{{ref}}}}}` has no value here")
+    if "\0" in value:
+        raise UnsafeCommand(f"`${{{{{ref}}}}}`: a value cannot hold a NUL character")
     return value
-
-
-@dataclass
-class Frame:
-    """One level of shell quoting or nesting."""
-
-    kind: str  # plain, single, double, comment, backquote, brace, arith
-    depth: int = 0  # open parentheses (plain and arith frames)
-    prev: str = "\n"  # previous character, to tell where words start
-    nested: bool = False  # a plain frame opened by ``$(``
-
-
-@dataclass
-class ShellState:
-    """Where in POSIX shell syntax the text fed so far ends."""
-
-    stack: list[Frame] = field(default_factory=lambda: [Frame("plain")])
-    escaped: bool = False
-    heredoc: bool = False
-
-    @property
-    def top(self) -> Frame:
-        """The innermost frame."""
-        return self.stack[-1]
-
-    def feed(self, text: str) -> None:
-        """Advance over literal command text."""
-        index = 0
-        while index < len(text):
-            index += self._char(text[index], text[index + 1 : index + 3])
-
-    def substitute(self, value: str, ref: Ref) -> str:
-        """The text that puts ``value`` where the fed text ends, quoted for that place."""
-        self._check_safe(ref)
-        # A pending backslash would escape our opening quote: a newline after it
-        # turns the pair into a line continuation, which the shell removes.
-        lead = "\n" if self.escaped else ""
-        self.escaped = False
-        kind = self.top.kind
-        if kind == "comment":
-            return lead + value.replace("\n", " ")
-        if kind == "single":
-            return lead + "'" + quote(value) + "'"
-        if kind == "double":
-            return lead + '"' + quote(value) + '"'
-        dollar = '""' if self.top.prev == "$" else ""  # keep `$` from reading the value as a name
-        self.top.prev = "x"
-        return lead + dollar + quote(value)
-
-    def unsafe_place(self) -> str | None:
-        """Where the fed text ends, if no quoting can make a value safe there."""
-        where = next((UNSAFE_FRAMES[f.kind] for f in self.stack if f.kind in UNSAFE_FRAMES), None)
-        if where is None and self.heredoc:
-            where = "after `<<` (a here-document)"
-        return where
-
-    def _check_safe(self, ref: Ref) -> None:
-        where = self.unsafe_place()
-        if where is not None:
-            raise UnsafeCommand(f"`${{{{{ref}}}}}` is {where}, where no quoting makes a value safe")
-
-    def _char(self, char: str, ahead: str) -> int:
-        """Advance over one character (and what it opens); returns how many were used."""
-        if self.escaped:
-            self.escaped = False
-            self.top.prev = "x"
-            return 1
-        handler = getattr(self, f"_in_{self.top.kind}")
-        used: int = handler(char, ahead)
-        return used
-
-    def _in_single(self, char: str, ahead: str) -> int:
-        if char == "'":
-            self.stack.pop()
-        return 1
-
-    def _in_comment(self, char: str, ahead: str) -> int:
-        if char == "\n":
-            self.stack.pop()
-            self.top.prev = "\n"
-        return 1
-
-    def _in_brace(self, char: str, ahead: str) -> int:
-        if char == "}":
-            self.stack.pop()
-        return 1
-
-    def _in_backquote(self, char: str, ahead: str) -> int:
-        if char == "\\":
-            self.escaped = True
-        elif char == "`":
-            self.stack.pop()
-        return 1
-
-    def _in_arith(self, char: str, ahead: str) -> int:
-        if char == ")" and ahead.startswith(")") and self.top.depth == 0:
-            self.stack.pop()
-            return 2
-        self.top.depth += {"(": 1, ")": -1}.get(char, 0)
-        return 1
-
-    def _in_double(self, char: str, ahead: str) -> int:
-        if char == "\\":
-            self.escaped = True
-        elif char == '"':
-            self.stack.pop()
-        else:
-            used = self._open(char, ahead)
-            if not used:
-                self.top.prev = char
-            return used or 1
-        return 1
-
-    def _in_plain(self, char: str, ahead: str) -> int:
-        frame = self.top
-        used = self._open(char, ahead)
-        if used:
-            return used
-        if char == "\\":
-            self.escaped = True
-        elif char in "'\"":
-            self.stack.append(Frame("single" if char == "'" else "double"))
-        elif char == "#" and frame.prev in WORD_BREAKS:
-            self.stack.append(Frame("comment"))
-        elif char in "()":
-            self._paren(char)
-        elif char == "<" and ahead.startswith("<"):
-            self.heredoc = True
-        frame.prev = char
-        return 1
-
-    def _paren(self, char: str) -> None:
-        frame = self.top
-        if char == "(":
-            frame.depth += 1
-        elif frame.depth > 0:
-            frame.depth -= 1
-        elif frame.nested:
-            self.stack.pop()  # the `)` that closes `$(`
-
-    def _open(self, char: str, ahead: str) -> int:
-        """Enter ``$(``, ``$((``, ``${`` or a backquote; returns the characters used (0: none)."""
-        if char == "`":
-            self.stack.append(Frame("backquote"))
-            return 1
-        if char != "$" or not ahead or ahead[0] not in "({":
-            return 0
-        if ahead[0] == "{":
-            self.stack.append(Frame("brace"))
-            return 2
-        if ahead == "((":
-            self.stack.append(Frame("arith"))
-            return 3
-        self.stack.append(Frame("plain", nested=True))
-        return 2
