@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from azpipe.emit import CompileRefused
     from azpipe.loading import load
 
-    problem = _usage_problem(args)
+    problem = _usage_problem(args) or (_missing_azure() if args.validate else None)
     if problem:
         print(f"azpipe compile: {problem}", file=sys.stderr)
         return 2
@@ -79,6 +79,17 @@ def run(args: argparse.Namespace) -> int:
     if args.validate and not _validated(pipeline):
         return 1
     return _write(files)
+
+
+def _missing_azure() -> str | None:
+    """Why ``--validate`` cannot run here (azure-ai-ml is an extra), if it cannot."""
+    from azpipe.extras import MissingExtra, require_azure
+
+    try:
+        require_azure(("azure.ai.ml",))
+    except MissingExtra as missing:
+        return f"--validate: {missing}"
+    return None
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:

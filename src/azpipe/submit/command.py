@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from azpipe.submit.console import Console
+from azpipe.extras import MissingExtra
 from azpipe.submit.errors import AzureFailure, one_line
 from azpipe.submit.overrides import OverrideError, apply_overrides, read_overrides
 from azpipe.submit.workspace import Workspace, WorkspaceNotConfigured, resolve_workspace
@@ -59,6 +60,9 @@ def _guard(command: str, console: Console, verbose: bool, body: Callable[[], int
         except AzureFailure as failure:
             console.note(f"azpipe {command}: {failure}")
             return 1
+        except MissingExtra as missing:
+            console.note(f"azpipe {command}: {missing}")
+            return 2
         except KeyboardInterrupt:
             raise
         except Exception as error:  # an azpipe bug: one line, redacted, not a traceback

@@ -29,6 +29,9 @@ class Compiled:
 
 def import_azure_ml() -> None:
     """Import azure-ai-ml once, then keep its console notes quiet (the import resets its logger)."""
+    from azpipe.extras import require_azure
+
+    require_azure()
     import azure.ai.ml  # noqa: F401
 
     from azpipe.emit.job import quiet_azure
