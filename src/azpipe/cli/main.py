@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -18,6 +19,7 @@ from azpipe import __version__
 # Order is the order of ``azpipe --help``.
 SUBCOMMANDS = (
     "check", "compile", "graph", "diff", "plan", "run", "runs", "submit", "status", "cancel", "import_",
+    "completion",
 )  # fmt: skip
 
 
@@ -51,6 +53,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run azpipe; returns the exit code."""
     parser, modules = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (azpipe completion SHELL)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
