@@ -63,7 +63,7 @@ values = st.one_of(
 )
 plain_text = st.text("abcxyz019._-/=%+,:@", min_size=1, max_size=5)
 quoted_text = st.text("abc xyz 019._-/=%+,:@#'", max_size=6)  # inside "...": no $ ` " \
-single_text = st.text('abc xyz 019._-/=%+,:@#"$`\\{}', max_size=6)  # inside '...': anything but '
+single_text = st.text('abc xyz 019._-/=%+,:@#"$`\\', max_size=6)  # inside '...': anything but ' (and no ${{
 
 
 @dataclass

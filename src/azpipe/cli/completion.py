@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the completion script for ``args.shell``."""
-    import argcomplete
+    from argcomplete.shell_integration import shellcode
 
-    print(argcomplete.shellcode(["azpipe"], shell=args.shell))
+    print(shellcode(["azpipe"], shell=args.shell))
     return 0
