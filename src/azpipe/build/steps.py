@@ -23,6 +23,8 @@ STEP_KEYS = ("command", "code", "uses", "environment", "compute", "inputs", "out
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional")
 RESOURCE_KEYS = ("instance_count", "instance_type", "shm_size")
+LIMIT_KEYS = ("timeout",)
+IDENTITY_KEYS = ("type",)
 DISTRIBUTION_KEYS = ("type", "process_count_per_instance", "worker_count", "parameter_server_count")
 DISTRIBUTION_TYPES = ("pytorch", "mpi", "tensorflow")
 IDENTITY_TYPES = ("user_identity", "managed", "aml_token")
@@ -39,7 +41,7 @@ def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
     dist_node = mapping.get("distribution")
     if distribution and isinstance(dist_node, Map):
         reader.choice(dist_node.get("type"), f"`distribution.type` of {where}", DISTRIBUTION_TYPES)
-    identity = reader.plain_map(mapping.get("identity"), f"`identity` of {where}", ("type",))
+    identity = reader.plain_map(mapping.get("identity"), f"`identity` of {where}", IDENTITY_KEYS)
     id_node = mapping.get("identity")
     if identity and isinstance(id_node, Map):
         reader.choice(id_node.get("type"), f"`identity.type` of {where}", IDENTITY_TYPES)
@@ -52,7 +54,7 @@ def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
         ),
         resources=reader.plain_map(mapping.get("resources"), f"`resources` of {where}", RESOURCE_KEYS),
         distribution=distribution,
-        limits=reader.plain_map(mapping.get("limits"), f"`limits` of {where}", ("timeout",)),
+        limits=reader.plain_map(mapping.get("limits"), f"`limits` of {where}", LIMIT_KEYS),
         is_deterministic=reader.boolean(mapping.get("is_deterministic"), f"`is_deterministic` of {where}"),
         identity=identity,
     )
