@@ -37,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"azpipe runs: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    records = sorted((r for path in args.paths for r in _records(path)), key=run_order)
+    warnings: list[str] = []
+    records = sorted((r for path in args.paths for r in _records(path, warnings)), key=run_order)
+    for warning in warnings:
+        print(f"azpipe runs: warning: {warning}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps([{**r, "status": run_status(r)} for r in records], indent=2))
     elif records:
@@ -47,15 +50,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(path: str) -> list[dict[str, object]]:
+def _records(path: str, warnings: list[str]) -> list[dict[str, object]]:
+    """The runs recorded for ``path``; unreadable records become ``warnings``."""
     from azpipe.localrun.store import FOLDER, Store, folder_for
 
     if os.path.isfile(path):
         wanted = os.path.abspath(path)
-        return [r for r in Store(folder_for(path)).runs() if r.get("file") == wanted]
+        store = Store(folder_for(path))
+        runs = [r for r in store.runs() if r.get("file") == wanted]
+        warnings += store.warnings
+        return runs
     found: list[dict[str, object]] = []
     for root, dirs, _files in os.walk(path):
         if FOLDER in dirs:
-            found += Store(os.path.join(root, FOLDER)).runs()
+            store = Store(os.path.join(root, FOLDER))
+            found += store.runs()
+            warnings += store.warnings
         dirs[:] = sorted(d for d in dirs if d not in {FOLDER, ".git", ".venv", "venv", "node_modules"})
     return found

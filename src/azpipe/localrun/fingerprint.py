@@ -45,11 +45,19 @@ class Fingerprint:
 
     @classmethod
     def from_json(cls, data: Any) -> Fingerprint | None:
-        """Read one back; ``None`` if it is not a fingerprint."""
-        try:
-            return cls(**{name: data[name] for name in cls.__dataclass_fields__})
-        except (KeyError, TypeError):
+        """Read one back; ``None`` if it is not a fingerprint (any field missing or of another type)."""
+        if not isinstance(data, dict):
             return None
+        texts = [data.get(name) for name in ("command", "environment")]
+        tables = [data.get(name) for name in ("code", "variables", "inputs", "outputs")]
+        if not all(isinstance(text, str) for text in texts) or not all(map(_text_table, tables)):
+            return None
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+def _text_table(value: Any) -> bool:
+    """True for a mapping of text to text."""
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
 def differences(old: Fingerprint, new: Fingerprint, producers: dict[str, str]) -> list[str]:

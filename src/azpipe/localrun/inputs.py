@@ -4,6 +4,11 @@ Every problem is collected before anything runs: a bad ``--set``, an ``--input``
 that names nothing, a path that leaves the repository, and every input that
 exists only in Azure (``azureml:``, datastore URIs) and was not mapped with
 ``--input NAME=PATH``. ``finish()`` raises them all at once.
+
+Local data is hashed by the content its symbolic links reach (a step reads
+through them). A link that leads out of its input folder, or a path in the
+pipeline file that resolves out of the repository, is refused unless
+``--allow-outside``: what it reaches is not part of the data people review.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from azpipe.checks.paths import repository_root
 from azpipe.expr.ast import RefKind
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.options import RunOptions
-from azpipe.localrun.tree import content_hash, inside
+from azpipe.localrun.tree import InputHasher, inside
 from azpipe.localrun.values import command_text, parse_value
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput, Port, Step
 from azpipe.suggest import did_you_mean
@@ -35,6 +40,7 @@ class InputValue:
 
 
 ABSENT = InputValue(None, "absent", "not given")
+MAX_LINKS_NAMED = 5
 
 
 class Resolver:
@@ -43,6 +49,7 @@ class Resolver:
     def __init__(self, pipeline: Pipeline, options: RunOptions) -> None:
         self.pipeline = pipeline
         self.root = repository_root(pipeline.base_dir)
+        self.allow_outside = options.allow_outside
         self.problems: list[str] = []
         self.unmapped: dict[str, str] = {}
         self._memo: dict[str, InputValue] = {}
@@ -151,18 +158,37 @@ class Resolver:
             self.problems.append(f"{origin}: `{source}` leaves the repository; map it with --input")
         elif not os.path.exists(full):
             self.problems.append(f"{origin}: `{source}` does not exist")
+        elif not self.allow_outside and not inside(os.path.realpath(full), os.path.realpath(self.root)):
+            self.problems.append(
+                f"{origin}: `{source}` is a symbolic link to a place outside the repository "
+                f"(`{os.path.realpath(full)}`); map it with --input, or pass --allow-outside"
+            )
         else:
             return full
         return None
 
     def _path(self, full: str, origin: str) -> InputValue:
         if full not in self._hashes:
-            try:
-                self._hashes[full] = content_hash(full)
-            except OSError as error:
-                self.problems.append(f"{origin}: cannot read `{full}`: {error}")
-                self._hashes[full] = "unreadable"
+            self._hashes[full] = self._hash(full, origin)
         return InputValue(full, "path:" + self._hashes[full], origin, path=full)
+
+    def _hash(self, full: str, origin: str) -> str:
+        """The content hash of local data; links leaving it become problems."""
+        hasher = InputHasher(full, self.allow_outside)
+        try:
+            digest = hasher.digest()
+        except OSError as error:
+            self.problems.append(f"{origin}: cannot read `{full}`: {error}")
+            return "unreadable"
+        for link in hasher.outside[:MAX_LINKS_NAMED]:
+            self.problems.append(
+                f"{origin}: `{os.path.join(full, link.rel)}` is a symbolic link to a place outside "
+                f"`{full}` (`{link.target}`); copy what it points at into the folder, or pass --allow-outside"
+            )
+        more = len(hasher.outside) - MAX_LINKS_NAMED
+        if more > 0:
+            self.problems.append(f"{origin}: {more} more symbolic links lead outside `{full}`")
+        return digest
 
     def _read_sets(self, sets: dict[str, str]) -> dict[str, Any]:
         """``--set`` values read with their input's type; bad ones become problems."""
@@ -193,7 +219,11 @@ class Resolver:
         for name, path in mappings.items():
             key = self._mapping_key(name)
             full = os.path.abspath(os.path.expanduser(path))
-            if key and not os.path.exists(full):
+            if key and not path:
+                self.problems.append(
+                    f"--input {name}=: the path is empty; give a file or folder (`.` for the current folder)"
+                )
+            elif key and not os.path.exists(full):
                 self.problems.append(f"--input {name}={path}: `{path}` does not exist")
             elif key:
                 found[key] = full

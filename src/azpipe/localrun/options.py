@@ -21,6 +21,7 @@ class RunOptions:
     jobs: int = 1
     continue_on_failure: bool | None = None
     pass_env: tuple[str, ...] = ()
+    allow_outside: bool = False
 
 
 def assignment(text: str) -> tuple[str, str]:
@@ -60,6 +61,12 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         help="use local PATH for asset input NAME (needed for inputs only in Azure)",
     )
     parser.add_argument("--force", action="store_true", help="run every step, reusing nothing")
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="follow symbolic links in input data that lead out of their folder (or the repository), "
+        "hashing what they reach",
+    )
     parser.add_argument(
         "--force-step",
         dest="force_steps",
@@ -108,4 +115,5 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         jobs=getattr(args, "jobs", 1),
         continue_on_failure=getattr(args, "continue_on_failure", None),
         pass_env=tuple(getattr(args, "pass_env", ())),
+        allow_outside=args.allow_outside,
     )

@@ -78,6 +78,11 @@ class Plan:
         """How many steps will ``run`` or ``reuse``."""
         return sum(step.action == action for step in self.steps.values())
 
+    @property
+    def warnings(self) -> list[str]:
+        """Files in ``.azpipe`` that were ignored and cache entries not trusted (one line each)."""
+        return list(self.store.warnings)
+
 
 def make_plan(pipeline: Pipeline, options: RunOptions, store: Store, run_id: str, run_dir: str) -> Plan:
     """Plan a run; raises ``RunRefused`` listing every problem found."""
@@ -199,26 +204,40 @@ class Planner:
         elif not _deterministic(step):
             planned.reason = "not deterministic (`is_deterministic: false`)"
         elif not self._reuse(planned):
-            planned.reason = self._why(planned)
+            planned.reason = planned.reason or self._why(planned)
 
     def _reuse(self, planned: PlannedStep) -> bool:
+        """Reuse the outputs cached for the step's key, if the store can vouch for them.
+
+        An entry the store does not trust (outputs elsewhere than its run put
+        them, no ``run.json`` recording the step's success with this key) is a
+        miss: the step runs, and the plan warns and says why.
+        """
         store = self.plan.store
-        entry = store.entry(planned.key)
-        outputs = entry.get("outputs") if entry else None
-        if not entry or not isinstance(outputs, dict) or set(outputs) != set(planned.outputs):
+        step_dir = os.path.join(self.plan.run_dir, planned.name)
+        tails = {name: os.path.relpath(slot.final, step_dir) for name, slot in planned.outputs.items()}
+        found, problem = store.cached(planned.key, tails)
+        if problem:
+            where = store.shown(store.entry_path(planned.key))
+            store.warn(f"step `{planned.name}`: cache entry `{where}` not used: {problem}")
+            planned.reason = f"cache entry not trusted: {problem}"
+        if found is None:
             return False
-        finals = {name: store.absolute(str(path)) for name, path in outputs.items()}
-        if not all(os.path.exists(path) for path in finals.values()):
-            return False
-        planned.action, planned.reused_from = "reuse", str(entry.get("run_id"))
-        planned.reason = f"unchanged since run {planned.reused_from}"
-        planned.command = str(entry.get("command", planned.command))
-        planned.outputs = {n: OutputSlot(n, s.type, finals[n], finals[n]) for n, s in planned.outputs.items()}
+        planned.action, planned.reused_from = "reuse", found.run_id
+        planned.reason = f"unchanged since run {found.run_id}"
+        planned.command = found.command if found.command is not None else planned.command
+        planned.outputs = {
+            n: OutputSlot(n, s.type, found.outputs[n], found.outputs[n]) for n, s in planned.outputs.items()
+        }
         return True
 
     def _why(self, planned: PlannedStep) -> str:
-        latest = self.plan.store.latest(self.pipeline.name, planned.name)
+        store = self.plan.store
+        latest = store.latest(self.pipeline.name, planned.name)
         old = Fingerprint.from_json(latest.get("fingerprint")) if latest else None
+        if latest is not None and old is None:
+            where = store.shown(store.latest_path(self.pipeline.name, planned.name))
+            store.warn(f"ignored `{where}`: not a fingerprint azpipe writes")
         if old is None:
             return "never run"
         producers = {

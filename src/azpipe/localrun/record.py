@@ -74,6 +74,7 @@ class RunRecord:
             "set": options.sets,
             "input": options.inputs,
             "pass_env": [name.partition("=")[0] for name in options.pass_env],
+            "allow_outside": options.allow_outside,
         }
 
 

@@ -40,6 +40,11 @@ class Console:
             print(f"azpipe {command}: {problem}", file=self.err)
         return 2
 
+    def warn(self, command: str, warnings: list[str]) -> None:
+        """Print what was ignored (unreadable files in ``.azpipe``, untrusted cache entries)."""
+        for warning in warnings:
+            print(f"azpipe {command}: warning: {warning}", file=self.err)
+
 
 def load_checked(path: str, command: str, console: Console) -> Pipeline | int:
     """The pipeline at ``path``, or an exit code after printing why it cannot be used."""
@@ -65,6 +70,7 @@ def plan_command(path: str, options: RunOptions, console: Console, as_json: bool
         plan = make_plan(pipeline, options, store, PLACEHOLDER_RUN, run_dir)
     except RunRefused as refused:
         return console.refuse("plan", refused.problems)
+    console.warn("plan", plan.warnings)
     print(plan_json(plan) if as_json else plan_text(plan, console.color), file=console.out)
     return 0
 
@@ -80,6 +86,7 @@ def run_command(path: str, options: RunOptions, console: Console) -> int:
         plan = make_plan(pipeline, options, store, run_id, run_dir)
     except RunRefused as refused:
         return console.refuse("run", refused.problems)
+    console.warn("run", plan.warnings)
     store.create_run(run_id)
     print(environment_notice(), file=console.err)
     for name in options.pass_env:

@@ -1,8 +1,15 @@
-"""Walking files and folders without following symbolic links, and hashing them.
+"""Walking files and folders, and hashing them for the cache key.
 
-Content hashes feed the cache key: a file hashes its bytes and executable bit, a
-folder hashes every entry's relative path with its content (a link: its target
-text, never what it points at). ``.azpipe`` and ``.git`` are never part of a tree.
+A file hashes its bytes and executable bit. A code folder (``tree_digests``)
+hashes every entry's relative path with its content, a link by its target text:
+the snapshot copies links as links and refuses those that leave the folder, so
+the text is what the step gets. An input folder (``InputHasher``) hashes the
+content every link reaches, since the step reads through the link: a link to a
+file hashes that file's bytes, a link to a folder that folder's hash. Each real
+folder is hashed once and a link back to a folder being hashed (a loop) is
+recorded as such, so hostile trees cost linear time and never hang. ``.azpipe``
+and ``.git`` are never part of a tree. Only regular files are opened (a FIFO
+would block).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ALWAYS_SKIPPED = frozenset({".azpipe", ".git"})
 CHUNK = 1 << 20
@@ -57,13 +64,19 @@ def _kind(entry: os.DirEntry[str]) -> str:
 
 
 def file_digest(path: str) -> str:
-    """SHA-256 of a file's bytes, with ``x`` appended when it is executable."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
+    """SHA-256 of a regular file's bytes, with ``x`` appended when it is executable.
+
+    Raises ``OSError`` for anything but a regular file, without blocking on a FIFO.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"`{path}` is not a regular file or folder")
+        digest = hashlib.sha256()
         while block := stream.read(CHUNK):
             digest.update(block)
-    executable = os.lstat(path).st_mode & stat.S_IXUSR
-    return digest.hexdigest() + ("x" if executable else "")
+    return digest.hexdigest() + ("x" if mode & stat.S_IXUSR else "")
 
 
 def entry_digest(entry: Entry) -> str:
@@ -86,11 +99,17 @@ def combine(digests: dict[str, str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def content_hash(path: str) -> str:
-    """The content hash of a file or a folder (a link given directly is followed)."""
-    if os.path.isdir(path):
-        return "dir:" + combine(tree_digests(path))
-    return "file:" + file_digest(path)
+def content_hash(path: str, allow_outside: bool = False) -> str:
+    """The content hash of an input file or folder, through its links (see ``InputHasher``).
+
+    Raises ``OSError`` when something cannot be read, or a link leaves the
+    folder and ``allow_outside`` is false.
+    """
+    hasher = InputHasher(path, allow_outside)
+    digest = hasher.digest()
+    if hasher.outside:
+        raise OSError(f"`{hasher.outside[0].rel}` is a symbolic link to a place outside `{path}`")
+    return digest
 
 
 def inside(path: str, root: str) -> bool:
@@ -104,3 +123,152 @@ def links_leaving(root: str, skipped: frozenset[str] = ALWAYS_SKIPPED) -> Iterat
     for entry in walk(root, skipped):
         if entry.kind == "link" and not inside(os.path.realpath(entry.full), real_root):
             yield entry.rel
+
+
+@dataclass(frozen=True)
+class OutsideLink:
+    """A link under an input folder that resolves to a place outside it."""
+
+    rel: str  # the link's path as seen from the input folder, ``/``-separated
+    target: str  # where it resolves
+
+
+@dataclass
+class _Frame:
+    """A folder being hashed: its entries in order, and the digests found so far."""
+
+    real: str
+    label: str
+    entries: list[os.DirEntry[str]]
+    digests: dict[str, str] = field(default_factory=dict)
+    index: int = 0
+    waiting: tuple[str, str] = ("", "")  # name and prefix of the child folder being hashed
+
+
+class InputHasher:
+    """Hashes an input file or folder by the content its links reach.
+
+    A link that resolves outside the folder is recorded in ``outside`` (and not
+    followed) unless ``allow_outside``; a dangling link or a loop of links hashes
+    its target text.
+    """
+
+    def __init__(self, path: str, allow_outside: bool, skipped: frozenset[str] = ALWAYS_SKIPPED) -> None:
+        self.path = path
+        self.real_root = os.path.realpath(path)
+        self.allow_outside = allow_outside
+        self.skipped = skipped
+        self.outside: list[OutsideLink] = []
+        self._files: dict[str, str] = {}
+        self._folders: dict[str, str] = {}
+        self._active: set[str] = set()
+
+    def digest(self) -> str:
+        """The hash (``dir:…`` or ``file:…``); raises ``OSError`` when something cannot be read."""
+        if os.path.isdir(self.path):
+            return "dir:" + self._folder(self.real_root)
+        return "file:" + self._file(self.real_root)
+
+    def _file(self, real: str) -> str:
+        if real not in self._files:
+            self._files[real] = file_digest(real)
+        return self._files[real]
+
+    def _folder(self, real: str) -> str:
+        """The hash of a real folder, depth-first with an explicit stack (any depth)."""
+        frames = [self._open(real, "")]
+        while frames:
+            frame = frames[-1]
+            child = self._advance(frame)
+            if child is not None:
+                frames.append(child)
+                continue
+            frames.pop()
+            self._active.discard(frame.real)
+            digest = self._folders[frame.real] = combine(frame.digests)
+            if frames:
+                name, prefix = frames[-1].waiting
+                frames[-1].digests[name] = prefix + digest
+        return self._folders[real]
+
+    def _open(self, real: str, label: str) -> _Frame:
+        entries = sorted(
+            (e for e in _listing(real) if e.name not in self.skipped and not e.name.endswith(".pyc")),
+            key=lambda e: e.name,
+        )
+        self._active.add(real)
+        return _Frame(real, label, entries)
+
+    def _advance(self, frame: _Frame) -> _Frame | None:
+        """Hash the frame's next entries; returns a child folder to hash first, if one comes up."""
+        while frame.index < len(frame.entries):
+            entry = frame.entries[frame.index]
+            frame.index += 1
+            label = f"{frame.label}/{entry.name}".lstrip("/")
+            kind = _kind(entry)
+            child = None
+            if kind == "file":
+                frame.digests[entry.name] = "file:" + self._file(entry.path)
+            elif kind == "dir":
+                child = self._enter(frame, entry.name, entry.path, label, "dir:")
+            elif kind == "link":
+                child = self._link(frame, entry, label)
+            else:
+                frame.digests[entry.name] = "other"
+            if child is not None:
+                return child
+        return None
+
+    def _enter(self, frame: _Frame, name: str, real: str, label: str, prefix: str) -> _Frame | None:
+        """Record a child folder's hash, or return its frame when it still has to be hashed."""
+        if real in self._folders:
+            frame.digests[name] = prefix + self._folders[real]
+        elif real in self._active:  # a link back to a folder being hashed
+            frame.digests[name] = prefix + "loop:" + self._where(real)
+        else:
+            frame.waiting = (name, prefix)
+            return self._open(real, label)
+        return None
+
+    def _link(self, frame: _Frame, entry: os.DirEntry[str], label: str) -> _Frame | None:
+        target = os.path.realpath(entry.path)
+        if not self.allow_outside and not inside(target, self.real_root):
+            self.outside.append(OutsideLink(label, target))
+            frame.digests[entry.name] = "link:outside"
+            return None
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError:  # dangling, or a loop of links: nothing to read behind it
+            frame.digests[entry.name] = "link:unresolved:" + os.readlink(entry.path)
+            return None
+        if stat.S_ISDIR(mode):
+            return self._enter(frame, entry.name, target, label, "link-dir:")
+        frame.digests[entry.name] = "link-file:" + self._file(target) if stat.S_ISREG(mode) else "link:other"
+        return None
+
+    def _where(self, real: str) -> str:
+        """A folder as the hash names it: relative to the input when inside it."""
+        return os.path.relpath(real, self.real_root) if inside(real, self.real_root) else real
+
+
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def make_read_only(root: str) -> None:
+    """Take the write bits off ``root`` and everything under it, so later steps cannot edit it in place.
+
+    Links are neither changed nor followed. A file with other hard links is left
+    as it is: its other names are not azpipe's (a step may link its input data
+    into an output), and changing the one inode would change them too.
+    """
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            _drop_write_bits(os.path.join(folder, name))
+    _drop_write_bits(root)
+
+
+def _drop_write_bits(path: str) -> None:
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode) or (not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1):
+        return
+    os.chmod(path, stat.S_IMODE(info.st_mode) & ~WRITE_BITS, follow_symlinks=False)
