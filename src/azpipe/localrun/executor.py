@@ -25,6 +25,7 @@ from typing import Protocol
 from azpipe.localrun.planner import FINAL, PARTIAL, Plan, PlannedStep
 from azpipe.localrun.process import StepProcess, describe_exit, signal_group, spawn
 from azpipe.localrun.snapshot import copy_code
+from azpipe.localrun.tree import make_read_only
 
 POLL_SECONDS = 0.02
 DONE_OK = ("succeeded", "reused")
@@ -190,6 +191,7 @@ class Executor:
         step_dir = os.path.join(self.plan.run_dir, step.name)
         try:
             os.replace(os.path.join(step_dir, PARTIAL), os.path.join(step_dir, FINAL))
+            make_read_only(os.path.join(step_dir, FINAL))  # later steps must not edit cached outputs
             _remember(self.plan, step)
         except OSError as error:
             return f"could not store its outputs: {error}"
