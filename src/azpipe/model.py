@@ -101,6 +101,7 @@ class Environment:
     conda_file: str | None = None
     version: str | None = None
     description: str | None = None
+    name_span: Span | None = None  # the name's key under `environments:` (None: inline)
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Compute:
     min_instances: int | None = None
     max_instances: int | None = None
     idle_time_before_scale_down: int | None = None
+    name_span: Span | None = None  # the name's key under `compute:`
 
 
 @dataclass
@@ -141,6 +143,7 @@ class DataAsset:
     path: str = ""
     version: str | None = None
     description: str | None = None
+    name_span: Span | None = None  # the name's key under `data:`
 
 
 @dataclass

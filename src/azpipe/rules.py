@@ -70,12 +70,16 @@ _RULES = (
     Rule("G503", "dead-step", _W, "A step that contributes to no pipeline output."),
     Rule("T601", "type-mismatch", _E, "A binding whose types do not fit."),
     Rule("T602", "unknown-type", _E, "A type name Azure ML does not know."),
+    Rule("T603", "non-finite-number", _E, "A number YAML reads as infinity or NaN (`.inf`, `.nan`)."),
     Rule("N701", "invalid-name", _E, "A name Azure ML rejects."),
     Rule("N702", "reserved-name", _E, "A name that is a Python keyword or a reserved word."),
     Rule("N703", "name-collision", _E, "Two names that differ only in case."),
     Rule("F801", "missing-path", _E, "A `code:` or local data path that does not exist."),
     Rule("F802", "path-escapes", _W, "A path that leaves the repository through `..` or a link."),
     Rule("F803", "absolute-path", _E, "An absolute or `~` path: it only exists on one machine."),
+    Rule(
+        "F804", "bad-output-path", _E, "An output path with `.`/`..` segments, or a folder for a `uri_file`."
+    ),
     Rule("C901", "no-compute", _E, "A step with no compute and no default."),
     Rule("C902", "no-environment", _E, "A step with no environment and no default."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),

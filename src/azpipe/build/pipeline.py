@@ -45,19 +45,25 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
 
 def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
     version = mapping.get("azpipe")
-    if version is not None and not (isinstance(version, Scalar) and version.value == LANGUAGE_VERSION):
-        reader.report(
-            "S104",
-            version.span,
-            f"unsupported language version `{getattr(version, 'text', '?')}`",
-            "this azpipe reads `azpipe: 1`",
-        )
+    if version is not None and not _is_language_version(version):
+        # A scalar as written, with its type unless an integer; else "a list", "a mapping".
+        shown = f"a {version.kind}"
+        if isinstance(version, Scalar):
+            shown = f"`{version.text}`" + ("" if type(version.value) is int else f" ({version.kind})")
+        hint = "this azpipe reads `azpipe: 1`"
+        reader.report("S104", version.span, f"unsupported language version {shown}", hint)
     name = mapping.get("name")
     pipeline.name = reader.string(name, "`name`", allow_numbers=False) or ""
     pipeline.display_name = reader.string(mapping.get("display_name"), "`display_name`")
     pipeline.description = reader.string(mapping.get("description"), "`description`")
     pipeline.experiment = reader.string(mapping.get("experiment"), "`experiment`")
     pipeline.tags = reader.string_map(mapping.get("tags"), "`tags`")
+
+
+def _is_language_version(node: Node) -> bool:
+    """True only for the integer 1: YAML's `true` is a bool, which Python counts as 1,
+    and `1.0` equals 1."""
+    return isinstance(node, Scalar) and type(node.value) is int and node.value == LANGUAGE_VERSION
 
 
 def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
@@ -79,17 +85,20 @@ def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
 
 
 def _entities(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
-    for name, _key, node in reader.named(mapping.get("environments"), "`environments`"):
+    for name, key, node in reader.named(mapping.get("environments"), "`environments`"):
         environment = read_environment(reader, name, node)
         if environment:
+            environment.name_span = key.span
             pipeline.environments[name] = environment
-    for name, _key, node in reader.named(mapping.get("compute"), "`compute`"):
+    for name, key, node in reader.named(mapping.get("compute"), "`compute`"):
         compute = read_compute(reader, name, node)
         if compute:
+            compute.name_span = key.span
             pipeline.compute[name] = compute
-    for name, _key, node in reader.named(mapping.get("data"), "`data`"):
+    for name, key, node in reader.named(mapping.get("data"), "`data`"):
         asset = read_data(reader, name, node)
         if asset:
+            asset.name_span = key.span
             pipeline.data[name] = asset
     for name, key, node in reader.named(mapping.get("components"), "`components`"):
         component = read_component(reader, name, key, node)

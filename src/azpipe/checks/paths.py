@@ -1,9 +1,16 @@
-"""Local paths (F801 missing-path, F802 path-escapes, F803 absolute-path).
+"""Local paths (F801 missing-path, F802 path-escapes, F803 absolute-path) and output
+paths (F804 bad-output-path).
 
 ``code:`` folders, conda files and local data paths are relative to the pipeline
 file. They must exist, must not be absolute (they would only exist on one
 machine), and should not leave the repository through ``..`` or a symbolic link
 (Azure ML would upload whatever is there).
+
+An output's ``path:`` is where Azure ML writes it on a datastore
+(``azureml://datastores/NAME/paths/...``). A ``.`` or ``..`` segment there is not
+resolved the way a local path is (Azure Storage avoids such names), and a
+``uri_file`` output needs a file name at the end: a path ending in ``/``, ``.``
+or ``..`` names a folder.
 """
 
 from __future__ import annotations
@@ -14,12 +21,13 @@ from functools import cache
 
 from azpipe.build.interface import is_asset_path, is_local_path
 from azpipe.diagnostics import Diagnostic, Span
-from azpipe.model import ASSET_TYPES, Pipeline
+from azpipe.model import ASSET_TYPES, Pipeline, PipelineOutput
 from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Check every local path the pipeline names (each distinct path is probed once)."""
+    """Check every local path the pipeline names (each distinct path is probed once),
+    and every output path."""
     probed: dict[str, Problem | None] = {}
     for path, span, what in _paths(pipeline):
         if path not in probed:
@@ -27,6 +35,51 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
         problem = probed[path]
         if problem is not None:
             yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", problem[2])
+    for path, kind, span, what in _output_paths(pipeline):
+        found = output_path_problem(path, kind)
+        if found is not None:
+            yield rule("F804").at(span, f"{what}: path `{path}` {found[0]}", found[1])
+
+
+def _output_paths(pipeline: Pipeline) -> Iterator[tuple[str, str | None, Span, str]]:
+    """Each output path with the output's type, span and a description."""
+    for step in pipeline.steps.values():
+        for port in step.outputs.values():
+            if port.path:
+                yield port.path, port.type, port.span, f"output `{port.name}` of step `{step.name}`"
+    for output in pipeline.outputs.values():
+        if output.path:
+            yield (
+                output.path,
+                output.type or _bound_type(pipeline, output),
+                output.span,
+                f"pipeline output `{output.name}`",
+            )
+
+
+def _bound_type(pipeline: Pipeline, output: PipelineOutput) -> str | None:
+    ref = output.binding.ref if output.binding else None
+    step = pipeline.steps.get(ref.step or "") if ref else None
+    port = step.outputs.get(ref.name) if step and ref else None
+    return port.type if port else None
+
+
+def output_path_problem(path: str, kind: str | None) -> tuple[str, str] | None:
+    """What is wrong with an output's datastore ``path`` for an output of type ``kind``
+    (what, and a hint), if anything."""
+    segments = path.split("/")
+    dots = [s for s in segments if s in (".", "..")]
+    if kind == "uri_file" and segments[-1] in ("", ".", ".."):
+        return (
+            "names a folder, not a file",
+            "a `uri_file` output's path ends in its file name, e.g. `.../paths/run/model.pkl`",
+        )
+    if dots:
+        return (
+            f"has a `{dots[0]}` segment",
+            "Azure ML does not resolve `.` and `..` in datastore paths; write the path without them",
+        )
+    return None
 
 
 def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:

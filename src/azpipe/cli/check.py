@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from azpipe.cli.common import add_color_argument, discover, use_color
+from azpipe.cli.common import add_color_argument, use_color
 from azpipe.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from azpipe.loading import Discovered
 
 NAME = "check"
 HELP = "check pipeline files and report problems with their line and column"
@@ -51,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the files; exit 1 when an error (or, with ``--strict``, a warning) is found."""
-    from azpipe.loading import load
+    from azpipe.loading import discover, load
     from azpipe.rules import RULES
     from azpipe.suppress import select
 
@@ -59,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"azpipe check: unknown rule code {', '.join(unknown)}", file=sys.stderr)
         return 2
-    files, missing = discover(args.paths)
-    if missing:
-        print(f"azpipe check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+    found = discover(args.paths)
+    if not _usable(found):
         return 2
+    files = found.files
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
     for path in files:
@@ -72,6 +76,19 @@ def run(args: argparse.Namespace) -> int:
     _print(args, diagnostics, sources, len(files))
     threshold = Severity.WARNING if args.strict else Severity.ERROR
     return 1 if any(d.severity >= threshold for d in diagnostics) else 0
+
+
+def _usable(found: Discovered) -> bool:
+    """Report paths that cannot be checked (exit 2) and folders that hold no pipeline."""
+    from azpipe.report.text import printable
+
+    if found.missing:
+        print(f"azpipe check: no such file or folder: {printable(', '.join(found.missing))}", file=sys.stderr)
+    for path, kind in found.special:
+        print(f"azpipe check: {printable(path)} is {kind}, not a pipeline file", file=sys.stderr)
+    for folder in found.empty:
+        print(f"azpipe check: warning: no pipeline files in folder {printable(folder)}", file=sys.stderr)
+    return not found.missing and not found.special
 
 
 def _print(

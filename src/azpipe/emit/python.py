@@ -89,7 +89,7 @@ class _Module:
     def __init__(self, the_plan: Plan, names: ModuleNames) -> None:
         self.plan = the_plan
         self.names = names
-        self.used: set[str] = {"Input", "MLClient", "PipelineJob", "dsl"}
+        self.used: set[str] = {"MLClient", "PipelineJob", "dsl"}  # the template's own; the rest as used
         self.steps = {step.name: step for step in the_plan.steps}
         self.referenced = _referenced(the_plan)
 

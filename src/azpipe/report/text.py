@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from azpipe.diagnostics import Diagnostic, Severity
+from azpipe.source.text import split_lines
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -67,9 +68,12 @@ def _count(number: int, word: str) -> str:
 def render(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], files: int, color: bool) -> str:
     """All diagnostics and the summary line."""
     blocks = []
+    split: dict[str, list[str]] = {}  # each file split once
     for diagnostic in diagnostics:
-        text = sources.get(diagnostic.span.file, "")
-        lines = text.splitlines()
+        name = diagnostic.span.file
+        if name not in split:
+            split[name] = split_lines(sources.get(name, ""))  # YAML's line breaks, as positions count
+        lines = split[name]
         line = lines[diagnostic.span.line - 1] if 0 < diagnostic.span.line <= len(lines) else None
         blocks.append(format_diagnostic(diagnostic, line, color))
     blocks.append(summary(diagnostics, files))

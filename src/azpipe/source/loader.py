@@ -26,7 +26,9 @@ from yaml.resolver import Resolver
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.rules import rule
+from azpipe.source.files import read_regular
 from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
+from azpipe.source.numbers import non_finite_numbers
 from azpipe.source.text import SourceText
 
 # A 10,000-step pipeline is about 2.5 MiB; far larger files are not pipelines, and
@@ -67,8 +69,7 @@ def load_file(path: str, display: str | None = None) -> Loaded:
     """Read and load ``path``; ``display`` is the name used in diagnostics."""
     name = display or path
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES + 1)  # never blocks on a FIFO or a device
     except OSError as error:
         empty = SourceText(name, "")
         diagnostic = rule("Y010").at(Span.point(name), f"cannot read file: {error.strerror}")
@@ -83,7 +84,8 @@ def load_bytes(data: bytes, name: str) -> Loaded:
         return Loaded(SourceText(name, ""), None, [rule("Y005").at(Span.point(name), message)])
     try:
         source = SourceText(name, _decode(data, name))
-        return Loaded(source, _Composer(source).compose())
+        root = _Composer(source).compose()
+        return Loaded(source, root, non_finite_numbers(root))
     except LoadError as error:
         text = data.decode("utf-8", errors="replace")
         return Loaded(SourceText(name, text), None, [error.diagnostic])
@@ -95,9 +97,8 @@ def _decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        before = data[: error.start].decode("utf-8-sig", errors="replace")
+        line, column = SourceText(name, before).position(len(before))  # YAML's line breaks
         message = f"invalid UTF-8 byte 0x{data[error.start]:02x}"
         raise LoadError(rule("Y008").at(Span.point(name, line, column), message)) from None
     bad = _NON_PRINTABLE.search(text)

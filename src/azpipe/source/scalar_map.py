@@ -13,7 +13,12 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-_BLANK = " \t\r\n"
+from azpipe.source.text import LINE_BREAK
+
+# Blanks between the runs of a value: spaces, tabs and YAML 1.1's line breaks
+# (NEL, LS and PS break lines as ``\n`` does; see ``azpipe.source.text``).
+_BLANK = " \t\r\n\x85\u2028\u2029"
+_BREAKS = "\r\n\x85\u2028\u2029"
 _HEX_WIDTH = {"x": 4, "u": 6, "U": 10}
 
 
@@ -56,10 +61,10 @@ def offset_map(text: str, start: int, end: int, style: str | None, value: str) -
     if not isinstance(value, str):
         return OffsetMap()
     if style in ("|", ">"):
-        header_end = text.find("\n", start, end)
-        if header_end == -1:
+        header_end = LINE_BREAK.search(text, start, end)
+        if header_end is None:
             return OffsetMap()
-        start, quote = header_end + 1, None
+        start, quote = header_end.end(), None
     elif style in ("'", '"'):
         start, quote = start + 1, style
     else:
@@ -73,7 +78,7 @@ def offset_map(text: str, start: int, end: int, style: str | None, value: str) -
     return mapping
 
 
-_WORD = re.compile(r"[^ \t\r\n]+")
+_WORD = re.compile(f"[^{_BLANK}]+")
 
 
 def _align_words(text: str, pos: int, end: int, value: str) -> OffsetMap:
@@ -129,7 +134,7 @@ def _escape(text: str, pos: int, end: int) -> tuple[int, int]:
     letter = text[pos + 1] if pos + 1 < end else ""
     if not letter:
         return -1, 0
-    if letter in ("\n", "\r"):
+    if letter in _BREAKS:
         pos += 2
         while pos < end and text[pos] in _BLANK:
             pos += 1

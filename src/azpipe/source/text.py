@@ -1,11 +1,57 @@
-"""Source text with line lookups: offsets to 1-based lines and columns."""
+"""Source text with line lookups: offsets to 1-based lines and columns.
+
+Lines end where YAML says they do. PyYAML (and libyaml) read YAML 1.1, whose line
+breaks are ``\\r\\n``, ``\\r``, ``\\n``, NEL (U+0085), LS (U+2028) and PS (U+2029);
+the parser's marks count lines that way, so every position azpipe computes, and
+every source line it prints, counts them the same way. (``str.splitlines`` also
+breaks at ``\\v``, ``\\f`` and U+001C..U+001E, which YAML does not.)
+"""
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from azpipe.diagnostics import Span
+
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (the first is 0)."""
+    if not any(mark in text for mark in _RARE_BREAKS):
+        return _newline_starts(text)  # the common case, several times faster than the regex
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def _newline_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` without their breaks, as YAML counts them.
+
+    Like ``str.splitlines``, a final line break does not start another line.
+    """
+    lines = LINE_BREAK.split(text)
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    return lines if text else []
+
+
+def strip_break(line: str) -> str:
+    """``line`` without the one line break it may end with."""
+    if line.endswith("\r\n"):
+        return line[:-2]
+    return line[:-1] if line[-1:] in ("\r", "\n", "\x85", "\u2028", "\u2029") else line
 
 
 @dataclass
@@ -17,13 +63,7 @@ class SourceText:
     line_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        find = self.text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self.line_starts = starts
+        self.line_starts = line_starts(self.text)
 
     def offset(self, line: int, column: int) -> int:
         """The character offset of a 1-based ``line``:``column``."""
@@ -45,5 +85,5 @@ class SourceText:
         if not 1 <= number <= len(self.line_starts):
             return ""
         start = self.line_starts[number - 1]
-        end = self.text.find("\n", start)
-        return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
+        end = self.line_starts[number] if number < len(self.line_starts) else len(self.text)
+        return strip_break(self.text[start:end])

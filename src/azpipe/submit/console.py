@@ -3,7 +3,9 @@
 Progress goes to standard error (results to standard output). On a terminal a
 long wait shows a spinner with the elapsed time; elsewhere (CI logs) it prints
 a start line, a "still …" line every 30 seconds and an end line. Every line is
-passed through :func:`azpipe.submit.errors.redact`.
+passed through :func:`azpipe.submit.errors.redact`, and its control characters
+are escaped (names from ``config.json``, the pipeline file or the service could
+otherwise move the cursor, rewrite earlier lines or colour the terminal).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from azpipe.report.text import printable
 from azpipe.submit.errors import redact
 
 SPINNER = "|/-\\"
@@ -35,11 +38,11 @@ class Console:
 
     def result(self, line: str) -> None:
         """A line of the command's result (standard output)."""
-        print(redact(line), file=self.out, flush=True)
+        print(shown(line), file=self.out, flush=True)
 
     def note(self, line: str) -> None:
         """A progress line (standard error)."""
-        print(redact(line), file=self.err, flush=True)
+        print(shown(line), file=self.err, flush=True)
 
     def wait(self, poller: Any, doing: str, done: str) -> Any:
         """Wait for a long-running operation, showing progress; returns its result.
@@ -61,7 +64,7 @@ class Console:
         try:
             while not poller.done():
                 seconds = elapsed(time.monotonic() - start)
-                self.err.write(f"\r{SPINNER[frame % len(SPINNER)]} {redact(doing)}… {seconds}  ")
+                self.err.write(f"\r{SPINNER[frame % len(SPINNER)]} {shown(doing)}… {seconds}  ")
                 self.err.flush()
                 frame += 1
                 poller.wait(TICK)
@@ -77,6 +80,11 @@ class Console:
             if time.monotonic() >= next_note and not poller.done():
                 self.note(f"still {doing} ({elapsed(time.monotonic() - start)})")
                 next_note += QUIET_NOTE_EVERY
+
+
+def shown(text: str) -> str:
+    """``text`` redacted, with every control character but the line break escaped."""
+    return "\n".join(printable(line) for line in redact(text).split("\n"))
 
 
 def elapsed(seconds: float) -> str:

@@ -9,6 +9,10 @@ the way ``MLClient.from_config`` does: from the current folder up to 20 levels,
 in ``.azureml/``, ``aml_config/`` and the folder itself, ``config.json`` before
 ``project.json``. It holds ``subscription_id``, ``resource_group`` and
 ``workspace_name``, or a ``Scope`` ARM id. No azure import here.
+
+No Azure name holds a control character, so a value that does (from any of the
+three places) is refused before anything is printed or sent; what is printed
+about it, and every path, has its control characters escaped.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from azpipe.report.text import printable
 
 FIELDS = ("subscription_id", "resource_group", "workspace_name")
 ENV_VARS = {
@@ -51,15 +57,15 @@ class Workspace:
     sources: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """``workspace `ws` (resource group `rg`, subscription `…`)``."""
-        return (
+        """``workspace `ws` (resource group `rg`, subscription `…`)``, control characters escaped."""
+        return printable(
             f"workspace `{self.name}` (resource group `{self.resource_group}`, "
             f"subscription `{self.subscription_id}`)"
         )
 
     def origin(self) -> str:
-        """Where the values came from, for ``--verbose`` and the dry run."""
-        return ", ".join(dict.fromkeys(self.sources))
+        """Where the values came from, for ``--verbose`` and the dry run (escaped: paths may hold anything)."""
+        return printable(", ".join(dict.fromkeys(self.sources)))
 
 
 def add_workspace_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +103,8 @@ def resolve_workspace(
         config = read_config(path)
         for name in missing:
             values[name], sources[name] = config[name], f"config file {path}"
+    for name in FIELDS:
+        _refuse_control_characters(name, values[name], sources[name])
     return Workspace(
         values["subscription_id"],
         values["resource_group"],
@@ -105,12 +113,22 @@ def resolve_workspace(
     )
 
 
+def _refuse_control_characters(field: str, value: str, source: str) -> None:
+    """No subscription, resource group or workspace name holds a control character:
+    such a value is a broken or hostile config, shown escaped and refused."""
+    if not value.isprintable():
+        raise WorkspaceNotConfigured(
+            f"{field} `{printable(value)}` from {printable(source)} holds a control character; "
+            "no Azure name does"
+        )
+
+
 def _config_path(given: str | None, cwd: str) -> Path:
     """The config file to read: ``--config`` (file or folder to search from), else searched from ``cwd``."""
     if given and Path(given).is_file():
         return Path(given)
     if given and not Path(given).is_dir():
-        raise WorkspaceNotConfigured(f"--config {given}: no such file or folder")
+        raise WorkspaceNotConfigured(f"--config {printable(given)}: no such file or folder")
     start = Path(given) if given else Path(cwd)
     found = find_config(start)
     if found is None:
@@ -149,15 +167,17 @@ def read_config(path: Path) -> dict[str, str]:
             raise ValueError("larger than 64 KiB")
         data = json.loads(raw)
     except (OSError, ValueError) as error:
-        raise WorkspaceNotConfigured(f"cannot read workspace config {path}: {error}") from None
+        raise WorkspaceNotConfigured(
+            f"cannot read workspace config {_shown(path)}: {printable(str(error))}"
+        ) from None
     if not isinstance(data, dict):
-        raise WorkspaceNotConfigured(f"workspace config {path} is not a JSON object")
+        raise WorkspaceNotConfigured(f"workspace config {_shown(path)} is not a JSON object")
     scoped = _from_scope(data.get("Scope"))
     values: dict[str, object] = dict(scoped) if scoped else {name: data.get(name) for name in FIELDS}
     bad = [name for name in FIELDS if not isinstance(values.get(name), str) or not values[name]]
     if bad:
         raise WorkspaceNotConfigured(
-            f"workspace config {path} has no {', '.join(bad)}: it needs subscription_id, "
+            f"workspace config {_shown(path)} has no {', '.join(bad)}: it needs subscription_id, "
             "resource_group and workspace_name (download it from the workspace's page in the Azure portal)"
         )
     return {name: str(values[name]) for name in FIELDS}
@@ -173,9 +193,13 @@ def _from_scope(scope: object) -> dict[str, str] | None:
     return {"subscription_id": pieces[2], "resource_group": pieces[4], "workspace_name": pieces[8]}
 
 
+def _shown(path: Path) -> str:
+    return printable(str(path))
+
+
 def _how_to_configure(start: Path) -> str:
     return (
         "no workspace given: pass --subscription, --resource-group and --workspace, or set "
         "AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZUREML_WORKSPACE_NAME, or put the workspace's "
-        f"config.json (Azure portal → the workspace → Download config.json) in {start} or a folder above it"
+        f"config.json (Azure portal → the workspace → Download config.json) in {_shown(start)} or a folder above it"
     )
