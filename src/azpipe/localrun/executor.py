@@ -23,7 +23,7 @@ from types import FrameType
 from typing import Protocol
 
 from azpipe.localrun.planner import FINAL, PARTIAL, Plan, PlannedStep
-from azpipe.localrun.process import StepProcess, describe_exit, signal_group, spawn
+from azpipe.localrun.process import StepProcess, describe_exit, private_environment, spawn
 from azpipe.localrun.snapshot import copy_code
 from azpipe.localrun.tree import make_read_only
 
@@ -86,12 +86,12 @@ class Executor:
         for name, step in self.plan.steps.items():
             if step.action == "reuse":
                 self._set(name, status="reused", message=f"from run {step.reused_from}")
-        with _catch_signals(self._interrupt):
+        with _catch_signals(self._interrupt), private_environment():
             try:
                 return self._loop()
             finally:
                 for process in self.running.values():  # only after an internal error
-                    signal_group(process.popen.pid, signal.SIGKILL)
+                    process.kill()
 
     def _loop(self) -> str:
         while not self.interrupts and (self._schedule() or self.running):
@@ -258,13 +258,17 @@ def _remember(plan: Plan, step: PlannedStep) -> None:
 def _catch_signals(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
     """Route SIGINT, SIGTERM and SIGHUP to ``handler`` (only possible in the main thread).
 
-    A signal the caller ignores (``nohup``, a background job) stays ignored.
+    SIGINT and SIGTERM are caught even when azpipe started with them ignored (a
+    shell script's ``azpipe run &`` ignores SIGINT): an explicit ``kill -INT``
+    must still stop the steps cleanly. SIGHUP ignored by ``nohup`` stays ignored.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {sig: signal.signal(sig, handler) for sig in wanted if signal.getsignal(sig) != signal.SIG_IGN}
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        wanted.append(signal.SIGHUP)
+    previous = {sig: signal.signal(sig, handler) for sig in wanted}
     try:
         yield
     finally:
