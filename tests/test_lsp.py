@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
@@ -26,6 +26,9 @@ from pygls.uris import from_fs_path
 
 import azpipe
 from azpipe.cli.main import main
+from azpipe.lsp import completion, navigation
+from azpipe.lsp.diagnostics import by_file
+from azpipe.lsp.document import Analysis
 from azpipe.lsp.positions import FileText, LineIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -473,3 +476,57 @@ def test_offsets_round_trip_through_lsp_positions(text: str) -> None:
         if text[offset - 1 : offset + 1] == "\r\n":
             continue  # between the two characters of one line break: no position of its own
         assert index.offset(index.position(offset)) == offset
+
+
+# In process: every name in the examples resolves; no edit makes the server fail
+
+EXAMPLES = [*sorted(ROOT.glob("pipelines/*/pipeline.yaml")), NATIVE / "pipeline.yml"]
+
+
+def analysed(path: Path, text: str | None = None) -> Analysis:
+    uri = from_fs_path(str(path))
+    assert uri is not None
+    return Analysis(uri, 1, path.read_text() if text is None else text)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_every_name_the_examples_use_has_a_definition_and_a_hover(path: Path) -> None:
+    analysis = analysed(path)
+    assert analysis.pipeline is not None and analysis.pipeline.ok
+    assert analysis.occurrences
+    for occurrence in analysis.occurrences:
+        target = occurrence.target
+        found = navigation.definition(analysis, target)
+        assert found is not None and analysis.location(found) is not None, occurrence
+        if target.kind != "component":
+            assert navigation.hover(analysis, target), occurrence
+        assert occurrence.span in navigation.references(analysis, target, declaration=False)
+
+
+@given(
+    example=st.sampled_from(EXAMPLES),
+    start=st.floats(0, 1),
+    length=st.integers(0, 30),
+    insert=st.sampled_from(["", "${{", ".", "}}", "\n  x", "'", ":", "prep_data.outputs.", "- ", "\t"]),
+    where_=st.floats(0, 1),
+)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_edit_of_an_example_gets_answers_not_errors(
+    example: Path, start: float, length: int, insert: str, where_: float
+) -> None:
+    text = example.read_text()
+    cut = int(start * len(text))
+    edited = text[:cut] + insert + text[cut + length :]
+    analysis = analysed(example, edited)
+    by_file(analysis)
+    lines = analysis.main.index.lines()
+    line = int(where_ * (len(lines) - 1)) if lines else 0
+    for column in range(len(lines[line]) + 1 if lines else 1):
+        completion.complete(lines, line, column, analysis.pipeline)
+        found = navigation.target_at(analysis, types.Position(line=line, character=column))
+        if found is not None:
+            navigation.hover(analysis, found[0])
+            navigation.references(analysis, found[0], declaration=True)
+            defined = navigation.definition(analysis, found[0])
+            if defined is not None:
+                analysis.location(defined)

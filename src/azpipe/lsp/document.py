@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from azpipe.diagnostics import Span
 from azpipe.loading import loads
+from azpipe.lsp.occurrences import Occurrence, occurrences
 from azpipe.lsp.positions import FileText
 from azpipe.model import Pipeline
 from azpipe.source.loader import load_bytes, load_file
@@ -85,6 +86,11 @@ class Analysis:
         if self.pipeline is None:
             return None
         return load_bytes(_SURROGATE.sub("\ufffd", self.text).encode("utf-8"), self.path).root
+
+    @functools.cached_property
+    def occurrences(self) -> list[Occurrence]:
+        """Every name the document uses, in file order (found once per version)."""
+        return occurrences(self.root)
 
     @property
     def main(self) -> FileText:

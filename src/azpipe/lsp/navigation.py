@@ -16,7 +16,7 @@ from lsprotocol import types
 from azpipe.build.component_file import is_component_file
 from azpipe.diagnostics import Span
 from azpipe.lsp.document import Analysis
-from azpipe.lsp.occurrences import Occurrence, Target, occurrences
+from azpipe.lsp.occurrences import Occurrence, Target
 from azpipe.model import Component, DataAsset, Pipeline, PipelineInput, PipelineOutput, Port, Step
 
 
@@ -25,7 +25,7 @@ def target_at(analysis: Analysis, position: types.Position) -> tuple[Target, Spa
     if not analysis.usable:
         return None
     offset = analysis.offset_at(position)
-    for occurrence in occurrences(analysis.root):
+    for occurrence in analysis.occurrences:
         if _contains(analysis, occurrence.span, offset):
             return occurrence.target, occurrence.span
     for target, span in _definitions(analysis):
@@ -109,7 +109,7 @@ def _own_port(pipeline: Pipeline, target: Target) -> Port | None:
 
 def references(analysis: Analysis, target: Target, declaration: bool) -> list[Span]:
     """Every use of ``target`` in the document, and its definition when ``declaration``."""
-    found = [o.span for o in occurrences(analysis.root) if _same(o, target)]
+    found = [o.span for o in analysis.occurrences if _same(o, target)]
     defined = definition(analysis, target) if declaration else None
     return ([defined] if defined else []) + found
 
