@@ -185,7 +185,7 @@ class Resolver:
                 f"{origin}: `{os.path.join(full, link.rel)}` is a symbolic link to a place outside "
                 f"`{full}` (`{link.target}`); copy what it points at into the folder, or pass --allow-outside"
             )
-        more = len(hasher.outside) - MAX_LINKS_NAMED
+        more = hasher.outside_count - min(hasher.outside_count, MAX_LINKS_NAMED)
         if more > 0:
             self.problems.append(f"{origin}: {more} more symbolic links lead outside `{full}`")
         return digest

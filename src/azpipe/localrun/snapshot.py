@@ -11,7 +11,16 @@ from __future__ import annotations
 import os
 import shutil
 
-from azpipe.localrun.tree import ALWAYS_SKIPPED, Entry, combine, links_leaving, tree_digests, walk
+from azpipe.localrun.tree import (
+    ALWAYS_SKIPPED,
+    Entry,
+    combine,
+    inside,
+    links_leaving,
+    resolve_link,
+    tree_digests,
+    walk,
+)
 
 CODE_SKIPPED = ALWAYS_SKIPPED | {
     "__pycache__",
@@ -68,8 +77,8 @@ def _copy_entry(entry: Entry, target: str, real_source: str) -> None:
 
 def _relative_target(entry: Entry, real_source: str) -> str:
     """A link's target as a path relative to the link, checked to stay inside the folder."""
-    resolved = os.path.realpath(entry.full)
-    if not (resolved == real_source or resolved.startswith(real_source + os.sep)):
+    real_parent = os.path.join(real_source, os.path.dirname(entry.rel))  # ``walk`` never goes through links
+    resolved = resolve_link(real_parent, os.path.basename(entry.rel))
+    if not inside(resolved, real_source):
         raise OSError(f"`{entry.rel}` points outside the code folder")
-    real_parent = os.path.realpath(os.path.dirname(entry.full))
     return os.path.relpath(resolved, real_parent)

@@ -121,8 +121,52 @@ def links_leaving(root: str, skipped: frozenset[str] = ALWAYS_SKIPPED) -> Iterat
     """Relative paths of links under ``root`` whose target resolves outside it."""
     real_root = os.path.realpath(root)
     for entry in walk(root, skipped):
-        if entry.kind == "link" and not inside(os.path.realpath(entry.full), real_root):
+        if entry.kind != "link":
+            continue
+        # ``walk`` never goes through a link, so the link's folder is the real root plus its path.
+        target = resolve_link(
+            os.path.join(real_root, os.path.dirname(entry.rel)), os.path.basename(entry.rel)
+        )
+        if not inside(target, real_root):
             yield entry.rel
+
+
+MAX_HOPS = 40  # links followed while resolving one path, as the kernel's ELOOP limit
+
+
+def resolve_link(real_folder: str, name: str) -> str:
+    """Where link ``name`` in ``real_folder`` (a path without links) leads.
+
+    Like ``os.path.realpath`` (a missing part is kept as written; a loop of links
+    gives the target as written, normalised), but only the link's own target is
+    resolved: ``realpath`` checks every part of the folder again, which makes
+    hashing a deep tree quadratic or worse.
+    """
+    text = os.readlink(os.path.join(real_folder, name))
+    found = _resolve(real_folder, text, [0])
+    return found if found is not None else os.path.normpath(os.path.join(real_folder, text))
+
+
+def _resolve(base: str, text: str, hops: list[int]) -> str | None:
+    path = os.sep if text.startswith(os.sep) else base
+    for part in text.split(os.sep):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            path = os.path.dirname(path)
+            continue
+        candidate = os.path.join(path, part)
+        try:
+            target = os.readlink(candidate)
+        except OSError:  # not a link, or not there: kept as written
+            path = candidate
+            continue
+        hops[0] += 1
+        resolved = _resolve(path, target, hops) if hops[0] <= MAX_HOPS else None
+        if resolved is None:
+            return None
+        path = resolved
+    return path
 
 
 @dataclass(frozen=True)
@@ -138,20 +182,22 @@ class _Frame:
     """A folder being hashed: its entries in order, and the digests found so far."""
 
     real: str
-    label: str
+    name: str  # the name it was reached by, in the folder below it on the stack
     entries: list[os.DirEntry[str]]
     digests: dict[str, str] = field(default_factory=dict)
     index: int = 0
-    waiting: tuple[str, str] = ("", "")  # name and prefix of the child folder being hashed
+    waiting: str = ""  # prefix of the child folder being hashed (its name is the child's ``name``)
 
 
 class InputHasher:
     """Hashes an input file or folder by the content its links reach.
 
-    A link that resolves outside the folder is recorded in ``outside`` (and not
-    followed) unless ``allow_outside``; a dangling link or a loop of links hashes
-    its target text.
+    A link that resolves outside the folder is counted in ``outside_count``
+    (the first ``MAX_NAMED`` in ``outside``) and not followed, unless
+    ``allow_outside``. A dangling link or a loop of links hashes its target text.
     """
+
+    MAX_NAMED = 20
 
     def __init__(self, path: str, allow_outside: bool, skipped: frozenset[str] = ALWAYS_SKIPPED) -> None:
         self.path = path
@@ -159,9 +205,11 @@ class InputHasher:
         self.allow_outside = allow_outside
         self.skipped = skipped
         self.outside: list[OutsideLink] = []
+        self.outside_count = 0
         self._files: dict[str, str] = {}
         self._folders: dict[str, str] = {}
         self._active: set[str] = set()
+        self._stack: list[_Frame] = []
 
     def digest(self) -> str:
         """The hash (``dir:…`` or ``file:…``); raises ``OSError`` when something cannot be read."""
@@ -176,79 +224,89 @@ class InputHasher:
 
     def _folder(self, real: str) -> str:
         """The hash of a real folder, depth-first with an explicit stack (any depth)."""
-        frames = [self._open(real, "")]
-        while frames:
-            frame = frames[-1]
+        stack = self._stack = [self._open(real, "")]
+        while stack:
+            frame = stack[-1]
             child = self._advance(frame)
             if child is not None:
-                frames.append(child)
+                stack.append(child)
                 continue
-            frames.pop()
+            stack.pop()
             self._active.discard(frame.real)
             digest = self._folders[frame.real] = combine(frame.digests)
-            if frames:
-                name, prefix = frames[-1].waiting
-                frames[-1].digests[name] = prefix + digest
+            if stack:
+                stack[-1].digests[frame.name] = stack[-1].waiting + digest
         return self._folders[real]
 
-    def _open(self, real: str, label: str) -> _Frame:
+    def _open(self, real: str, name: str) -> _Frame:
         entries = sorted(
             (e for e in _listing(real) if e.name not in self.skipped and not e.name.endswith(".pyc")),
             key=lambda e: e.name,
         )
         self._active.add(real)
-        return _Frame(real, label, entries)
+        return _Frame(real, name, entries)
 
     def _advance(self, frame: _Frame) -> _Frame | None:
         """Hash the frame's next entries; returns a child folder to hash first, if one comes up."""
         while frame.index < len(frame.entries):
             entry = frame.entries[frame.index]
             frame.index += 1
-            label = f"{frame.label}/{entry.name}".lstrip("/")
             kind = _kind(entry)
             child = None
             if kind == "file":
                 frame.digests[entry.name] = "file:" + self._file(entry.path)
             elif kind == "dir":
-                child = self._enter(frame, entry.name, entry.path, label, "dir:")
+                child = self._enter(frame, entry.name, entry.path, "dir:")
             elif kind == "link":
-                child = self._link(frame, entry, label)
+                child = self._link(frame, entry)
             else:
                 frame.digests[entry.name] = "other"
             if child is not None:
                 return child
         return None
 
-    def _enter(self, frame: _Frame, name: str, real: str, label: str, prefix: str) -> _Frame | None:
+    def _enter(self, frame: _Frame, name: str, real: str, prefix: str) -> _Frame | None:
         """Record a child folder's hash, or return its frame when it still has to be hashed."""
         if real in self._folders:
             frame.digests[name] = prefix + self._folders[real]
         elif real in self._active:  # a link back to a folder being hashed
             frame.digests[name] = prefix + "loop:" + self._where(real)
         else:
-            frame.waiting = (name, prefix)
-            return self._open(real, label)
+            frame.waiting = prefix
+            return self._open(real, name)
         return None
 
-    def _link(self, frame: _Frame, entry: os.DirEntry[str], label: str) -> _Frame | None:
-        target = os.path.realpath(entry.path)
+    def _link(self, frame: _Frame, entry: os.DirEntry[str]) -> _Frame | None:
+        target = resolve_link(frame.real, entry.name)
         if not self.allow_outside and not inside(target, self.real_root):
-            self.outside.append(OutsideLink(label, target))
+            self._leaves(entry.name, target)
             frame.digests[entry.name] = "link:outside"
             return None
         try:
-            mode = os.stat(entry.path).st_mode
-        except OSError:  # dangling, or a loop of links: nothing to read behind it
-            frame.digests[entry.name] = "link:unresolved:" + os.readlink(entry.path)
-            return None
+            mode = os.stat(target).st_mode
+        except OSError:
+            mode = 0
         if stat.S_ISDIR(mode):
-            return self._enter(frame, entry.name, target, label, "link-dir:")
-        frame.digests[entry.name] = "link-file:" + self._file(target) if stat.S_ISREG(mode) else "link:other"
+            return self._enter(frame, entry.name, target, "link-dir:")
+        if stat.S_ISREG(mode):
+            frame.digests[entry.name] = "link-file:" + self._file(target)
+        else:  # dangling, a loop of links, or a FIFO or device: nothing to read behind it
+            frame.digests[entry.name] = ("link:other" if mode else "link:unresolved:") + os.readlink(
+                entry.path
+            )
         return None
+
+    def _leaves(self, name: str, target: str) -> None:
+        self.outside_count += 1
+        if len(self.outside) < self.MAX_NAMED:
+            rel = "/".join([frame.name for frame in self._stack[1:]] + [name])
+            self.outside.append(OutsideLink(rel, target))
 
     def _where(self, real: str) -> str:
         """A folder as the hash names it: relative to the input when inside it."""
-        return os.path.relpath(real, self.real_root) if inside(real, self.real_root) else real
+        if real == self.real_root:
+            return "."
+        return real[len(self.real_root.rstrip(os.sep)) + 1 :] if inside(real, self.real_root) else real
 
 
 WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
