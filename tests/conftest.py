@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Property tests run a bounded number of examples in CI; AZPIPE_LONG=1 selects the
+# long profile for local runs (tests that set max_examples themselves keep theirs).
+settings.register_profile("long", max_examples=5_000, deadline=None)
+if os.environ.get("AZPIPE_LONG") == "1":
+    settings.load_profile("long")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

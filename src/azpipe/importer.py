@@ -5,14 +5,18 @@ written back out in the shorter form: short references (``${{prep.data}}``),
 implicit ports in commands where a job's input is used once under the same name,
 local component files kept as ``uses:``, inline components moved to
 ``components:``, settings and paths preserved as written.
+
+Every key and value goes through the compiler's own YAML filter
+(:func:`azpipe.emit.values.yaml_key` and :func:`~azpipe.emit.values.yq`): names
+are data too, and a key holding a newline and YAML must stay one key.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
+from azpipe.emit.values import yaml_key, yaml_str, yq
 from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.model import ASSET_TYPES, Component, EnvRef, Pipeline, PipelineInput, Port, Settings, Step
 
@@ -27,33 +31,33 @@ def to_azpipe(pipeline: Pipeline, name: str) -> str:
         raise ImportRefused(f"{pipeline.path} is not an Azure ML pipeline job file")
     if not pipeline.ok:
         raise ImportRefused(f"{pipeline.path} has errors; fix them first (azpipe check)")
-    source = os.path.basename(pipeline.path)
-    lines = [f"# Imported by azpipe from {source}", "azpipe: 1", f"name: {name}"]
+    source = yaml_str(os.path.basename(pipeline.path))  # a file name may hold a line break
+    lines = [f"# Imported by azpipe from {source}", _line(0, "azpipe", 1), _line(0, "name", name)]
     lines += _header(pipeline)
     lines += _section("components", _components(pipeline))
     lines += _section("inputs", _inputs(pipeline))
     lines += _section("outputs", _outputs(pipeline))
-    lines += ["steps:"] + [line for step in pipeline.steps.values() for line in _step(pipeline, step)]
+    lines += [_line(0, "steps")] + [
+        line for step in pipeline.steps.values() for line in _step(pipeline, step)
+    ]
     return "\n".join(lines) + "\n"
 
 
-def q(value: Any) -> str:
-    """A YAML scalar for ``value``: strings always double-quoted (JSON is valid YAML)."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
+_BLOCK = object()  # a key whose value is the block of lines that follows
+
+
+def _line(indent: int, key: str, value: Any = _BLOCK) -> str:
+    """``key: value`` indented by ``indent`` spaces, or ``key:`` opening a block."""
+    head = " " * indent + yaml_key(key, indent, plain=True)
+    return head if value is _BLOCK else f"{head} {yq(value)}"
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
-    return [f"{title}:", *lines] if lines else []
+    return [_line(0, title), *lines] if lines else []
 
 
 def _header(pipeline: Pipeline) -> list[str]:
-    lines = [f"{key}: {q(value)}" for key, value in (
+    lines = [_line(0, key, value) for key, value in (
         ("display_name", pipeline.display_name), ("description", pipeline.description),
         ("experiment", pipeline.experiment)) if value is not None]  # fmt: skip
     lines += _mapping("tags", pipeline.tags, 0)
@@ -68,10 +72,9 @@ def _header(pipeline: Pipeline) -> list[str]:
 
 
 def _mapping(key: str, values: dict[str, Any], indent: int) -> list[str]:
-    pad = " " * indent
     if not values:
         return []
-    return [f"{pad}{key}:"] + [f"{pad}  {name}: {q(value)}" for name, value in values.items()]
+    return [_line(indent, key)] + [_line(indent + 2, name, value) for name, value in values.items()]
 
 
 def _inputs(pipeline: Pipeline) -> list[str]:
@@ -81,11 +84,11 @@ def _inputs(pipeline: Pipeline) -> list[str]:
 def _input(item: PipelineInput) -> list[str]:
     plain = not item.optional and item.description is None and item.mode is None
     if plain and item.type not in ASSET_TYPES and item.default is not None:
-        return [f"  {item.name}: {q(item.default)}"]
+        return [_line(2, item.name, item.default)]
     fields = {"type": item.type, "optional": item.optional or None, "description": item.description,
               "mode": item.mode}  # fmt: skip
     fields["path" if item.type in ASSET_TYPES else "default"] = item.default
-    return [f"  {item.name}:"] + [f"    {k}: {q(v)}" for k, v in fields.items() if v is not None]
+    return [_line(2, item.name)] + [_line(4, k, v) for k, v in fields.items() if v is not None]
 
 
 def _outputs(pipeline: Pipeline) -> list[str]:
@@ -98,11 +101,10 @@ def _outputs(pipeline: Pipeline) -> list[str]:
                  "name": output.asset_name, "version": output.asset_version}  # fmt: skip
         extra = {k: v for k, v in extra.items() if v is not None}
         if not extra:
-            lines.append(f"  {output.name}: {q(value)}")
+            lines.append(_line(2, output.name, value))
         else:
-            lines += [f"  {output.name}:", f"    value: {q(value)}"] + [
-                f"    {k}: {q(v)}" for k, v in extra.items()
-            ]
+            lines += [_line(2, output.name), _line(4, "value", value)]
+            lines += [_line(4, k, v) for k, v in extra.items()]
     return lines
 
 
@@ -122,12 +124,12 @@ def _components(pipeline: Pipeline) -> list[str]:
 
 
 def _component(name: str, component: Component) -> list[str]:
-    lines = [f"  {name}:"]
+    lines = [_line(2, name)]
     if component.code is not None:
-        lines.append(f"    code: {q(component.code)}")
+        lines.append(_line(4, "code", component.code))
     lines += _environment(component.environment, 4)
     if component.command is not None:
-        lines.append(f"    command: {q(component.command.unparse())}")
+        lines.append(_line(4, "command", component.command.unparse()))
     lines += _ports("inputs", component.inputs, 4, typed=True)
     lines += _ports("outputs", component.outputs, 4, typed=True)
     lines += _details(component.details, 4)
@@ -135,35 +137,34 @@ def _component(name: str, component: Component) -> list[str]:
 
 
 def _ports(key: str, ports: dict[str, Port], indent: int, typed: bool) -> list[str]:
-    pad = " " * indent
-    lines = [f"{pad}{key}:"] if ports else []
+    lines = [_line(indent, key)] if ports else []
     for port in ports.values():
         fields = {"type": port.type, "optional": port.optional or None, "default": port.default,
                   "mode": port.mode, "description": port.description}  # fmt: skip
         fields = {k: v for k, v in fields.items() if v is not None}
         if list(fields) == ["type"]:
-            lines.append(f"{pad}  {port.name}: {q(port.type)}")
+            lines.append(_line(indent + 2, port.name, port.type))
         else:
-            lines += [f"{pad}  {port.name}:"] + [f"{pad}    {k}: {q(v)}" for k, v in fields.items()]
+            lines += [_line(indent + 2, port.name)] + [_line(indent + 4, k, v) for k, v in fields.items()]
     return lines
 
 
 def _environment(env: EnvRef | None, indent: int) -> list[str]:
-    pad = " " * indent
     if env is None:
         return []
     if env.kind == "inline" and env.inline is not None:
         fields = {"image": env.inline.image, "conda_file": env.inline.conda_file}
-        return [f"{pad}environment:"] + [f"{pad}  {k}: {q(v)}" for k, v in fields.items() if v is not None]
+        return [_line(indent, "environment")] + [
+            _line(indent + 2, k, v) for k, v in fields.items() if v is not None
+        ]
     value = (
         env.value if env.kind != "registered" or env.value.startswith("azureml:") else f"azureml:{env.value}"
     )
-    return [f"{pad}environment: {q(value)}"]
+    return [_line(indent, "environment", value)]
 
 
 def _details(details: Settings, indent: int) -> list[str]:
-    pad = " " * indent
-    lines = [f"{pad}{k}: {q(v)}" for k, v in (("display_name", details.display_name),
+    lines = [_line(indent, k, v) for k, v in (("display_name", details.display_name),
              ("description", details.description), ("is_deterministic", details.is_deterministic)) if v is not None]  # fmt: skip
     for key in ("tags", "environment_variables", "resources", "distribution", "limits", "identity"):
         lines += _mapping(key, getattr(details, key), indent)
@@ -171,20 +172,20 @@ def _details(details: Settings, indent: int) -> list[str]:
 
 
 def _step(pipeline: Pipeline, step: Step) -> list[str]:
-    lines = [f"  {step.name}:"]
+    lines = [_line(2, step.name)]
     if step.uses is not None:
         uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
-        lines.append(f"    uses: {q(uses)}")
+        lines.append(_line(4, "uses", uses))
     elif step.code is not None:
-        lines.append(f"    code: {q(step.code)}")
+        lines.append(_line(4, "code", step.code))
     if step.compute and step.compute != pipeline.default_compute:
-        lines.append(f"    compute: {q(step.compute)}")
+        lines.append(_line(4, "compute", step.compute))
     lines += _environment(step.environment, 4)
     implicit = _implicit_inputs(step) if step.uses is None else set()
     lines += _bindings(step, implicit)
     lines += _step_outputs(step)
     if step.uses is None and step.command is not None:
-        lines.append(f"    command: {q(_command(step.command, step, implicit))}")
+        lines.append(_line(4, "command", _command(step.command, step, implicit)))
     lines += _details(step.details, 4)
     return lines
 
@@ -218,13 +219,11 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
         # A literal asset path keeps its declared type: it is not inferred from the path.
         explicit_type = port.type if binding.ref is None and port.type in ASSET_TYPES else None
         if port.mode is None and explicit_type is None:
-            lines.append(f"      {port.name}: {q(value)}")
+            lines.append(_line(6, port.name, value))
         else:
             fields = {"value": value, "type": explicit_type, "mode": port.mode}
-            lines += [f"      {port.name}:"] + [
-                f"        {k}: {q(v)}" for k, v in fields.items() if v is not None
-            ]
-    return ["    inputs:", *lines] if lines else []
+            lines += [_line(6, port.name)] + [_line(8, k, v) for k, v in fields.items() if v is not None]
+    return [_line(4, "inputs"), *lines] if lines else []
 
 
 def _step_outputs(step: Step) -> list[str]:
@@ -240,12 +239,12 @@ def _step_outputs(step: Step) -> list[str]:
         if base and not fields:
             continue
         if list(fields) == ["type"]:
-            lines.append(f"      {port.name}: {q(port.type)}")
+            lines.append(_line(6, port.name, port.type))
         else:
-            lines += [f"      {port.name}:"] + [f"        {k}: {q(v)}" for k, v in fields.items()]
+            lines += [_line(6, port.name)] + [_line(8, k, v) for k, v in fields.items()]
     if step.uses is None and not lines and step.outputs:
-        return ["    outputs:"] + [f"      {p.name}: {q(p.type)}" for p in step.outputs.values()]
-    return ["    outputs:", *lines] if lines else []
+        return [_line(4, "outputs")] + [_line(6, p.name, p.type) for p in step.outputs.values()]
+    return [_line(4, "outputs"), *lines] if lines else []
 
 
 def _command(template: Template, step: Step, implicit: set[str]) -> str:

@@ -42,6 +42,7 @@ _RULES = (
     Rule("Y009", "multiple-documents", _E, "The file holds more than one YAML document."),
     Rule("Y010", "empty-file", _E, "The file holds no document."),
     Rule("Y011", "yaml11-trap", _W, "A plain value YAML 1.1 reads differently than written."),
+    Rule("Y012", "ambiguous-merge", _E, "A `<<` merge that PyYAML versions read differently."),
     Rule("S101", "unknown-key", _E, "A key the language does not define."),
     Rule("S102", "wrong-shape", _E, "A value of the wrong kind (mapping, list, string...)."),
     Rule("S103", "missing-key", _E, "A required key is missing."),
@@ -74,6 +75,10 @@ _RULES = (
     Rule("N701", "invalid-name", _E, "A name Azure ML rejects."),
     Rule("N702", "reserved-name", _E, "A name that is a Python keyword or a reserved word."),
     Rule("N703", "name-collision", _E, "Two names that differ only in case."),
+    Rule(
+        "N704", "invalid-env-var-name", _E, "An environment-variable name other than letters, digits and `_`."
+    ),
+    Rule("N705", "invalid-tag-key", _E, "A tag key with control characters or line breaks."),
     Rule("F801", "missing-path", _E, "A `code:` or local data path that does not exist."),
     Rule("F802", "path-escapes", _W, "A path that leaves the repository through `..` or a link."),
     Rule("F803", "absolute-path", _E, "An absolute or `~` path: it only exists on one machine."),

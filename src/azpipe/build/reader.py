@@ -11,6 +11,14 @@ from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
 
+class StringMap(dict[str, str]):
+    """A string → string mapping (tags, environment variables) that keeps where each key is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_spans: dict[str, Span] = {}
+
+
 def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
@@ -138,10 +146,11 @@ class Reader:
             return None
         return value
 
-    def string_map(self, node: Node | None, where: str) -> dict[str, str]:
+    def string_map(self, node: Node | None, where: str) -> StringMap:
         """A mapping of string to string (tags, environment variables)."""
-        result: dict[str, str] = {}
-        for name, _key, value in self.named(node, where):
+        result = StringMap()
+        for name, key, value in self.named(node, where):
+            result.key_spans[name] = key.span
             if isinstance(value, Scalar) and value.value is None:
                 result[name] = ""
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from azpipe.checks import compute, cycles, names, paths, ports, references, shell, types, usage
+from azpipe.checks import compute, cycles, detail_names, names, paths, ports, references, shell, types, usage
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.model import Pipeline
 
@@ -16,6 +16,7 @@ Check = Callable[[Pipeline], Iterator[Diagnostic]]
 
 CHECKS: tuple[Check, ...] = (
     names.check,
+    detail_names.check,
     references.check,
     ports.check,
     shell.check,

@@ -20,7 +20,7 @@ def environment() -> Any:
     """The shared ``jinja2.Environment`` (built once, on first use)."""
     import jinja2
 
-    from azpipe.emit.values import py, yq
+    from azpipe.emit.values import py, yaml_key, yq
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -32,6 +32,7 @@ def environment() -> Any:
     )
     env.filters["py"] = py
     env.filters["yq"] = yq
+    env.filters["yaml_key"] = yaml_key
     return env
 
 

@@ -29,6 +29,11 @@ _PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
 _YAML_LINE_BREAKS = frozenset("\x85\u2028\u2029\ufeff")
 _YAML_SPECIAL = re.compile('["\\\\\x85\u2028\u2029\ufeff]')
+# An implicit (``key: value``) key is at most 1,024 characters, in PyYAML and libyaml alike.
+MAX_IMPLICIT_KEY = 1024
+_PLAIN_KEY = re.compile("[A-Za-z_][A-Za-z0-9_]*")
+# Identifiers YAML 1.1 reads as booleans or null (compared in lower case).
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
 
 
 class UnsafeValue(TypeError):
@@ -290,6 +295,21 @@ def yaml_float(value: float) -> str:
     return text
 
 
-def yaml_key(name: str) -> str:
-    """A mapping key: quoted like every string (``yes``, ``null`` and ``1e3`` are names too)."""
-    return yaml_str(name)
+def yaml_key(name: str, indent: int = 0, plain: bool = False) -> str:
+    """A mapping key and its ``:``, for a line indented by ``indent`` spaces.
+
+    The key is quoted like every string (``yes``, ``null``, ``012`` and ``# c`` are
+    names too). With ``plain``, an identifier that every YAML reader reads as that
+    very string (not ``on``, ``y`` or ``null``) stays bare, for reading. YAML allows
+    an implicit key of at most 1,024 characters, so a longer one becomes an explicit
+    ``? KEY`` entry whose ``:`` starts the next line at ``indent``: the value (or the
+    nested block) follows the returned text either way.
+    """
+    name = exact(name)
+    if not isinstance(name, str):
+        raise UnsafeValue(f"a mapping key must be a string, not a {type(name).__name__}")
+    bare = plain and _PLAIN_KEY.fullmatch(name) is not None and name.lower() not in _YAML11_WORDS
+    text = name if bare else yaml_str(name)
+    if len(text) <= MAX_IMPLICIT_KEY:
+        return text + ":"
+    return f"? {text}\n{' ' * indent}:"

@@ -11,6 +11,9 @@ non-recursive composer of our own, so that:
   a recursive alias is an error;
 - duplicate keys are errors, while a key written next to a ``<<`` merge overrides
   the merged one, as YAML intends;
+- merges mean what PyYAML (and so azure-ai-ml) makes of them, or are refused: a
+  second ``<<`` in one mapping is a duplicate key (Y002), and a merge PyYAML
+  versions read differently is Y012 (see :meth:`_Composer._merged`);
 - only standard tags are accepted: nothing can construct a Python object.
 """
 
@@ -43,9 +46,11 @@ _Parser: Any = getattr(yaml, "CBaseLoader", None) or yaml.BaseLoader
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 _STD = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge")}
+_MERGE, _VALUE = _STD + "merge", _STD + "value"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")} | {_MERGE, _VALUE}
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TRUE_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+_KEEPS_LAST = "PyYAML would silently keep only the last one; remove or rename one"
 
 
 class LoadError(Exception):
@@ -128,6 +133,10 @@ class _Composer:
         self.anchors: dict[str, Node | None] = {}
         self.sizes: dict[int, int] = {}
         self.expanded = 0  # nodes added by aliases so far
+        # Both keep their node alive: a dropped `<<` key's id would otherwise be reused.
+        self.key_only: dict[int, tuple[Scalar, str]] = {}  # a `<<` or `=` scalar → its tag
+        # a mapping → the one-character keys it sets and also merges (see _merged)
+        self.overridden: dict[int, tuple[Map, dict[Any, Scalar]]] = {}
 
     def span(self, event: Any) -> Span:
         start = self.source.offset(event.start_mark.line + 1, event.start_mark.column + 1)
@@ -256,12 +265,14 @@ class _Composer:
         scalar = Scalar(span, value, event.value, style, self.source, start, end)
         if style is None:
             scalar.trap = yaml11_trap(event.value, value)
-        if tag == _STD + "merge":
+        if tag in (_MERGE, _VALUE):
+            self.key_only[id(scalar)] = (scalar, tag)
+        if tag == _MERGE:
             scalar.value = "<<"
         return scalar
 
     def _construct(self, tag: str, event: Any) -> Any:
-        if tag in (_STD + "str", _STD + "timestamp", _STD + "merge"):
+        if tag in (_STD + "str", _STD + "timestamp", _MERGE, _VALUE):
             return event.value
         try:
             return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))
@@ -274,55 +285,137 @@ class _Composer:
         span = self.source.span(start, max(stop, start + 1))
         node: Node
         if isinstance(open_.event, yaml.SequenceStartEvent):
+            for item in open_.items:
+                self._not_a_key(item)
             node = Seq(span, open_.items)
         else:
-            node = Map(span, self._entries(open_.items))
+            entries, overridden = self._entries(open_.items)
+            node = Map(span, entries)
+            if overridden:
+                self.overridden[id(node)] = (node, overridden)
         if open_.anchor:
             self.anchors[open_.anchor] = node
         self.sizes[id(node)] = open_.size
         return node, open_.size
 
-    def _entries(self, items: list[Node]) -> list[Entry]:
+    def _entries(self, items: list[Node]) -> tuple[list[Entry], dict[Any, Scalar]]:
+        """A mapping's entries, merged ones after those written; and its overridden short keys."""
         explicit: dict[Any, Scalar] = {}
         entries: list[Entry] = []
-        merges: list[Node] = []
+        merge: tuple[Scalar, Node] | None = None
         for key, value in zip(items[::2], items[1::2], strict=True):
             if not isinstance(key, Scalar) or isinstance(key.value, (list, dict)):
                 raise LoadError(
                     rule("S102").at(key.span, "a mapping key must be a plain value, not a collection")
                 )
-            if key.value == "<<" and key.style is None:
-                merges.append(value)
-                continue
-            hashable = key.value
-            if hashable in explicit:
-                first = explicit[hashable].span.line
-                raise LoadError(
-                    rule("Y002").at(
-                        key.span,
-                        f"duplicate key {key.text!r} (first defined on line {first})",
-                        "PyYAML would silently keep only the last one; remove or rename one",
+            self._not_a_key(value)
+            if self._key_tag(key) == _MERGE:
+                if merge is not None:
+                    raise self._duplicate(
+                        key, merge[0], "merge several mappings with one key: `<<: [*a, *b]`"
                     )
-                )
-            explicit[hashable] = key
+                merge = (key, value)
+                continue
+            if key.value in explicit:
+                raise self._duplicate(key, explicit[key.value], _KEEPS_LAST)
+            explicit[key.value] = key
             entries.append(Entry(key, value))
-        for merged in merges:
-            entries.extend(self._merged(merged, explicit))
-        return entries
+        if merge is None:
+            return entries, {}
+        merged, overridden = self._merged(merge[0], merge[1], explicit)
+        return entries + merged, overridden
 
-    def _merged(self, node: Node, explicit: dict[Any, Scalar]) -> list[Entry]:
+    def _duplicate(self, key: Scalar, first: Scalar, hint: str) -> LoadError:
+        message = f"duplicate key {key.text!r} (first defined on line {first.span.line})"
+        return LoadError(rule("Y002").at(key.span, message, hint))
+
+    def _key_tag(self, node: Node) -> str | None:
+        """The tag of a ``<<`` (merge) or ``=`` (value) scalar, which only keys may be."""
+        found = self.key_only.get(id(node))
+        return found[1] if found else None
+
+    def _not_a_key(self, node: Node) -> None:
+        """``<<`` and ``=`` are keys only: PyYAML cannot construct them as values."""
+        tag = self._key_tag(node)
+        if isinstance(node, Scalar) and tag is not None:
+            what = "a merge key" if tag == _MERGE else "YAML 1.1's value key"
+            raise LoadError(
+                rule("Y001").at(
+                    node.span,
+                    f"`{node.text}` is {what}; PyYAML (and so Azure ML) cannot read it as a value",
+                    f'quote it to keep the text: "{node.text}"',
+                )
+            )
+
+    def _merged(
+        self, merge: Scalar, node: Node, explicit: dict[Any, Scalar]
+    ) -> tuple[list[Entry], dict[Any, Scalar]]:
+        """The entries a ``<<`` adds, and the one-character keys ``explicit`` overrides.
+
+        The YAML spec (and PyYAML up to 6.0.3) lets the first merged mapping win;
+        PyYAML 6.0.4 lets the last win, except for one-character keys, which it
+        de-duplicates by string identity (CPython shares those strings), so they keep
+        the first occurrence even where a mapping overrode it (yaml/pyyaml#953). Only
+        merges every version reads alike are accepted: a key that two merged
+        mappings set, or an overridden one-character key, is Y012 unless this
+        mapping sets it itself.
+        """
         sources = node.items if isinstance(node, Seq) else [node]
-        added: list[Entry] = []
+        found: dict[Any, Entry] = {}
         for source in sources:
             if not isinstance(source, Map):
                 raise LoadError(
                     rule("S102").at(source.span, "a `<<` merge takes a mapping or a list of mappings")
                 )
             for entry in source.entries:
-                if entry.key.value not in explicit:
-                    explicit[entry.key.value] = entry.key
-                    added.append(Entry(entry.key, entry.value, merged=True))
-        return added
+                if entry.key.value in explicit:
+                    continue
+                first = found.setdefault(entry.key.value, entry)
+                if first.key is not entry.key:
+                    raise self._ambiguous(merge, entry.key, first.key)
+            self._check_overridden(merge, source, explicit)
+        overridden = {
+            key: scalar
+            for key, scalar in explicit.items()
+            if _shared(scalar.text) and self._merges(sources, key)
+        }
+        return [Entry(entry.key, entry.value, merged=True) for entry in found.values()], overridden
+
+    def _merges(self, sources: list[Node], key: Any) -> bool:
+        return any(isinstance(source, Map) and key in source for source in sources)
+
+    def _check_overridden(self, merge: Scalar, source: Map, explicit: dict[Any, Scalar]) -> None:
+        for key, scalar in self.overridden.get(id(source), (source, {}))[1].items():
+            if key not in explicit:
+                raise LoadError(
+                    rule("Y012").at(
+                        merge.span,
+                        f"`{scalar.text}` merged here is overridden on line {scalar.span.line}, but PyYAML "
+                        "6.0.4 reads the value it overrode (one-character keys, yaml/pyyaml#953)",
+                        f"set `{scalar.text}` in this mapping too, or give the key a longer name",
+                    )
+                )
+
+    def _ambiguous(self, merge: Scalar, key: Scalar, first: Scalar) -> LoadError:
+        return LoadError(
+            rule("Y012").at(
+                merge.span,
+                f"`{key.text}` is merged from two mappings ({_places(first.span, key.span)}): "
+                "the YAML spec keeps the first, PyYAML 6.0.4 the last",
+                f"set `{key.text}` in this mapping, or remove it from one of the merged mappings",
+            )
+        )
+
+
+def _places(first: Span, second: Span) -> str:
+    if first.line == second.line:
+        return f"line {first.line}, columns {first.column} and {second.column}"
+    return f"lines {first.line} and {second.line}"
+
+
+def _shared(text: str) -> bool:
+    """CPython gives every empty or one-character Latin-1 string a single shared object."""
+    return len(text) == 0 or (len(text) == 1 and ord(text) < 256)
 
 
 def yaml11_trap(text: str, value: Any) -> str | None:
