@@ -94,7 +94,7 @@ def _sources(path: str, text: str, diagnostics: list[Diagnostic]) -> dict[str, s
 def _not_ignored(diagnostics: list[Diagnostic], sources: dict[str, str]) -> list[Diagnostic]:
     """The diagnostics without those whose own file has an ignore comment on their line
     (each file's comments are found once)."""
-    comments = {name: ignored_lines(text) for name, text in sources.items()}
+    comments = {name: ignored_lines(sources.get(name, "")) for name in {d.span.file for d in diagnostics}}
     return [d for d in diagnostics if not is_suppressed(d, comments.get(d.span.file, {}))]
 
 
