@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from azpipe.submit.console import Console
 from azpipe.extras import MissingExtra
+from azpipe.submit.console import Console
 from azpipe.submit.errors import AzureFailure, one_line
 from azpipe.submit.overrides import OverrideError, apply_overrides, read_overrides
 from azpipe.submit.workspace import Workspace, WorkspaceNotConfigured, resolve_workspace
