@@ -471,6 +471,29 @@ def test_runs_does_not_block_on_a_fifo_or_follow_a_link(
     assert "fifo/run.json`: not a regular file" in err and "link/run.json`: a symbolic link" in err, err
 
 
+def test_runs_walks_any_depth_and_skips_links(
+    seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record, _ = run_ok(capsys, seeded)
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    monkeypatch.chdir(deep)  # relative paths keep each step short, whatever the depth
+    for _ in range(1200):
+        os.mkdir("d")
+        os.chdir("d")
+    os.chdir(tmp_path)
+    (tmp_path / "again").symlink_to(seeded.parent)  # a link to a folder is not followed: listed once
+    code, out, err = azpipe(capsys, "runs", tmp_path)
+    assert code == 0, err
+    assert out.count(str(record["run_id"])) == 1
+    os.chdir(deep)  # removed bottom-up here: shutil.rmtree (pytest's cleanup) recurses
+    for _ in range(1200):
+        os.chdir("d")
+    for _ in range(1200):
+        os.chdir("..")
+        os.rmdir("d")
+
+
 def test_corrupt_latest_fingerprint_is_ignored_with_a_warning(
     seeded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,6 +8,7 @@ import os
 import sys
 
 NAME = "runs"
+SKIPPED_FOLDERS = frozenset({".git", ".venv", "venv", "node_modules"})
 HELP = "list local runs (from the .azpipe folder next to each pipeline file)"
 
 
@@ -61,10 +62,29 @@ def _records(path: str, warnings: list[str]) -> list[dict[str, object]]:
         warnings += store.warnings
         return runs
     found: list[dict[str, object]] = []
-    for root, dirs, _files in os.walk(path):
-        if FOLDER in dirs:
-            store = Store(os.path.join(root, FOLDER))
-            found += store.runs()
-            warnings += store.warnings
-        dirs[:] = sorted(d for d in dirs if d not in {FOLDER, ".git", ".venv", "venv", "node_modules"})
+    for folder in _azpipe_folders(path, FOLDER):
+        store = Store(folder)
+        found += store.runs()
+        warnings += store.warnings
+    return found
+
+
+def _azpipe_folders(top: str, name: str) -> list[str]:
+    """Every ``name`` folder under ``top``, in walking order, without recursion (any depth).
+
+    Links to folders are not followed; ``.git``, virtualenvs and ``node_modules`` are skipped.
+    """
+    found: list[str] = []
+    pending = [top]
+    while pending:
+        root = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = sorted((entry for entry in listing if entry.is_dir()), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        if any(entry.name == name for entry in entries):
+            found.append(os.path.join(root, name))
+        below = [e.path for e in entries if not e.is_symlink() and e.name not in {name, *SKIPPED_FOLDERS}]
+        pending += reversed(below)
     return found
