@@ -443,6 +443,14 @@ def test_without_pygls_lsp_says_what_to_install(
     assert "pygls" in error and "pip install 'azpipe[lsp]'" in error
 
 
+@pytest.mark.parametrize("seconds", ["-1", "nan", "inf"])
+def test_a_debounce_that_is_not_a_finite_wait_is_a_usage_error(
+    seconds: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lsp", "--debounce", seconds]) == 2
+    assert "--debounce must be a number of seconds" in capsys.readouterr().err
+
+
 def test_the_server_never_imports_azure_ai_ml() -> None:
     code = (
         "import sys, azpipe.lsp.server, azpipe.cli.lsp\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 NAME = "lsp"
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.debounce is not None and not args.debounce >= 0:
+    if args.debounce is not None and not (math.isfinite(args.debounce) and args.debounce >= 0):
         print("azpipe: --debounce must be a number of seconds, 0 or more", file=sys.stderr)
         return 2
     from azpipe.lsp.server import DEBOUNCE_SECONDS, create_server
