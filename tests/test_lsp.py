@@ -538,3 +538,20 @@ def test_any_edit_of_an_example_gets_answers_not_errors(
             defined = navigation.definition(analysis, found[0])
             if defined is not None:
                 analysis.location(defined)
+
+
+def test_a_data_reference_goes_to_the_assets_name() -> None:
+    path = ROOT / "pipelines" / "image_classification" / "pipeline.yaml"
+    analysis = analysed(path)
+    text = path.read_text()
+    line, column = where(text, "${{data.my_image_data}}", len("${{data.m"))
+    found = navigation.target_at(analysis, types.Position(line=line, character=column))
+    assert found is not None
+    defined = navigation.definition(analysis, found[0])
+    assert defined is not None
+    key_line, key_column = where(text, "  my_image_data:", 2)
+    assert (defined.line - 1, defined.column - 1, defined.end_column - 1) == (
+        key_line,
+        key_column,
+        key_column + len("my_image_data"),
+    )

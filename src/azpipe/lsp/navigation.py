@@ -69,6 +69,8 @@ def definition(analysis: Analysis, target: Target) -> Span | None:
             return Span.point(os.path.normpath(os.path.join(pipeline.base_dir, target.name)))
         return None
     found = _defined(pipeline, target)
+    if isinstance(found, DataAsset):  # its span is the whole definition; jump to the name
+        return found.name_span or found.span
     return found.span if found is not None else None
 
 
