@@ -38,6 +38,7 @@ LONG = os.environ.get("AZPIPE_LONG") == "1"
 HANG_SECONDS = 1200 if LONG else 60
 NOBODY = 65534
 SYSTEM_PYTHON = "/usr/bin/python3"
+DEEP = 1200  # folders, more than the interpreter's recursion limit
 
 BODY = """
 inputs:
@@ -475,23 +476,23 @@ def test_runs_walks_any_depth_and_skips_links(
     seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record, _ = run_ok(capsys, seeded)
+    (tmp_path / "again").symlink_to(seeded.parent)  # a link to a folder is not followed: listed once
     deep = tmp_path / "deep"
     deep.mkdir()
     monkeypatch.chdir(deep)  # relative paths keep each step short, whatever the depth
-    for _ in range(1200):
-        os.mkdir("d")
-        os.chdir("d")
-    os.chdir(tmp_path)
-    (tmp_path / "again").symlink_to(seeded.parent)  # a link to a folder is not followed: listed once
-    code, out, err = azpipe(capsys, "runs", tmp_path)
+    depth = 0
+    try:
+        while depth < DEEP:
+            os.mkdir("d")
+            os.chdir("d")
+            depth += 1
+        code, out, err = azpipe(capsys, "runs", tmp_path)
+    finally:  # removed bottom-up here: shutil.rmtree (pytest's cleanup) recurses
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
     assert code == 0, err
     assert out.count(str(record["run_id"])) == 1
-    os.chdir(deep)  # removed bottom-up here: shutil.rmtree (pytest's cleanup) recurses
-    for _ in range(1200):
-        os.chdir("d")
-    for _ in range(1200):
-        os.chdir("..")
-        os.rmdir("d")
 
 
 def test_corrupt_latest_fingerprint_is_ignored_with_a_warning(
