@@ -31,6 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from azpipe.localrun.seal import seal
 from azpipe.localrun.tree import InputHasher, make_read_only, resolve_link
 from tests.fixtures.localrun.support import azpipe, make_pipeline, plan, statuses
 
@@ -309,11 +310,37 @@ def entry_path(pipeline: Path, key: str) -> Path:
     return pipeline.parent / ".azpipe" / "cache" / "entries" / f"{key}.json"
 
 
-def forge_entry(pipeline: Path, key: str, outputs: dict[str, str], run_id: str = FORGED_RUN) -> None:
+def forge_entry(
+    pipeline: Path, key: str, outputs: dict[str, str], run_id: str = FORGED_RUN, sealed: bool = True
+) -> None:
+    """Write a cache entry; ``sealed``: with this user's seal, to test the checks behind the seal."""
     path = entry_path(pipeline, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"format": 1, "run_id": run_id, "step": "prep", "command": "forged", "outputs": outputs}
+    entry: dict[str, object] = {"format": 1, "run_id": run_id, "step": "prep", "command": "forged",
+                                "outputs": outputs}  # fmt: skip
+    if sealed:
+        entry["seal"] = seal(key, entry)
     path.write_text(json.dumps(entry), encoding="utf-8")
+
+
+def test_entry_without_this_users_seal_is_not_reused(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A committed `.azpipe` cannot vouch for itself: an entry azpipe did not seal here is never reused."""
+    key = plan(capsys, seeded)["prep"]["key"]
+    forge_entry(seeded, key, {"out": "runs/" + FORGED_RUN + "/prep/outputs/out"}, sealed=False)
+    assert_runs_with_warning(seeded, capsys, "no valid seal")
+
+
+def test_honest_cache_of_another_user_is_not_reused(
+    seeded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real run, copied with its `.azpipe` to someone else (another secret), runs again there."""
+    monkeypatch.setenv("AZPIPE_STATE_DIR", str(tmp_path / "author"))
+    run_ok(capsys, seeded)
+    assert plan(capsys, seeded)["prep"]["action"] == "reuse"
+    monkeypatch.setenv("AZPIPE_STATE_DIR", str(tmp_path / "someone-else"))
+    assert_runs_with_warning(seeded, capsys, "no valid seal")
 
 
 def assert_runs_with_warning(pipeline: Path, capsys: pytest.CaptureFixture[str], why: str) -> None:
@@ -591,7 +618,7 @@ def test_a_later_step_cannot_write_into_its_input(
         code, _, err = azpipe(capsys, "run", path)
     record = newest_run(path)
     assert code == 1, err
-    assert statuses(record) == {"prep": "succeeded", "tamper": "failed"}
+    assert statuses(record) == {"prep": "succeeded", "tamper": "failed"}, (err, record)
     stderr = Path(record["steps"]["tamper"]["logs"]["stderr"]).read_text(encoding="utf-8")
     assert stderr.count("Permission denied") == 2, stderr
     out = Path(record["steps"]["prep"]["outputs"]["out"])
@@ -647,3 +674,19 @@ def _run_as_nobody(folder: Path) -> tuple[Path, int, str]:
     if not (path.parent / ".azpipe" / "runs").is_dir():
         pytest.skip(f"azpipe cannot run as an unprivileged user here: {err[-300:]}")
     return path, os.waitstatus_to_exitcode(status), err
+
+
+def test_cache_secret_is_private_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from azpipe.localrun.seal import NoSecret, sealed, secret
+
+    monkeypatch.setenv("AZPIPE_STATE_DIR", str(tmp_path / "state"))
+    first = secret()
+    path = tmp_path / "state" / "cache-secret"
+    assert path.stat().st_mode & 0o777 == 0o600 and secret() == first and len(first) == 32
+    entry = {"run_id": "r", "step": "s"}
+    assert sealed("k", {**entry, "seal": seal("k", entry)})
+    assert not sealed("other-key", {**entry, "seal": seal("k", entry)})
+    assert not sealed("k", {**entry, "step": "t", "seal": seal("k", entry)})
+    path.chmod(0o644)
+    with pytest.raises(NoSecret, match="0600"):
+        secret()

@@ -13,7 +13,8 @@ Every file is written to a temporary name and moved into place with
 back as what azpipe wrote (not a regular file, not JSON, nested deeper than
 azpipe ever writes, the wrong shape) is treated as missing, with a warning,
 never an error: the folder may come from somewhere else (a repository that
-commits it). For the same reason a cache entry is only a pointer: its outputs
+commits it). So a cache entry is trusted only with a valid seal (see
+:mod:`azpipe.localrun.seal`), and even then it is only a pointer: its outputs
 are reused only when they are where that run put them, reached without a
 symbolic link, and the run's ``run.json`` records the step succeeding with the
 same key.
@@ -31,6 +32,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from azpipe.localrun.seal import FIELD as SEAL_FIELD
+from azpipe.localrun.seal import NoSecret, seal, sealed
 
 FOLDER = ".azpipe"
 FORMAT = 1
@@ -212,6 +216,11 @@ class Store:
         return (found, None) if not isinstance(found, str) else (None, found)
 
     def _check_entry(self, key: str, entry: dict[str, Any], tails: dict[str, str]) -> CachedRun | str | None:
+        try:
+            if not sealed(key, entry):
+                return "it was not written by azpipe for this user on this machine (no valid seal)"
+        except NoSecret as error:
+            return f"there is no cache secret to check it with ({error})"
         run_id, step = entry.get("run_id"), entry.get("step")
         if not isinstance(run_id, str) or not RUN_ID.match(run_id):
             return "its run id is not one azpipe makes"
@@ -268,8 +277,18 @@ class Store:
         return CachedRun(run_id, step, command if isinstance(command, str) else None, outputs)
 
     def save_entry(self, key: str, entry: dict[str, Any]) -> None:
-        """Record that ``key``'s outputs are those of ``entry``."""
-        write_json(os.path.join(self.cache_dir, "entries", f"{key}.json"), {"format": FORMAT, **entry})
+        """Record that ``key``'s outputs are those of ``entry``, sealed with this user's secret.
+
+        Without a secret (no writable state folder) nothing is recorded: an
+        unsealed entry would never be reused anyway.
+        """
+        data = {"format": FORMAT, **entry}
+        try:
+            data[SEAL_FIELD] = seal(key, data)
+        except NoSecret as error:
+            self.warn(f"step results are not cached: {error}")
+            return
+        write_json(os.path.join(self.cache_dir, "entries", f"{key}.json"), data)
 
     def latest(self, pipeline: str, step: str) -> dict[str, Any] | None:
         """The last successful fingerprint of a step (``None`` if missing or unreadable, with a warning)."""
