@@ -8,7 +8,7 @@ known too. Every value holds something a shell would run (``touch PWNED``), so a
 file in the working folder afterwards means a value ran. Both the script
 ``azpipe run`` executes (values in the environment) and the readable form
 ``azpipe plan`` shows (values quoted in place) must print exactly the expected
-arguments. ``AZPIPE_LONG=1`` runs 50,000 commands (about three minutes).
+arguments. ``AZPIPE_LONG=1`` runs 50,000 commands (22 minutes on a busy 2-core machine).
 """
 
 from __future__ import annotations
