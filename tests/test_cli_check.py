@@ -178,3 +178,178 @@ def test_component_file_diagnostics_show_their_own_source(
     assert code == 1
     assert "train.yml:4:" in out and "error[P405]" in out
     assert "   4 | command: python train.py --data ${{inputs.dta}}" in out
+
+
+# ------------------------------------------------------------------ issue 13 items 2-3: what check checks
+
+CONDA = "name: env\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip\n"
+WORKFLOW = (
+    "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: azpipe check\n"
+)
+PRE_COMMIT = "repos:\n  - repo: local\n    hooks:\n      - id: x\n        name: x\n        entry: x\n        language: system\n"
+NOT_OURS = {
+    "environment.yaml": CONDA,
+    ".pre-commit-config.yaml": PRE_COMMIT,
+    ".github/workflows/ci.yml": WORKFLOW,
+    "chart/templates/deploy.yaml": "apiVersion: v1\nkind: {{ .Values.kind }}\n  bad: [\n",  # a Helm template
+    "config.yaml": "type: string\ncommand: not a component, no schema and no type it needs\n",
+    "settings.yml": "type: pipeline\nsteps: [a, b]\n",  # `type: pipeline` but no `jobs:`
+    "data.yml": "$schema: https://azuremlschemas.azureedge.net/latest/data.schema.json\nname: d\npath: ./x\ntype: uri_folder\n",
+    "sweep.yml": "$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json\ntype: sweep\ntrial: {command: echo}\n",
+    "job.yml": "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\ncommand: echo hi\nenvironment: azureml:e:1\ncompute: c\n",
+    "list.yaml": "- a\n- b\n",
+    "empty.yaml": "",
+}
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+
+
+def test_files_that_are_not_pipelines_are_skipped_even_when_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, NOT_OURS)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "check", *NOT_OURS)
+    assert (code, out, err) == (0, "", "")
+    code, out, _ = run(capsys, "check", "--format", "json", *NOT_OURS)
+    assert code == 0 and json.loads(out) == {"diagnostics": [], "files": 0}
+
+
+def test_verbose_lists_and_counts_what_was_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, {**NOT_OURS, "p.yaml": BAD.read_text()})
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "check", "-v", "p.yaml", "environment.yaml", "sweep.yml", "job.yml")
+    assert code == 1
+    assert err.splitlines() == [
+        "azpipe check: skipped environment.yaml: not an azpipe pipeline or an Azure ML job or component file",
+        "azpipe check: skipped job.yml: an Azure ML command job (azpipe checks pipeline jobs and command components)",
+        "azpipe check: skipped sweep.yml: an Azure ML sweep job (azpipe checks pipeline jobs and command components)",
+        "azpipe check: 1 file checked, 3 skipped",
+    ]
+    code, _, err = run(capsys, "check", "--verbose", ".")
+    assert code == 1 and err.splitlines()[-1] == f"azpipe check: 1 file checked, {len(NOT_OURS)} skipped"
+
+
+def test_a_broken_pipeline_is_still_reported_and_a_broken_stranger_is_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.yaml").write_text("azpipe: 1\nname: p\nsteps:\n  a: [\n")
+    (tmp_path / "native.yml").write_text("type: pipeline\njobs:\n  a: {\n")
+    (tmp_path / "helm.yaml").write_text("kind: {{ .Values.kind }}\n  x: [\n")
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--format",
+        "json",
+        *(str(tmp_path / n) for n in ("p.yaml", "native.yml", "helm.yaml")),
+    )
+    found = json.loads(out)
+    assert code == 1 and found["files"] == 2
+    assert sorted((Path(d["file"]).name, d["code"]) for d in found["diagnostics"]) == [
+        ("native.yml", "Y001"),
+        ("p.yaml", "Y001"),
+    ]
+
+
+def test_a_command_component_file_is_checked_on_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "train.yml").write_text(
+        "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\n"
+        "type: command\nname: train\ncode: ./src\nenvironment: azureml:env:1\n"
+        "command: python train.py --data ${{inputs.dta}}\ninputs:\n  data: {type: uri_folder}\n"
+    )
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path / "train.yml"))
+    assert code == 1
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(out)["diagnostics"]]
+    assert found == [("F801", 4, 7), ("P405", 6, 33)]
+    # Without `$schema`, its typed inputs and `command:` say it is a component, not a job.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "plain.yml").write_text((tmp_path / "train.yml").read_text().split("\n", 1)[1])
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path / "plain.yml"))
+    assert code == 1 and [d["code"] for d in json.loads(out)["diagnostics"]] == ["P405"]
+
+
+def test_a_component_checked_alone_and_through_its_pipeline_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "train.yml").write_text(
+        "type: command\nname: train\nenvironment: azureml:env:1\n"
+        "command: python train.py --data ${{inputs.dta}}\ninputs:\n  data: {type: uri_folder}\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "azpipe: 1\nname: p\ndefaults: {compute: c}\nsteps:\n  train:\n    uses: ./train.yml\n    inputs: {data: ./}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "check", "--format", "json", ".", "./train.yml", "p.yaml")
+    assert code == 1
+    assert [(d["code"], d["line"]) for d in json.loads(out)["diagnostics"]] == [("P405", 4)]
+
+
+def test_a_folder_with_nothing_to_check_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path / "repo", NOT_OURS)
+    code, out, err = run(capsys, "check", str(tmp_path / "repo"))
+    assert (code, out) == (2, "")
+    assert err == f"azpipe check: no pipeline files in folder {tmp_path / 'repo'}\n"
+    (tmp_path / "repo" / "p.yaml").write_text(WARN.read_text())
+    assert run(capsys, "check", str(tmp_path / "repo"))[0] == 0
+    # One empty folder among good paths still fails: the mistyped one must be seen.
+    (tmp_path / "typo").mkdir()
+    assert run(capsys, "check", str(tmp_path / "repo"), str(tmp_path / "typo"))[0] == 2
+
+
+def test_a_missing_path_is_a_usage_error_even_next_to_good_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(WARN), "pipelnes/")
+    assert (code, out) == (2, "") and err == "azpipe check: no such file or folder: pipelnes/\n"
+
+
+def _on_a_terminal(*args: str, cwd: Path) -> str:
+    """The output of ``azpipe`` run with its standard output on a pseudo-terminal."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "azpipe", *args],
+        cwd=cwd,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_success_on_a_terminal_is_one_line_and_quiet_otherwise(tmp_path: Path) -> None:
+    assert _on_a_terminal("check", "pipelines", cwd=ROOT) == "3 files checked, no problems\n"
+    _write(tmp_path, {"environment.yaml": CONDA, "p.yaml": (ROOT / "tests/rules/R302/good.yaml").read_text()})
+    assert _on_a_terminal("check", "p.yaml", "environment.yaml", cwd=tmp_path) == (
+        "1 file checked, no problems (1 file named skipped: not pipelines or components; -v says why)\n"
+    )
+    piped = subprocess.run(
+        [sys.executable, "-m", "azpipe", "check", "pipelines"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, "", "")

@@ -133,8 +133,8 @@ def test_a_folder_named_pipeline_yaml_inside_a_folder_is_walked(tmp_path: Path) 
 def test_a_folder_without_pipelines_says_so(tmp_path: Path) -> None:
     (tmp_path / "pipeline.yaml").mkdir()
     result = azpipe_process("check", "pipeline.yaml", cwd=tmp_path)
-    assert result.returncode == 0
-    assert result.stderr.strip() == "azpipe check: warning: no pipeline files in folder pipeline.yaml"
+    assert result.returncode == 2  # issue 13 item 3: a mistyped folder in CI must not pass
+    assert result.stderr.strip() == "azpipe check: no pipeline files in folder pipeline.yaml"
 
 
 # ------------------------------------------------------------------ 3. .inf and .nan (T603)

@@ -4,6 +4,11 @@ Finding files (:func:`discover`) reads regular files only. A path named on the
 command line that is a FIFO, socket or device is reported, never opened; in a
 folder such files are skipped. Folders are walked whatever their name (a folder
 called ``pipeline.yaml`` is a folder); links to folders are not followed.
+
+What ``azpipe check`` checks (:func:`check_file`) is decided by what a file is
+(:mod:`azpipe.source.kinds`): azpipe pipelines, Azure ML pipeline jobs and
+command components; any other YAML file, named or found, is skipped without a
+diagnostic, so a conda file or a GitHub workflow never fails the check.
 """
 
 from __future__ import annotations
@@ -11,22 +16,25 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from azpipe.build import build_pipeline
+from azpipe.build.component_file import read_component_mapping
+from azpipe.build.interface import is_local_path
 from azpipe.build.native import build_native, is_native
+from azpipe.build.reader import Reader
 from azpipe.checks import run_checks
+from azpipe.checks.paths import check_path
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
 from azpipe.resolve import resolve_ports
 from azpipe.source.files import path_kind, read_regular
+from azpipe.source.kinds import OTHER, FileKind, could_be_checked, kind_of, kind_of_text
 from azpipe.source.loader import MAX_BYTES, Loaded, load_bytes, load_file
+from azpipe.source.nodes import Map
 from azpipe.suppress import ignored_lines, is_suppressed
 
-_AZPIPE_FILE = re.compile(rb"^azpipe\s*:", re.MULTILINE)
-_NATIVE_FILE = re.compile(rb"^type\s*:\s*['\"]?pipeline\b", re.MULTILINE)
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".azpipe"})
 _HEAD_BYTES = 64 * 1024
@@ -62,20 +70,76 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _checked(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
+def _checked(loaded: Loaded, path: str, base_dir: str, native: bool | None = None) -> Pipeline:
+    """The pipeline in ``loaded``; ``native`` forces the reading (``None``: from its keys)."""
     if loaded.root is None:
         pipeline = Pipeline(path=path, base_dir=base_dir)
         pipeline.diagnostics = loaded.diagnostics
     else:
-        build = build_native if is_native(loaded.root) else build_pipeline
-        pipeline, found = build(loaded.root, path, base_dir)
+        native = is_native(loaded.root) if native is None else native
+        pipeline, found = (build_native if native else build_pipeline)(loaded.root, path, base_dir)
         found = loaded.diagnostics + found
         resolve_ports(pipeline)
         pipeline.diagnostics = found + run_checks(pipeline, found)
+    return _finished(pipeline, loaded, path)
+
+
+def _finished(pipeline: Pipeline, loaded: Loaded, path: str) -> Pipeline:
     pipeline.source_text = loaded.source.text
     pipeline.sources = _sources(path, loaded.source.text, pipeline.diagnostics)
     pipeline.diagnostics = _unique(_not_ignored(pipeline.diagnostics, pipeline.sources))
     return pipeline
+
+
+@dataclass
+class CheckedFile:
+    """One file ``azpipe check`` looked at: what it is and, when checked, what was found.
+
+    ``sources`` maps every file a diagnostic points into to its text.
+    """
+
+    path: str
+    kind: FileKind
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def check_file(path: str) -> CheckedFile:
+    """Check the file at ``path`` if it is an azpipe pipeline, an Azure ML pipeline job or
+    a command component; any other file comes back unchecked (``kind.checked`` is false)."""
+    with _no_gc():
+        loaded = load_file(path)
+        kind = kind_of(loaded.root) if loaded.root is not None else _kind_of_unreadable(path)
+        if not kind.checked:
+            return CheckedFile(path, kind)
+        base_dir = os.path.dirname(os.path.abspath(path))
+        if kind.builder == "component" and loaded.root is not None:
+            pipeline = _checked_component(loaded, path, base_dir)
+        else:
+            pipeline = _checked(loaded, path, base_dir, native=kind.builder == "native")
+        return CheckedFile(path, kind, pipeline.diagnostics, pipeline.sources)
+
+
+def _kind_of_unreadable(path: str) -> FileKind:
+    try:
+        return kind_of_text(read_regular(path, _HEAD_BYTES))
+    except OSError:
+        return OTHER
+
+
+def _checked_component(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
+    """A command component file on its own: its interface and command, as a pipeline that
+    uses it reads them, and its local ``code:`` folder."""
+    assert loaded.root is not None
+    reader = Reader()
+    where = f"component file `{os.path.basename(path)}`"
+    component = read_component_mapping(reader, loaded.root, path, where)
+    code = loaded.root.get("code") if isinstance(loaded.root, Map) else None
+    if component is not None and component.code and code is not None and is_local_path(component.code):
+        reader.diagnostics.extend(check_path(base_dir, component.code, code.span, f"code folder of {where}"))
+    pipeline = Pipeline(path=path, base_dir=base_dir)
+    pipeline.diagnostics = loaded.diagnostics + reader.diagnostics
+    return _finished(pipeline, loaded, path)
 
 
 def _sources(path: str, text: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
@@ -113,20 +177,24 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 class Discovered:
     """What :func:`discover` found for the paths it was given.
 
-    ``files``: pipeline files to check; ``missing``: paths that do not exist;
-    ``special``: (path, what it is) for paths that are neither a regular file nor
-    a folder (a FIFO, socket or device: never opened); ``empty``: folders given
-    that hold no pipeline file.
+    ``files``: the files to look at (named ones, and those in folders whose first
+    lines could start a file ``azpipe check`` checks), sorted, each once;
+    ``folders``: each folder given → its files in ``files``; ``passed_over``: YAML
+    files in those folders whose first lines rule that out (never parsed);
+    ``missing``: paths that do not exist; ``special``: (path, what it is) for
+    paths that are neither a regular file nor a folder (a FIFO, socket or device:
+    never opened).
     """
 
     files: list[str] = field(default_factory=list)
+    folders: dict[str, list[str]] = field(default_factory=dict)
+    passed_over: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     special: list[tuple[str, str]] = field(default_factory=list)
-    empty: list[str] = field(default_factory=list)
 
 
 def discover(paths: Sequence[str]) -> Discovered:
-    """Pipeline files under ``paths``: files are taken as given, folders searched."""
+    """Files under ``paths``: files are taken as given, folders searched."""
     found = Discovered()
     for path in paths:
         try:
@@ -137,30 +205,25 @@ def discover(paths: Sequence[str]) -> Discovered:
         if kind is None:
             found.files.append(path)
         elif kind == "a folder":
-            inside = list(_walk(path))
+            inside = found.folders.setdefault(path, [])
+            for name, candidate in _walk(path):
+                (inside if candidate else found.passed_over).append(name)
             found.files.extend(inside)
-            if not inside:
-                found.empty.append(path)
         else:
             found.special.append((path, kind))
     found.files = sorted(dict.fromkeys(found.files))
+    found.passed_over = sorted(set(found.passed_over) - set(found.files))
     return found
 
 
-def _walk(folder: str) -> Iterable[str]:
+def _walk(folder: str) -> Iterable[tuple[str, bool]]:
+    """Each YAML regular file under ``folder``, and whether it could be a file to check."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         for name in sorted(files):
-            path = os.path.join(root, name)
-            if name.endswith(YAML_SUFFIXES) and is_pipeline_file(path):
-                yield path
-
-
-def is_pipeline_file(path: str) -> bool:
-    """True for a regular file that starts an azpipe or an Azure ML pipeline document
-    (a FIFO, socket or device is never opened, so never waited on)."""
-    try:
-        head = read_regular(path, _HEAD_BYTES)
-    except OSError:
-        return False
-    return bool(_AZPIPE_FILE.search(head) or _NATIVE_FILE.search(head))
+            if name.endswith(YAML_SUFFIXES):
+                path = os.path.join(root, name)
+                try:
+                    yield path, could_be_checked(read_regular(path, _HEAD_BYTES))
+                except OSError:  # a FIFO, socket or device, or unreadable: skipped unopened
+                    continue

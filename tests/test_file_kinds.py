@@ -1,0 +1,126 @@
+"""What ``azpipe check`` takes a YAML file for (:mod:`azpipe.source.kinds`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from azpipe.source.kinds import (
+    AZPIPE,
+    COMMAND_COMPONENT,
+    OTHER,
+    PIPELINE_JOB,
+    FileKind,
+    kind_of,
+    kind_of_text,
+)
+from azpipe.source.loader import load_bytes
+from tests.native_corpus import CORPUS
+
+SCHEMA = "https://azuremlschemas.azureedge.net/latest/{}.schema.json"
+
+
+def kind(text: str) -> FileKind:
+    return kind_of(load_bytes(text.encode(), "f.yaml").root)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("azpipe: 1\nname: p\n", AZPIPE),
+        ("azpipe: 2\n", AZPIPE),  # still ours: S104 says what is wrong
+        ("type: pipeline\njobs: {}\n", PIPELINE_JOB),
+        (f"$schema: {SCHEMA.format('pipelineJob')}\n", PIPELINE_JOB),  # checked: S103 for `jobs`
+        (f"$schema: {SCHEMA.format('pipelineComponent')}\ntype: pipeline\njobs: {{}}\n", PIPELINE_JOB),
+        (f"$schema: {SCHEMA.format('commandComponent')}\ncommand: echo\n", COMMAND_COMPONENT),
+        (
+            "type: command\nname: c\ncommand: echo\ninputs: {x: uri_folder, n: {type: integer}}\n",
+            COMMAND_COMPONENT,
+        ),
+        ("type: command\nversion: 1\ncommand: echo\ninputs: {x: {path: ./d}}\n", COMMAND_COMPONENT),
+        ("type: pipeline\nsteps: []\n", OTHER),
+        ("type: command\n", OTHER),
+        ("name: env\ndependencies: [python]\n", OTHER),
+        ("on: push\njobs: {a: {runs-on: x}}\n", OTHER),
+        ("$schema: https://json.schemastore.org/github-workflow.json\njobs: {}\n", OTHER),
+        ("- a\n", OTHER),
+        ("just text\n", OTHER),
+    ],
+)
+def test_kinds(text: str, expected: object) -> None:
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("type: command\ncommand: echo\ncompute: c\n", "an Azure ML command job"),
+        ("type: command\ncommand: echo\ninputs: {n: 5}\n", "an Azure ML command job"),
+        (
+            "type: command\ncommand: echo\ninputs: {d: {type: uri_folder, path: ./d}}\n",
+            "an Azure ML command job",
+        ),
+        (f"$schema: {SCHEMA.format('commandJob')}\ncommand: echo\n", "an Azure ML command job"),
+        (f"$schema: {SCHEMA.format('sparkComponent')}\n", "an Azure ML spark component"),
+        (f"$schema: {SCHEMA.format('autoMLJob')}\n", "an Azure ML automl job"),
+        ("type: sweep\ntrial: {}\n", "an Azure ML sweep job or component"),
+        (f"$schema: {SCHEMA.format('environment')}\nname: e\n", "an Azure ML asset or other file"),
+    ],
+)
+def test_azure_ml_files_azpipe_does_not_check(text: str, what: str) -> None:
+    found = kind(text)
+    assert not found.checked and found.what.startswith(what)
+
+
+def test_files_that_do_not_parse_are_recognised_from_their_lines() -> None:
+    assert kind_of_text(b"# c\nazpipe: 1\nsteps: [\n") == AZPIPE
+    assert kind_of_text(b"type: pipeline\njobs:\n  a: {\n") == PIPELINE_JOB
+    assert kind_of_text(f"$schema: {SCHEMA.format('commandComponent')}\nx: [\n".encode()).checked
+    assert kind_of_text(b"type: pipeline\nsteps: [\n") == OTHER
+    assert kind_of_text(b"kind: {{ .Values.kind }}\n  x: [\n") == OTHER
+    assert kind_of_text(b"name: azpipe: x\n") == OTHER
+
+
+_KEY = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(lambda k: k not in ("azpipe", "type"))
+_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(_KEY, _VALUE, max_size=6))
+def test_no_azpipe_schema_or_type_key_means_not_ours(document: dict[str, object]) -> None:
+    """Whatever else a mapping holds, without those keys it is skipped; with `azpipe:` it is ours."""
+    text = yaml.safe_dump(document, sort_keys=False)
+    assert kind(text) == OTHER
+    assert kind("azpipe: 1\n" + (text if document else "")) == AZPIPE
+
+
+def _schema_name(path: Path) -> str | None:
+    match = re.search(r"^\$schema:.*/(\w+)\.schema\.json", path.read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else None
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the azureml-examples corpus is not here")
+def test_every_corpus_file_is_taken_for_what_its_schema_says() -> None:
+    expected = {
+        "pipelineJob": PIPELINE_JOB,
+        "pipelineComponent": PIPELINE_JOB,
+        "commandComponent": COMMAND_COMPONENT,
+    }
+    seen = set()
+    for path in sorted(CORPUS.rglob("*.y*ml")):
+        found = kind(path.read_text(encoding="utf-8"))
+        name = _schema_name(path)
+        seen.add(name)
+        if name in expected:
+            assert found == expected[name], path
+        else:
+            assert not found.checked, path  # jobs, spark, sweep, assets, conda files...
+    assert {"pipelineJob", "commandComponent", "commandJob", None} <= seen
