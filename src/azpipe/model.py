@@ -236,6 +236,7 @@ class Pipeline:
     path: str
     name: str = ""
     span: Span = field(default_factory=lambda: Span.point(""))
+    name_span: Span | None = None  # the `name:` value, where a name problem is reported
     display_name: str | None = None
     description: str | None = None
     experiment: str | None = None

@@ -54,6 +54,7 @@ def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
         reader.report("S104", version.span, f"unsupported language version {shown}", hint)
     name = mapping.get("name")
     pipeline.name = reader.string(name, "`name`", allow_numbers=False) or ""
+    pipeline.name_span = name.span if name is not None else None
     pipeline.display_name = reader.string(mapping.get("display_name"), "`display_name`")
     pipeline.description = reader.string(mapping.get("description"), "`description`")
     pipeline.experiment = reader.string(mapping.get("experiment"), "`experiment`")
