@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark
+from lark.exceptions import LarkError
 
 import azpipe
 from azpipe.expr.ast import Form, Placeholder, RefKind, Segment, Template, Text
@@ -49,7 +50,7 @@ def test_segments_and_text() -> None:
 @pytest.mark.parametrize(
     ("text", "message", "start"),
     [
-        ("a ${{inputs.x", "never closed", 2),
+        ("a ${{inputs.x", "`${{inputs.x` is missing `}}`", 2),
         ("a ${{ foo }}", "`foo` is not an expression", 2),
         ("a ${{}}", "empty", 2),
         ("$[[ a $[[ b ]] ]]", "do not nest", 6),
@@ -82,9 +83,18 @@ def _strip(template: Template) -> tuple[object, ...]:
     return tuple(part(p) for p in template.parts)
 
 
+_LARK = _grammar()
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(from_lark(_grammar()))
+@given(from_lark(_LARK))
 def test_parse_unparse_parse_is_identity(text: str) -> None:
+    # from_lark joins tokens; two TEXT tokens `$` and `{{0` join into `${{0`, which the
+    # grammar itself does not accept: only strings the grammar parses are in scope.
+    try:
+        _LARK.parse(text)
+    except LarkError:
+        assume(False)
     template = parse_template(text)
     again = parse_template(template.unparse())
     assert _strip(again) == _strip(template)

@@ -43,6 +43,7 @@ _RULES = (
     Rule("Y010", "empty-file", _E, "The file holds no document."),
     Rule("Y011", "yaml11-trap", _W, "A plain value YAML 1.1 reads differently than written."),
     Rule("Y012", "ambiguous-merge", _E, "A `<<` merge that PyYAML versions read differently."),
+    Rule("Y013", "number-read-as-text", _W, "A number such as `1e-3` that YAML 1.1 reads as text."),
     Rule("S101", "unknown-key", _E, "A key the language does not define."),
     Rule("S102", "wrong-shape", _E, "A value of the wrong kind (mapping, list, string...)."),
     Rule("S103", "missing-key", _E, "A required key is missing."),

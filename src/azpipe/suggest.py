@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Iterable
 
 
@@ -42,3 +44,25 @@ def did_you_mean(name: str, candidates: Iterable[str], max_edits: int | None = N
     """A hint ``did you mean `x`?`` when a close candidate exists."""
     match = closest(name, candidates, max_edits)
     return f"did you mean `{match}`?" if match else None
+
+
+def snake_case(name: str, limit: int = 255) -> str:
+    """A valid Azure ML node name close to ``name``: ``trainMean`` → ``train_mean``,
+    ``city-temps`` → ``city_temps``, ``HTTPServer`` → ``http_server``, ``2nd`` → ``_2nd``.
+
+    Word boundaries are kept (a camelCase hump becomes ``_``, as does each run of
+    other characters), so the suggestion stays readable; a Python keyword gets a
+    trailing ``_``.
+    """
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", words)
+    text = re.sub(r"[^a-z0-9_]+", "_", words.lower())
+    # Underscores the name had at its ends stay; those standing for other characters go.
+    lead, trail = len(name) - len(name.lstrip("_")), len(name) - len(name.rstrip("_"))
+    text = "_" * lead + text.strip("_") + "_" * trail
+    if not text.strip("_"):
+        text = "name"  # nothing of the original survives: any valid name will do
+    elif text[0].isdigit():
+        text = "_" + text
+    text = text[:limit]
+    return text + "_" if keyword.iskeyword(text) or keyword.issoftkeyword(text) else text

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import EnvRef, Pipeline, Port
 from azpipe.rules import rule
+from azpipe.suggest import snake_case
 
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
 MAX_LENGTH = 255
@@ -61,7 +62,7 @@ MODULE_NAMES = frozenset(
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check every name the pipeline defines."""
     if pipeline.name:
-        yield from _name(pipeline.name, pipeline.span, "pipeline name")
+        yield from _name(pipeline.name, pipeline.name_span or pipeline.span, "pipeline")
     yield from _group(((n, s.span) for n, s in pipeline.steps.items()), "step", reserved=True)
     yield from _group(((n, i.span) for n, i in pipeline.inputs.items()), "pipeline input")
     yield from _group(((n, o.span) for n, o in pipeline.outputs.items()), "pipeline output")
@@ -96,16 +97,18 @@ def _group(names: Iterable[tuple[str, Span]], what: str, reserved: bool = False)
 
 
 def _name(name: str, span: Span, what: str, reserved: bool = False) -> Iterator[Diagnostic]:
-    if not NAME.fullmatch(name) or len(name) > MAX_LENGTH:
-        suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower())
-        if suggestion[:1].isdigit():
-            suggestion = "_" + suggestion
-        hint = f"Azure ML names use lowercase letters, digits and `_`, e.g. `{suggestion[:MAX_LENGTH]}`"
+    if not is_valid_name(name):
+        hint = f"Azure ML names use lowercase letters, digits and `_`, e.g. `{snake_case(name, MAX_LENGTH)}`"
         yield rule("N701").at(span, f"{what} name `{name}` is not a valid Azure ML name", hint)
     elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
         yield rule("N702").at(span, f"{what} name `{name}` is a Python keyword", f"rename it, e.g. `{name}_`")
     elif reserved and (name in RESERVED_STEP_NAMES or name in MODULE_NAMES):
         yield rule("N702").at(span, f"{what} name `{name}` is reserved", f"rename it, e.g. `{name}_step`")
+
+
+def is_valid_name(name: str) -> bool:
+    """True for a step, port or pipeline name Azure ML accepts (N701 reports the others)."""
+    return NAME.fullmatch(name) is not None and len(name) <= MAX_LENGTH
 
 
 def _entities(pipeline: Pipeline) -> Iterator[Diagnostic]:

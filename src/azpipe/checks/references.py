@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from azpipe.checks.names import is_valid_name
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import EnvRef, Pipeline, Step
 from azpipe.rules import rule
-from azpipe.suggest import did_you_mean
+from azpipe.suggest import closest, did_you_mean, snake_case
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
@@ -53,8 +54,7 @@ def _step_output(pipeline: Pipeline, ref: Ref, span: Span, step: Step | None) ->
     assert ref.step is not None
     source = pipeline.steps.get(ref.step)
     if source is None:
-        hint = did_you_mean(ref.step, pipeline.steps) or _declared("steps", pipeline.steps)
-        yield rule("R301").at(span, f"no step `{ref.step}`", hint)
+        yield rule("R301").at(span, f"no step `{ref.step}`", _step_hint(ref.step, pipeline))
         return
     if step is not None and source is step:
         yield rule("G501").at(
@@ -73,8 +73,22 @@ def _after(pipeline: Pipeline, step: Step) -> Iterator[Diagnostic]:
         if name == step.name:
             yield rule("G501").at(span, f"step `{name}` cannot run after itself")
         elif name not in pipeline.steps:
-            hint = did_you_mean(name, pipeline.steps) or _declared("steps", pipeline.steps)
-            yield rule("R301").at(span, f"no step `{name}` to run after", hint)
+            yield rule("R301").at(span, f"no step `{name}` to run after", _step_hint(name, pipeline))
+
+
+def _step_hint(name: str, pipeline: Pipeline) -> str:
+    """The nearest step name, but never an invalid one (N701): for a step named
+    ``trainMean``, the hint is to rename the step, not to copy its name."""
+    for step in pipeline.steps:
+        if not is_valid_name(step) and snake_case(step) == name:
+            return f"rename step `{step}` to `{name}`, as this reference already writes it (`{step}` is not a valid name)"
+    match = closest(name, pipeline.steps)
+    if match is None:
+        return _declared("steps", pipeline.steps)
+    if not is_valid_name(match):
+        valid = snake_case(match)
+        return f"did you mean step `{match}`? Rename it to `{valid}` (a valid name) and write `{valid}` here"
+    return f"did you mean `{match}`?"
 
 
 def _environment(pipeline: Pipeline, env: EnvRef) -> Iterator[Diagnostic]:

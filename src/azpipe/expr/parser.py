@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +141,8 @@ def _explain(text: str, error: UnexpectedInput) -> TemplateError:
     opening = text.rfind("${{", 0, pos + 1)
     closing = text.find("}}", opening) if opening != -1 else -1
     if opening != -1 and (closing == -1 or closing + 2 > pos):
-        if closing == -1:
-            return TemplateError("`${{` is never closed with `}}`", opening, opening + 3)
+        if closing == -1 or _opens_again(text, opening + 3, closing):
+            return _unclosed(text, opening)
         inner = text[opening + 3 : closing].strip()
         message = f"`{inner}` is not an expression" if inner else "empty `${{ }}`"
         return TemplateError(message, opening, closing + 2, f"write one of {FORMS}")
@@ -151,6 +152,27 @@ def _explain(text: str, error: UnexpectedInput) -> TemplateError:
     if text.startswith("$[[", pos):
         return TemplateError("optional segments `$[[ ]]` do not nest", pos, pos + 3)
     return TemplateError("unexpected text in template", pos, min(pos + 1, len(text)))
+
+
+def _opens_again(text: str, start: int, end: int) -> bool:
+    """True when another ``${{`` or ``$[[`` starts before the ``}}`` found: that ``}}``
+    closes a later placeholder, and the first one is missing its own."""
+    return "${{" in text[start:end] or "$[[" in text[start:end]
+
+
+_EXPRESSION = re.compile(r"\$\{\{[ \t]*[A-Za-z0-9_.\-]*\}?")
+
+
+def _unclosed(text: str, opening: int) -> TemplateError:
+    """A ``${{`` without its ``}}``: the expression it starts is underlined, not the rest
+    of the line, and the hint writes it closed."""
+    match = _EXPRESSION.match(text, opening)
+    end = match.end() if match else opening + 3
+    shown = text[opening:end]
+    body = shown.removesuffix("}")
+    spaced = " " if body[3:4].isspace() else ""  # `${{ x` closes as `${{ x }}`
+    hint = f"write `{body.rstrip()}{spaced}}}}}`" if body.strip() != "${{" else "close it with `}}`"
+    return TemplateError(f"`{shown}` is missing `}}}}`", opening, end, hint)
 
 
 def _error_pos(text: str, error: UnexpectedInput) -> int:

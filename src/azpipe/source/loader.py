@@ -31,8 +31,9 @@ from azpipe.diagnostics import Diagnostic, Span
 from azpipe.rules import rule
 from azpipe.source.files import read_regular
 from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
-from azpipe.source.numbers import non_finite_numbers
+from azpipe.source.numbers import number_problems
 from azpipe.source.text import SourceText
+from azpipe.source.yaml_hints import syntax_hint
 
 # A 10,000-step pipeline is about 2.5 MiB; far larger files are not pipelines, and
 # PyYAML-style loading grows memory many times over the file size.
@@ -50,6 +51,9 @@ _MERGE, _VALUE = _STD + "merge", _STD + "value"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")} | {_MERGE, _VALUE}
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TRUE_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+# `1.10`, `3.10`: a trailing zero after other decimals, which a number would not need and a
+# version does; `2.0`, `0.50` and `1.00` are plain numbers (a leading `0.` is a fraction).
+_VERSION_LIKE = re.compile(r"[+-]?[1-9][0-9]*\.[0-9]*[1-9][0-9]*0")
 _KEEPS_LAST = "PyYAML would silently keep only the last one; remove or rename one"
 
 
@@ -90,7 +94,7 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     try:
         source = SourceText(name, _decode(data, name))
         root = _Composer(source).compose()
-        return Loaded(source, root, non_finite_numbers(root))
+        return Loaded(source, root, number_problems(root))
     except LoadError as error:
         text = data.decode("utf-8", errors="replace")
         return Loaded(SourceText(name, text), None, [error.diagnostic])
@@ -162,10 +166,8 @@ class _Composer:
         if "maximum nesting depth" in message:  # libyaml's own limit, met while scanning ahead
             span = Span.point(self.source.path, line, column)
             return rule("Y006").at(span, f"collections nest deeper than {MAX_DEPTH} levels")
-        hint = None
-        if "'\\t'" in message or "\t" in self.source.line(line)[: column + 1]:
-            hint = "indent with spaces; YAML does not allow tabs there"
-        return rule("Y001").at(Span.point(self.source.path, line, column), message, hint)
+        hint, span = syntax_hint(self.source, message, line, column)
+        return rule("Y001").at(span, message, hint)
 
     def _compose(self, parser: Any) -> Node | None:
         stack: list[_Open] = []
@@ -428,6 +430,6 @@ def yaml11_trap(text: str, value: Any) -> str | None:
             return f"`{text}` is read as the integer {value}"
         if body[:2] in ("0b", "0B"):
             return f"`{text}` is read as the integer {value}"
-    if isinstance(value, float) and re.search(r"(\.\d*0$)|:|_", text):
+    if isinstance(value, float) and (_VERSION_LIKE.fullmatch(text) or re.search(r"[:_]", text)):
         return f"`{text}` is read as the number {value!r}"
     return None
