@@ -14,6 +14,7 @@ are data too, and a key holding a newline and YAML must stay one key.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from typing import Any
 
 from azpipe.emit.values import yaml_key, yaml_str, yq
@@ -194,11 +195,11 @@ def _implicit_inputs(step: Step) -> set[str]:
     """Inputs that can be written in the command itself: bound to a reference whose
     port has the input's own name, used once, with nothing else declared on them."""
     assert step.command is not None
-    uses = [ref.name for ref in step.command.refs() if ref.kind is RefKind.INPUT]
+    uses = Counter(ref.name for ref in step.command.refs() if ref.kind is RefKind.INPUT)
     found = set()
     for name, port in step.inputs.items():
         ref = port.binding.ref if port.binding else None
-        plain = port.mode is None and uses.count(name) == 1 and not port.optional
+        plain = port.mode is None and uses[name] == 1 and not port.optional
         if (
             ref is not None
             and ref.name == name

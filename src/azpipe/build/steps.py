@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 from azpipe.build.bindings import read_binding, read_template
@@ -10,6 +9,7 @@ from azpipe.build.component_file import is_component_file, read_component_file
 from azpipe.build.entities import read_compute_ref, read_env_ref
 from azpipe.build.ports import read_output, read_type, read_typed_input
 from azpipe.build.reader import Reader
+from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
 from azpipe.model import INPUT_MODES, Binding, Component, Port, Settings, Step
 from azpipe.source.nodes import Map, Node, Scalar
@@ -246,13 +246,14 @@ class StepReader:
 
     def _desugar(self, step: Step, template: Template, declare_outputs: bool) -> Template:
         """Turn command references to upstream ports into step inputs (implicit ports)."""
+        names = _ImplicitNames(step)
         parts: list[Part] = []
         for part in template.parts:
             if isinstance(part, Placeholder):
-                parts.append(self._implicit(step, part, declare_outputs))
+                parts.append(self._implicit(step, names, part, declare_outputs))
             elif isinstance(part, Segment):
                 inner = tuple(
-                    self._implicit(step, p, declare_outputs) if isinstance(p, Placeholder) else p
+                    self._implicit(step, names, p, declare_outputs) if isinstance(p, Placeholder) else p
                     for p in part.parts
                 )
                 parts.append(replace(part, parts=inner))
@@ -260,7 +261,9 @@ class StepReader:
                 parts.append(part)
         return Template(tuple(parts))
 
-    def _implicit(self, step: Step, placeholder: Placeholder, declare_outputs: bool) -> Placeholder:
+    def _implicit(
+        self, step: Step, names: _ImplicitNames, placeholder: Placeholder, declare_outputs: bool
+    ) -> Placeholder:
         ref = placeholder.ref
         span = step.ref_span(ref)
         if ref.kind is RefKind.OUTPUT and declare_outputs and ref.name not in step.outputs:
@@ -274,24 +277,50 @@ class StepReader:
             )
         if ref.kind not in IMPLICIT:
             return placeholder
-        name = _implicit_name(step, ref)
-        if name not in step.inputs:
-            step.inputs[name] = Port(name, span, binding=Binding(span, ref=ref), implicit=True)
+        name = names.bind(ref, span)
         new_ref = Ref(RefKind.INPUT, name, start=ref.start, end=ref.end)
         return replace(placeholder, ref=new_ref)
 
 
-def _implicit_name(step: Step, ref: Ref) -> str:
-    """The input name for an implicit port: reuse one bound to the same reference."""
-    canonical = ref.canonical()
-    for name, port in step.inputs.items():
-        if port.binding and port.binding.ref and port.binding.ref.canonical() == canonical:
-            return name
-    prefix = "parent" if ref.kind is RefKind.PARENT_INPUT else ref.step
-    candidates = itertools.chain(
-        (ref.name, f"{prefix}_{ref.name}"), (f"{prefix}_{ref.name}_{n}" for n in itertools.count(2))
-    )
-    return next(c for c in candidates if c not in step.inputs)
+class _ImplicitNames:
+    """The input that each upstream reference of one step's command goes through.
+
+    A command may hold tens of thousands of distinct references: each is looked up
+    in an index of the bound inputs instead of a scan of all of them, and fresh
+    names resume their numbering where the last one stopped, so desugaring a
+    command is linear in its number of references.
+    """
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+        self.by_ref: dict[str, str] = {}
+        for name, port in step.inputs.items():
+            if port.binding and port.binding.ref:
+                self.by_ref.setdefault(port.binding.ref.canonical(), name)
+        self.next_number: dict[str, int] = {}
+
+    def bind(self, ref: Ref, span: Span) -> str:
+        """The input bound to ``ref``: an existing one, else a new implicit input."""
+        canonical = ref.canonical()
+        name = self.by_ref.get(canonical)
+        if name is None:
+            name = self._fresh(ref)
+            self.step.inputs[name] = Port(name, span, binding=Binding(span, ref=ref), implicit=True)
+            self.by_ref[canonical] = name
+        return name
+
+    def _fresh(self, ref: Ref) -> str:
+        """``NAME``, else ``PREFIX_NAME``, else ``PREFIX_NAME_2``, ``_3``... (the first one free)."""
+        prefix = "parent" if ref.kind is RefKind.PARENT_INPUT else ref.step
+        for candidate in (ref.name, f"{prefix}_{ref.name}"):
+            if candidate not in self.step.inputs:
+                return candidate
+        base = f"{prefix}_{ref.name}"
+        number = self.next_number.get(base, 2)
+        while f"{base}_{number}" in self.step.inputs:
+            number += 1
+        self.next_number[base] = number + 1
+        return f"{base}_{number}"
 
 
 def _ports_hint(ports: dict[str, Port]) -> str:

@@ -19,9 +19,10 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     flow = pipeline.flow
     successors = flow.successors(("step",))
     groups = sorted(sorted(c) for c in strongly_connected(successors) if len(c) > 1)
+    first_edge = _first_edges(flow.edges) if groups else {}
     for group in groups:
         names = find_cycle(successors, set(group), group[0])
-        closing = _edge(flow.edges, names[-2], names[-1])
+        closing = first_edge.get((names[-2], names[-1]))
         span = closing.span if closing and closing.span else pipeline.steps[names[-1]].span
         via = (
             "`after:`"
@@ -32,5 +33,9 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                               f"`{names[-1]}` waits for `{names[-2]}` through {via}; break one link")  # fmt: skip
 
 
-def _edge(edges: list[Edge], src: str, dst: str) -> Edge | None:
-    return next((edge for edge in edges if edge.src == src and edge.dst == dst), None)
+def _first_edges(edges: list[Edge]) -> dict[tuple[str, str], Edge]:
+    """The first edge from each step to each other one (one pass, however many cycles there are)."""
+    found: dict[tuple[str, str], Edge] = {}
+    for edge in edges:
+        found.setdefault((edge.src, edge.dst), edge)
+    return found

@@ -73,11 +73,12 @@ def module_names(pipeline: str, steps: Iterable[str], inputs: Iterable[str]) -> 
     for step in steps:
         names.components[step] = taken.add(taken.unique(f"{step}_component", "_"))
     in_function = _Taken([*parameters, *names.components.values()])
+    avoid = _Taken([*in_function.folded, *steps])  # in_function and the step names, kept in step
     for step in steps:
         local = step
         if step in in_function:  # a parameter or a component variable: the node name is set explicitly
-            local = _Taken([*in_function.folded, *steps]).unique(f"{step}_step", "_")
-        names.locals[step] = in_function.add(local)
+            local = avoid.unique(f"{step}_step", "_")
+        names.locals[step] = avoid.add(in_function.add(local))
     return names
 
 

@@ -11,6 +11,7 @@ written to. ``after:`` edges become the synthetic ports described in
 from __future__ import annotations
 
 import hashlib
+import itertools
 import keyword
 import os
 import re
@@ -340,19 +341,22 @@ class _Planner:
 
     def _outputs(self, steps: list[StepPlan]) -> list[OutputPlan]:
         by_name = {step.name: step for step in steps}
+        ports = _output_ports(steps)
         outputs = []
         for output in self.pipeline.outputs.values():
             ref = output.binding.ref if output.binding else None
             if ref is not None and ref.step is not None:
-                found = self._output(output, by_name[ref.step], ref.name)
+                found = self._output(output, by_name[ref.step], ref.name, ports)
                 outputs += [found] if found else []
         return outputs
 
-    def _output(self, output: PipelineOutput, step: StepPlan, name: str) -> OutputPlan | None:
+    def _output(
+        self, output: PipelineOutput, step: StepPlan, name: str, ports: dict[tuple[str, str], OutPort]
+    ) -> OutputPlan | None:
         """Pipeline output ``output``, exposing output ``name`` of ``step``."""
-        port = step.output(name)
+        port = ports.get((step.name, name))
         if port is None:  # a registered component's output: not declared by the step
-            port = OutPort(name)
+            port = ports[(step.name, name)] = OutPort(name)
             step.outputs.append(port)
         if port.pipeline_output is not None:
             span = output.binding.span if output.binding else output.span
@@ -480,11 +484,12 @@ class _Planner:
     def _after(self, steps: list[StepPlan]) -> None:
         by_name = {step.name: step for step in steps}
         done: dict[str, OutPort] = {}
+        taken: dict[str, set[str]] = {}  # port names of each step, folded: built once, kept up to date
         for step in steps:
             for earlier_name, span in dict(self.pipeline.steps[step.name].after).items():
                 earlier = by_name[earlier_name]
                 if self._after_possible(step, earlier, span):
-                    _link(earlier, step, done)
+                    _link(earlier, step, done, taken)
 
     def _after_possible(self, step: StepPlan, earlier: StepPlan, span: Span) -> bool:
         for other in (earlier, step):
@@ -508,14 +513,28 @@ class _Planner:
         return EnvironmentPlan(name, env.version, env.image, conda, env.description)
 
 
+def _output_ports(steps: list[StepPlan]) -> dict[tuple[str, str], OutPort]:
+    """Each step's outputs by (step, name), the first of a name winning as in :meth:`StepPlan.output`.
+
+    One index instead of a scan of a step's outputs per lookup: a step may have
+    thousands of outputs, each exposed or read elsewhere.
+    """
+    ports: dict[tuple[str, str], OutPort] = {}
+    for step in steps:
+        for port in step.outputs:
+            ports.setdefault((step.name, port.name), port)
+    return ports
+
+
 def _name_registered_outputs(steps: list[StepPlan]) -> None:
     """Bindings to a registered component's output its node does not declare: by string in Python."""
     by_name = {step.name: step for step in steps}
+    ports = _output_ports(steps)
     for step in steps:
         for port in step.inputs:
             source = port.source
             if source and source.kind == "output" and by_name[source.step].kind == "registered":
-                source.attr = by_name[source.step].output(source.name) is not None
+                source.attr = (source.step, source.name) in ports
 
 
 def _compute(target: Compute) -> ComputePlan:
@@ -539,21 +558,30 @@ def pipeline_name(pipeline: Pipeline) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
-def _link(earlier: StepPlan, later: StepPlan, done: dict[str, OutPort]) -> None:
+def _link(earlier: StepPlan, later: StepPlan, done: dict[str, OutPort], taken: dict[str, set[str]]) -> None:
     """The ``after:`` pattern: a never-written folder output bound to a direct-mode input."""
     if earlier.name not in done:
-        done[earlier.name] = OutPort(_free_name(AFTER_OUTPUT, earlier), "uri_folder")
+        done[earlier.name] = OutPort(_free_name(AFTER_OUTPUT, earlier, taken), "uri_folder")
         earlier.outputs.append(done[earlier.name])
     source = Source("output", name=done[earlier.name].name, step=earlier.name)
-    later.inputs.append(
-        InPort(_free_name(AFTER_INPUT + earlier.name, later), "uri_folder", source=source, mode="direct")
-    )
+    name = _free_name(AFTER_INPUT + earlier.name, later, taken)
+    later.inputs.append(InPort(name, "uri_folder", source=source, mode="direct"))
 
 
-def _free_name(wanted: str, step: StepPlan) -> str:
-    taken = {port.name.lower() for port in step.inputs + step.outputs}
-    candidates = [wanted] + [f"{wanted}_{n}" for n in range(2, 1000)]
-    return next(name for name in candidates if name.lower() not in taken)
+def _free_name(wanted: str, step: StepPlan, taken: dict[str, set[str]]) -> str:
+    """``wanted``, else ``wanted_2``, ``wanted_3``...: the first name no port of ``step`` has (any case).
+
+    ``taken`` holds each step's folded port names, built on first use and kept
+    up to date, so a step with thousands of ``after:`` entries is not rescanned
+    for each of them.
+    """
+    if step.name not in taken:
+        taken[step.name] = {port.name.lower() for port in step.inputs + step.outputs}
+    names = taken[step.name]
+    candidates = itertools.chain([wanted], (f"{wanted}_{n}" for n in itertools.count(2)))
+    name = next(name for name in candidates if name.lower() not in names)
+    names.add(name.lower())
+    return name
 
 
 def _out_port(port: Port) -> OutPort:

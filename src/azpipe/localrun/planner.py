@@ -103,6 +103,7 @@ class Planner:
         self.resolver = Resolver(pipeline, options)
         self.problems: list[str] = []
         self.forced = self._forced(options)
+        self.keys: dict[str, str] = {}  # step -> cache key, worked out once for all its consumers
 
     def finish(self) -> None:
         """Raise every problem, the resolver's included."""
@@ -163,7 +164,8 @@ class Planner:
                 self.problems.append(f"output `{producer_name}.{output}` is not available locally")
             return InputValue("", "missing", "")
         run = producer.reused_from or self.plan.run_id
-        fingerprint = f"output:{producer.key}/{output}@{run}"
+        key = self.keys.get(producer_name) or self.keys.setdefault(producer_name, producer.key)
+        fingerprint = f"output:{key}/{output}@{run}"
         origin = f"{producer_name}.outputs.{output}"
         return InputValue(slot.final, fingerprint, origin, path=slot.final, producer=producer_name)
 

@@ -77,11 +77,12 @@ def union_view(diff: PipelineDiff, direction: str = "TB") -> View:
     nodes += [_marked(node, status[node.key]) for node in removed]
     ids = {node.key: f"n{index}" for index, node in enumerate(nodes)}
     changed_edges = {edge.key: edge.status for edge in diff.edges}
-    edges = [_edge(edge, new_view, ids, changed_edges) for edge in new_view.edges]
+    new_keys, old_keys = _keys(new_view), _keys(old_view)
+    edges = [_edge(edge, new_keys, ids, changed_edges) for edge in new_view.edges]
     edges += [
-        _edge(edge, old_view, ids, changed_edges)
+        _edge(edge, old_keys, ids, changed_edges)
         for edge in old_view.edges
-        if changed_edges.get(_edge_key(edge, old_view)) == "removed"
+        if changed_edges.get(_edge_key(edge, old_keys)) == "removed"
     ]
     view = View(new_view.name, options)
     view.nodes = [replace(node, id=ids[node.key]) for node in nodes]
@@ -100,13 +101,17 @@ def _marked(node: Node, found: NodeDiff | None) -> Node:
     return replace(node, title=title, lines=lines, classes=(found.status,))
 
 
-def _edge_key(edge: Edge, view: View) -> EdgeKey:
-    keys = {node.id: node.key for node in view.nodes}
+def _keys(view: View) -> dict[str, str]:
+    """Graph node id by drawing id (built once per view, not once per edge)."""
+    return {node.id: node.key for node in view.nodes}
+
+
+def _edge_key(edge: Edge, keys: dict[str, str]) -> EdgeKey:
     return EdgeKey(keys[edge.source], keys[edge.target], edge.kind, edge.src_port or "", edge.dst_port or "")
 
 
-def _edge(edge: Edge, view: View, ids: dict[str, str], changed: dict[EdgeKey, str]) -> Edge:
-    key = _edge_key(edge, view)
+def _edge(edge: Edge, keys: dict[str, str], ids: dict[str, str], changed: dict[EdgeKey, str]) -> Edge:
+    key = _edge_key(edge, keys)
     status = changed.get(key)
     classes = (status,) if status else ()
     return replace(edge, source=ids[key.source], target=ids[key.target], classes=classes)

@@ -19,6 +19,7 @@ axis and turned into screen ``x``/``y`` at the end (``TB``: order is ``x``).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -524,17 +525,21 @@ def _barycenter(items: list[_Item], near: list[int]) -> float:
 
 
 def _pair_crossings(items: list[_Item], left: _Item, right: _Item) -> tuple[int, int]:
-    """Crossings between the edges of two neighbours: with ``left`` first, and swapped."""
+    """Crossings between the edges of two neighbours: with ``left`` first, and swapped.
+
+    Each of ``left``'s edges is counted against ``right``'s sorted neighbour
+    positions by bisection, not pair by pair: two neighbours with thousands of
+    edges each cost ``O(n log n)``, not ``O(n²)``.
+    """
     kept = swapped = 0
     for left_near, right_near in ((left.up, right.up), (left.down, right.down)):
+        if not left_near or not right_near:
+            continue
+        others = sorted(items[m].pos for m in right_near)
         for n in left_near:
             position = items[n].pos
-            for m in right_near:
-                other = items[m].pos
-                if other < position:
-                    kept += 1
-                elif other > position:
-                    swapped += 1
+            kept += bisect_left(others, position)
+            swapped += len(others) - bisect_right(others, position)
     return kept, swapped
 
 
