@@ -4,7 +4,7 @@ For pipelines of N steps (a chain with a fan-in every tenth step), this writes a
 azpipe pipeline and times, as medians over repeated runs in one process:
 
 - ``load``: ``azpipe.load(path)`` (parse and every check);
-- ``python`` / ``yaml``: ``pipeline.to_python()`` / ``pipeline.to_yaml()`` (the text only);
+- ``python`` / ``yaml``: ``azpipe.to_python(pipeline)`` / ``azpipe.to_yaml(pipeline)`` (the text only);
 - ``aml build``: azure-ai-ml building the job from the emitted module: its
   ``command(...)`` components and the ``@dsl.pipeline`` call (``build_pipeline()``),
   which is what running the module costs before anything is submitted.
@@ -23,6 +23,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import azpipe
 
 ENVIRONMENT = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
 
@@ -55,7 +57,7 @@ def aml_build(pipeline: object, folder: Path, size: int) -> Callable[[], object]
     """A function that imports the emitted module afresh and builds the job with azure-ai-ml."""
     from azpipe.emit.job import load_module
 
-    text = pipeline.to_python()  # type: ignore[attr-defined]
+    text = azpipe.to_python(pipeline)
     path = str(folder / f"bench{size}.py")
     return lambda: load_module(text, path).build_pipeline()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import azpipe
 from azpipe.cli.main import SUBCOMMANDS, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +149,6 @@ def test_control_characters_in_names_do_not_reach_the_terminal(
 
 
 def test_topological_order_with_a_cycle_puts_cyclic_steps_last() -> None:
-    import azpipe
 
     steps = "".join(
         f"  s{i}:\n    command: echo ${{{{s{i - 1}.outputs.o}}}} ${{{{outputs.o}}}}\n" for i in range(1, 50)
@@ -157,7 +157,7 @@ def test_topological_order_with_a_cycle_puts_cyclic_steps_last() -> None:
         "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n  s0:\n    command: echo ${{s20.outputs.o}} ${{outputs.o}}\n"
         + steps
     )
-    order = azpipe.loads(text).topological_order()
+    order = azpipe.topological_order(azpipe.loads(text))
     assert order[:29] == [f"s{i}" for i in range(21, 50)]
     assert order[29:] == sorted(f"s{i}" for i in range(21))
 

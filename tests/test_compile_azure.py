@@ -109,7 +109,7 @@ def test_names_that_would_clash_in_python(tmp_path: Path) -> None:
 def test_a_step_without_an_environment_is_refused() -> None:
     pipeline = azpipe.load(ROOT / "tests/rules/C902/bad.yaml")
     with pytest.raises(CompileRefused) as refused:
-        pipeline.to_python()
+        azpipe.to_python(pipeline)
     [diagnostic] = refused.value.diagnostics
     assert diagnostic.code == "C902" and "has no environment" in diagnostic.message
     assert (diagnostic.span.line, diagnostic.span.column) == (7, 3)
@@ -118,7 +118,7 @@ def test_a_step_without_an_environment_is_refused() -> None:
 def test_to_job_resolves_paths_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     azure()
     monkeypatch.chdir(tmp_path)
-    job = azpipe.load(ROOT / "pipelines/image_classification/pipeline.yaml").to_job()
+    job = azpipe.to_job(azpipe.load(ROOT / "pipelines/image_classification/pipeline.yaml"))
     assert validation_errors(job) == {}
     code = job_graph(job)["jobs"]["prep_data"]["code"]
     assert code == str(ROOT / "pipelines/image_classification/src/prep_data")
@@ -164,7 +164,7 @@ def test_dry_run_prints_the_job_without_connecting(tmp_path: Path) -> None:
     copied = copy_example(ROOT / "pipelines/component_reuse/pipeline.yaml", tmp_path)
     pipeline = load_clean(copied)
     module_path = copied.parent / "component_reuse.py"
-    module_path.write_text(pipeline.to_python(), encoding="utf-8")
+    module_path.write_text(azpipe.to_python(pipeline), encoding="utf-8")
     module = import_file(module_path)
     printed = io.StringIO()
     with redirect_stdout(printed):

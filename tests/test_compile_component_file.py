@@ -141,7 +141,7 @@ def test_compile_shows_the_component_files_line(tmp_path: Path, capsys: pytest.C
 
 @pytest.mark.parametrize("uses", ["./components/train.yml", "components/train.yml", "../x/train.yaml"])
 def test_file_values_are_recognised(tmp_path: Path, uses: str) -> None:
-    from azpipe.build.component_file import is_component_file
+    from azpipe.readers.component_file import is_component_file
 
     assert is_component_file(uses)
     assert not is_component_file("azureml:train:1") and not is_component_file("train@latest")

@@ -102,7 +102,7 @@ def assert_only_expected_code(source: str) -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES + FIXTURES, ids=example_id)
 def test_examples_hold_only_expected_code(path: Path) -> None:
-    assert_only_expected_code(azpipe.load(path).to_python())
+    assert_only_expected_code(azpipe.to_python(azpipe.load(path)))
 
 
 def q(text: str) -> str:
@@ -149,7 +149,7 @@ def test_hostile_strings_are_carried_exactly_or_rejected(fields: dict[str, Any],
     path.write_text(_pipeline_text(fields), encoding="utf-8")
     pipeline = azpipe.load(path)
     try:
-        python_text, yaml_text = pipeline.to_python(), pipeline.to_yaml()
+        python_text, yaml_text = azpipe.to_python(pipeline), azpipe.to_yaml(pipeline)
     except CompileRefused as refused:
         assert not pipeline.ok and refused.diagnostics
         assert all(d.span.line >= 1 for d in refused.diagnostics)

@@ -277,7 +277,7 @@ def test_compile_target_reads_back_long_and_hostile_keys(tmp_path: Path) -> None
     )
     pipeline = azpipe.load(tmp_path / "pipeline.yaml")
     assert pipeline.ok, pipeline.diagnostics
-    text = pipeline.to_yaml()
+    text = azpipe.to_yaml(pipeline)
     for root in reloaded(text):
         assert root["tags"] == {long_tag: "v", "yes": "012", "# c": "x"}
         assert root["jobs"]["a"]["environment_variables"] == {long_env: "v"}
@@ -293,6 +293,6 @@ def test_compile_target_quotes_keys_merged_into_resources(tmp_path: Path) -> Non
         f"    resources:\n      <<: {{{dq(evil)}: 2}}\n"
     )
     pipeline = azpipe.load(tmp_path / "pipeline.yaml")
-    for root in reloaded(pipeline.to_yaml()):
+    for root in reloaded(azpipe.to_yaml(pipeline)):
         assert "evil" not in root["jobs"]["a"]
         assert root["jobs"]["a"]["resources"] == {evil: 2}

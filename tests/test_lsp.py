@@ -328,7 +328,7 @@ def test_completion_of_pipeline_inputs_and_own_ports(lsp: Session, pipeline_file
 
 
 def test_completion_of_keys_comes_from_the_key_tables(lsp: Session, pipeline_file: Path) -> None:
-    from azpipe.build.steps import STEP_KEYS
+    from azpipe.readers.steps import STEP_KEYS
 
     uri = lsp.open(pipeline_file)
     text = PIPELINE.replace("    after: [prep]\n", "    res\n")  # not valid YAML while typed
@@ -340,7 +340,7 @@ def test_completion_of_keys_comes_from_the_key_tables(lsp: Session, pipeline_fil
 
 
 def test_completion_of_keys_in_a_native_job(lsp: Session) -> None:
-    from azpipe.build.native import NODE_KEYS
+    from azpipe.readers.native import NODE_KEYS
 
     text = (NATIVE / "pipeline.yml").read_text().replace("    type: command\n", "    ty\n", 1)
     uri = lsp.open(NATIVE / "pipeline.yml", text)

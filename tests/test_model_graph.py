@@ -17,7 +17,7 @@ def test_load_returns_a_checked_pipeline() -> None:
     pipeline = azpipe.load(IMAGE)
     assert pipeline.ok and pipeline.diagnostics == []
     assert list(pipeline.steps) == ["prep_data", "train", "score"]
-    assert pipeline.topological_order() == ["prep_data", "train", "score"]
+    assert azpipe.topological_order(pipeline) == ["prep_data", "train", "score"]
     assert pipeline.environments["prep-env"].version == "1"
     assert pipeline.compute["cpu-cluster"].max_instances == 4
     assert pipeline.data["my_image_data"].type == "uri_folder"
@@ -56,7 +56,9 @@ def test_implicit_and_explicit_forms_give_the_same_model() -> None:
         assert b.command is not None
         assert b.command.unparse() == "cat ${{inputs.x}} > ${{outputs.r}}"
         assert b.inputs["x"].type == "uri_folder"
-    assert sorted(implicit.graph.edges(keys=True)) == sorted(explicit.graph.edges(keys=True))
+    assert sorted(azpipe.graph_of(implicit).edges(keys=True)) == sorted(
+        azpipe.graph_of(explicit).edges(keys=True)
+    )
 
 
 def test_implicit_name_clash_uses_step_prefix() -> None:
@@ -70,7 +72,7 @@ def test_implicit_name_clash_uses_step_prefix() -> None:
 
 
 def test_graph_edges_carry_bindings() -> None:
-    graph = azpipe.load(IMAGE).graph
+    graph = azpipe.graph_of(azpipe.load(IMAGE))
     assert isinstance(graph, nx.MultiDiGraph)
     edge = graph.get_edge_data("prep_data", "score")
     assert {d["dst_port"] for d in edge.values()} == {"test_data"}
@@ -81,15 +83,15 @@ def test_graph_edges_carry_bindings() -> None:
 
 def test_lineage() -> None:
     pipeline = azpipe.load(IMAGE)
-    upstream = pipeline.lineage("scoring_result")
+    upstream = azpipe.lineage(pipeline, "scoring_result")
     assert {"prep_data", "train", "score", "inputs.dataset", "data.my_image_data"} <= upstream
 
 
 def test_after_edges_are_in_the_graph_and_cycles() -> None:
     head = "azpipe: 1\nname: p\ndefaults: {compute: c, environment: sklearn-env@latest}\nsteps:\n"
     ok = azpipe.loads(head + "  a:\n    command: echo a\n  b:\n    command: echo b\n    after: [a]\n")
-    assert ok.topological_order() == ["a", "b"]
-    assert ok.graph.get_edge_data("a", "b")["after:a"]["kind"] == "after"
+    assert azpipe.topological_order(ok) == ["a", "b"]
+    assert azpipe.graph_of(ok).get_edge_data("a", "b")["after:a"]["kind"] == "after"
     cyc = azpipe.loads(
         head + "  a:\n    command: echo a\n    after: [b]\n  b:\n    command: echo b\n    after: [a]\n"
     )
@@ -105,4 +107,4 @@ def test_load_never_raises_on_missing_file(tmp_path: Path) -> None:
 def test_broken_file_still_has_a_graph() -> None:
     pipeline = azpipe.load(ROOT / "tests" / "rules" / "R301" / "bad.yaml")
     assert not pipeline.ok
-    assert pipeline.graph.nodes["train"]["broken"]
+    assert azpipe.graph_of(pipeline).nodes["train"]["broken"]

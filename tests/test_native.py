@@ -74,7 +74,7 @@ def compile_matches_original(original: Path, imported: azpipe.Pipeline, warned: 
 
     from azpipe.emit.jobgraph import diff, job_graph
 
-    ours = job_graph(imported.to_job())
+    ours = job_graph(azpipe.to_job(imported))
     here = os.getcwd()
     os.chdir(original.parent)  # azure-ai-ml resolves some node input paths against the cwd
     try:

@@ -111,7 +111,7 @@ def check_geometry(svg: str, expected_nodes: int) -> None:
 def test_geometry(path: Path, direction: str) -> None:
     pipeline = azpipe.load(path)
     options = Options(direction=direction, show=("compute", "command"))
-    check_geometry(render(pipeline, "svg", options), len(pipeline.graph))
+    check_geometry(render(pipeline, "svg", options), len(azpipe.graph_of(pipeline)))
 
 
 @pytest.mark.parametrize("path", FILES, ids=file_id)
@@ -127,7 +127,7 @@ def test_one_node_per_step(path: Path) -> None:
 def test_every_edge_is_drawn_with_an_arrow() -> None:
     pipeline = azpipe.load(ROOT / "pipelines" / "taxi_fare_regression" / "pipeline.yaml")
     root = parse(render(pipeline, "svg"))
-    pairs = {(u, v) for u, v in pipeline.graph.edges()}
+    pairs = {(u, v) for u, v in azpipe.graph_of(pipeline).edges()}
     drawn = [
         g for g in root.iter(f"{NS}g") if (g.get("class") or "").startswith("edge") and g.get("data-target")
     ]
@@ -184,7 +184,7 @@ def test_big_generated_pipeline() -> None:
     pipeline = azpipe.loads("\n".join(lines) + "\n", path="big.yaml")
     assert pipeline.ok, pipeline.check()[:3]
     for direction in ("TB", "LR"):
-        check_geometry(render(pipeline, "svg", Options(direction=direction)), len(pipeline.graph))
+        check_geometry(render(pipeline, "svg", Options(direction=direction)), len(azpipe.graph_of(pipeline)))
 
 
 @st.composite

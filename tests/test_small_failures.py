@@ -534,7 +534,7 @@ def test_generated_modules_pass_ruff_with_and_without_inputs(tmp_path: Path) -> 
     for name, text in cases.items():
         pipeline = azpipe.loads(text, f"{name}.yaml", str(ROOT))
         assert pipeline.ok, (name, pipeline.diagnostics)
-        (tmp_path / f"{name}.py").write_text(pipeline.to_python(), encoding="utf-8")
+        (tmp_path / f"{name}.py").write_text(azpipe.to_python(pipeline), encoding="utf-8")
     for args in (["check", "--isolated", "--extend-select", "I,W"], ["format", "--isolated", "--check"]):
         result = subprocess.run(
             [str(RUFF), *args, str(tmp_path)], capture_output=True, text=True, timeout=120

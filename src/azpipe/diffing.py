@@ -1,6 +1,6 @@
 """Compare two versions of a pipeline: nodes and edges added, removed and changed.
 
-Both sides are compared through their graphs (``pipeline.graph``) and models:
+Both sides are compared through their graphs (``graph_of(pipeline)``) and models:
 a step is *changed* when its effective command, environment, compute, code,
 component, input bindings, outputs or ``after`` list differ. Renderings of a
 :class:`PipelineDiff` are in :mod:`azpipe.render.diff`.
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from azpipe.graph import graph_of
 from azpipe.render.view import KIND_ORDER, binding_text, step_fields
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def diff_pipelines(old: Pipeline, new: Pipeline) -> PipelineDiff:
     """The differences from ``old`` to ``new``."""
     result = PipelineDiff(old, new)
     result.pipeline = _changes(_pipeline_fields(old), _pipeline_fields(new))
-    old_graph, new_graph = old.graph, new.graph
+    old_graph, new_graph = graph_of(old), graph_of(new)
     keys = set(old_graph.nodes) | set(new_graph.nodes)
     for key in sorted(keys, key=lambda k: _node_order(old, new, k)):
         found = _node_diff(old, new, key)
@@ -123,13 +124,13 @@ def diff_pipelines(old: Pipeline, new: Pipeline) -> PipelineDiff:
 
 
 def _node_order(old: Pipeline, new: Pipeline, key: str) -> tuple[int, str]:
-    graph = new.graph if key in new.graph else old.graph
+    graph = graph_of(new) if key in graph_of(new) else graph_of(old)
     return (KIND_ORDER.get(str(graph.nodes[key].get("kind")), 2), key)
 
 
 def _node_diff(old: Pipeline, new: Pipeline, key: str) -> NodeDiff | None:
-    in_old, in_new = key in old.graph, key in new.graph
-    data = (new.graph if in_new else old.graph).nodes[key]
+    in_old, in_new = key in graph_of(old), key in graph_of(new)
+    data = (graph_of(new) if in_new else graph_of(old)).nodes[key]
     kind, name = str(data.get("kind", "step")), str(data.get("name", key))
     if not in_old:
         return NodeDiff(key, kind, name, "added")
@@ -216,9 +217,9 @@ FIELDS: dict[str, Callable[[Pipeline, str], dict[str, str]]] = {
 
 
 def edge_keys(pipeline: Pipeline) -> dict[EdgeKey, str | None]:
-    """Every edge of ``pipeline.graph`` by its identity, with its type."""
+    """Every edge of ``graph_of(pipeline)`` by its identity, with its type."""
     found: dict[EdgeKey, str | None] = {}
-    for u, v, data in pipeline.graph.edges(data=True):
+    for u, v, data in graph_of(pipeline).edges(data=True):
         key = EdgeKey(
             u, v, str(data.get("kind", "data")), _text(data.get("src_port")), _text(data.get("dst_port"))
         )

@@ -10,8 +10,9 @@ are left out (the checks report them); nodes get ``broken=True`` when they hold 
 
 The graph is built once as plain data (:class:`Flow`): checking needs only that,
 and importing networkx costs more than checking a 100-step pipeline. Drawings,
-and users of ``pipeline.graph``, get the same nodes and edges as a networkx
-``MultiDiGraph`` (:func:`build_graph`).
+and users of :func:`graph_of`, get the same nodes and edges as a networkx
+``MultiDiGraph`` (:func:`build_graph`). Both are built once per pipeline and kept
+in ``pipeline.derived`` (the model itself knows nothing of this layer).
 """
 
 from __future__ import annotations
@@ -107,11 +108,37 @@ def build_flow(pipeline: Pipeline) -> Flow:
     return flow
 
 
+def flow_of(pipeline: Pipeline) -> Flow:
+    """The pipeline's :class:`Flow`, built on first use and kept with the pipeline."""
+    flow = pipeline.derived.get("flow")
+    if not isinstance(flow, Flow):
+        flow = pipeline.derived["flow"] = build_flow(pipeline)
+    return flow
+
+
+def graph_of(pipeline: Pipeline) -> nx.MultiDiGraph:
+    """The pipeline's networkx ``MultiDiGraph`` (imports networkx), built on first use and kept."""
+    graph = pipeline.derived.get("graph")
+    if graph is None:
+        graph = pipeline.derived["graph"] = build_graph(pipeline)
+    return graph
+
+
+def topological_order(pipeline: Pipeline) -> list[str]:
+    """Step names in an order that respects every edge (stable, by name)."""
+    return step_order(flow_of(pipeline))
+
+
+def lineage_of(pipeline: Pipeline, output: str) -> set[str]:
+    """Every graph node upstream of pipeline output ``output``."""
+    return lineage(flow_of(pipeline), output)
+
+
 def build_graph(pipeline: Pipeline) -> nx.MultiDiGraph:
     """The pipeline's flow as a networkx ``MultiDiGraph`` (imports networkx)."""
     import networkx as nx
 
-    flow = pipeline.flow
+    flow = flow_of(pipeline)
     graph = nx.MultiDiGraph(name=flow.name)
     for node, attributes in flow.nodes.items():
         graph.add_node(node, **attributes)

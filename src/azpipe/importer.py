@@ -1,6 +1,6 @@
 """``azpipe import``: a native Azure ML pipeline job file rewritten in the azpipe language.
 
-The native file is read into the model (see :mod:`azpipe.build.native`) and
+The native file is read into the model (see :mod:`azpipe.readers.native`) and
 written back out in the shorter form: short references (``${{prep.data}}``),
 implicit ports in commands where a job's input is used once under the same name,
 local component files kept as ``uses:``, inline components moved to

@@ -19,19 +19,19 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from azpipe.build import build_pipeline
-from azpipe.build.component_file import read_component_mapping
-from azpipe.build.interface import is_local_path
-from azpipe.build.native import build_native, is_native
-from azpipe.build.reader import Reader
 from azpipe.checks import run_checks
-from azpipe.checks.paths import check_path
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
+from azpipe.readers import build_pipeline
+from azpipe.readers.component_file import read_component_mapping
+from azpipe.readers.interface import is_local_path
+from azpipe.readers.native import build_native, is_native
+from azpipe.readers.reader import Reader
 from azpipe.resolve import resolve_ports
 from azpipe.source.files import path_kind, read_regular
 from azpipe.source.kinds import OTHER, FileKind, could_be_checked, kind_of, kind_of_text
 from azpipe.source.loader import MAX_BYTES, Loaded, load_bytes, load_file
+from azpipe.source.local_paths import check_path
 from azpipe.source.nodes import Map
 from azpipe.suppress import ignored_lines, is_suppressed
 

@@ -8,17 +8,11 @@ what the user wrote, so checks can report positions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, Template
 from azpipe.source.nodes import Scalar
-
-if TYPE_CHECKING:
-    import networkx as nx
-    from azure.ai.ml.entities import PipelineJob
-
-    from azpipe.graph import Flow
 
 ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
 PRIMITIVE_TYPES = ("integer", "number", "string", "boolean")
@@ -259,26 +253,9 @@ class Pipeline:
     source_text: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # file → text, for every file diagnosed
     source_format: str = "azpipe"  # or "native": an Azure ML CLI v2 pipeline job file
-    _flow: Flow | None = field(default=None, repr=False)
-    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
-
-    @property
-    def flow(self) -> Flow:
-        """The step graph as plain nodes and edges (see :mod:`azpipe.graph`), built once."""
-        if self._flow is None:
-            from azpipe.graph import build_flow
-
-            self._flow = build_flow(self)
-        return self._flow
-
-    @property
-    def graph(self) -> nx.MultiDiGraph:
-        """The step graph as a networkx ``MultiDiGraph`` (imports networkx), built once."""
-        if self._graph is None:
-            from azpipe.graph import build_graph
-
-            self._graph = build_graph(self)
-        return self._graph
+    # What later stages derive from the model and keep with it (the graph layer's flow and
+    # networkx graph): the model stores it without knowing what it is.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -291,18 +268,6 @@ class Pipeline:
         """The diagnostics, sorted by position."""
         return sorted(self.diagnostics, key=Diagnostic.sort_key)
 
-    def topological_order(self) -> list[str]:
-        """Step names in an order that respects every edge (stable, by name)."""
-        from azpipe.graph import step_order
-
-        return step_order(self.flow)
-
-    def lineage(self, output: str) -> set[str]:
-        """Every graph node upstream of pipeline output ``output``."""
-        from azpipe.graph import lineage
-
-        return lineage(self.flow, output)
-
     def compute_of(self, step: Step) -> str | None:
         """The compute a step runs on: its own, else the pipeline default."""
         return step.compute or self.default_compute
@@ -314,24 +279,3 @@ class Pipeline:
         if step.uses and step.uses.environment:
             return step.uses.environment
         return self.default_environment
-
-    def to_python(self) -> str:
-        """The ``@dsl.pipeline`` Python module this pipeline compiles to.
-
-        Raises :class:`azpipe.emit.CompileRefused` when the pipeline has errors.
-        """
-        from azpipe.emit.python import emit_python
-
-        return emit_python(self)
-
-    def to_yaml(self) -> str:
-        """The Azure ML CLI v2 pipeline job YAML this pipeline compiles to."""
-        from azpipe.emit.yaml import emit_yaml
-
-        return emit_yaml(self)
-
-    def to_job(self) -> PipelineJob:
-        """The azure-ai-ml ``PipelineJob`` this pipeline compiles to (imports azure-ai-ml)."""
-        from azpipe.emit.job import build_job
-
-        return build_job(self)

@@ -20,7 +20,7 @@ def source_type(pipeline: Pipeline, port: Port) -> str | None:
         return None
     ref = binding.ref
     if ref is None:
-        from azpipe.build.interface import infer_type
+        from azpipe.readers.interface import infer_type
 
         return infer_type(binding.value, pipeline.base_dir)
     if ref.kind is RefKind.PARENT_INPUT and ref.name in pipeline.inputs:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic
-from azpipe.graph import Edge, find_cycle, strongly_connected
+from azpipe.graph import Edge, find_cycle, flow_of, strongly_connected
 from azpipe.model import Pipeline
 from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Report every cycle in the step graph."""
-    flow = pipeline.flow
+    flow = flow_of(pipeline)
     successors = flow.successors(("step",))
     groups = sorted(sorted(c) for c in strongly_connected(successors) if len(c) > 1)
     first_edge = _first_edges(flow.edges) if groups else {}

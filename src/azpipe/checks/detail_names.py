@@ -74,7 +74,7 @@ def _tags(tags: dict[str, str], fallback: Span, owner: str) -> Iterator[Diagnost
 
 
 def _key_span(mapping: dict[str, str], key: str, fallback: Span) -> Span:
-    """Where ``key`` was written, when the builder recorded it (:class:`~azpipe.build.reader.StringMap`)."""
+    """Where ``key`` was written, when the builder recorded it (:class:`~azpipe.readers.reader.StringMap`)."""
     spans: dict[str, Span] = getattr(mapping, "key_spans", {})
     return spans.get(key, fallback)
 

@@ -31,17 +31,18 @@ from collections.abc import Iterable, Iterator
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import EnvRef, Pipeline, Port
+from azpipe.naming import (
+    ASSET_NAME,
+    CLUSTER_NAME,
+    INSTANCE_NAME,
+    MAX_LENGTH,
+    NAME,
+    OUTPUT_ASSET_NAME,
+    REFERENCE,
+)
 from azpipe.rules import rule
 from azpipe.suggest import snake_case
 
-NAME = re.compile(r"[a-z_][a-z0-9_]*")
-MAX_LENGTH = 255
-ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,254}(?<!\.)")
-CLUSTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,14}[A-Za-z0-9]")
-INSTANCE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9](?<!-[0-9])")
-OUTPUT_ASSET_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
-# What a reference to a workspace compute, environment, version or label may hold.
-REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,254}")
 _ASSET_RULE = (
     "use letters, digits, `-`, `_` and `.`, start with a letter or digit, "
     "do not end with `.`; at most 255 characters"

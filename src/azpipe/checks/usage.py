@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic
-from azpipe.graph import output_id, upstream
+from azpipe.graph import flow_of, output_id, upstream
 from azpipe.model import Pipeline
 from azpipe.rules import rule
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Report unconsumed outputs and dead steps."""
-    flow = pipeline.flow
+    flow = flow_of(pipeline)
     consumed = {(edge.src, edge.src_port) for edge in flow.edges if edge.kind == "data"}
     for step in pipeline.steps.values():
         for port in step.outputs.values():

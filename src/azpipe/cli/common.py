@@ -8,10 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
 from typing import TextIO
-
-from azpipe.diagnostics import Diagnostic
 
 
 def add_color_argument(parser: argparse.ArgumentParser) -> None:
@@ -31,14 +28,3 @@ def use_color(choice: str, stream: TextIO | None = None) -> bool:
     return (
         (stream or sys.stdout).isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
     )
-
-
-def print_diagnostics(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], color: bool) -> None:
-    """Print a refused file's diagnostics to standard error (used by non-check commands).
-
-    ``sources`` maps each file to its text (``pipeline.sources``), so a diagnostic
-    in a component file shows that file's line.
-    """
-    from azpipe.report.text import render
-
-    print(render(diagnostics, sources, 1, color), file=sys.stderr)

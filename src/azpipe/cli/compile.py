@@ -18,8 +18,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from azpipe.cli.common import add_color_argument, print_diagnostics, use_color
+from azpipe.cli.common import add_color_argument, use_color
 from azpipe.diagnostics import Diagnostic, Severity
+from azpipe.report.text import print_diagnostics
 
 if TYPE_CHECKING:
     from azpipe.model import Pipeline

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from azpipe.graph import graph_of
+
 NAME = "graph"
 HELP = "draw a pipeline as Mermaid, DOT, SVG, HTML or text"
 FORMATS = ("mermaid", "dot", "svg", "html", "text")
@@ -68,10 +70,11 @@ def output_format(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Draw the file; exit 1 when it has errors (the drawing marks what is broken), 2 on usage errors."""
-    from azpipe.cli.common import print_diagnostics, use_color
+    from azpipe.cli.common import use_color
     from azpipe.diagnostics import Severity
     from azpipe.loading import load
     from azpipe.render import Options, render
+    from azpipe.report.text import print_diagnostics
 
     if os.path.isdir(args.file):
         return _fail(f"{args.file} is a folder; give a pipeline file")
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     errors = [d for d in pipeline.check() if d.severity >= Severity.ERROR]
     if errors:
         print_diagnostics(errors, pipeline.sources, use_color("auto", sys.stderr))
-    if not pipeline.graph.nodes and errors:
+    if not graph_of(pipeline).nodes and errors:
         return 1
     if args.lineage and args.lineage.removeprefix("outputs.") not in pipeline.outputs:
         names = ", ".join(sorted(pipeline.outputs)) or "none"

@@ -7,7 +7,8 @@ import os
 import sys
 import tempfile
 
-from azpipe.cli.common import add_color_argument, print_diagnostics, use_color
+from azpipe.cli.common import add_color_argument, use_color
+from azpipe.report.text import print_diagnostics
 
 NAME = "import"
 HELP = "convert an Azure ML pipeline job YAML file into the azpipe language"
@@ -25,9 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import one file; exit 1 when it has errors or cannot be expressed."""
-    from azpipe.build.native import default_name
     from azpipe.importer import ImportRefused, to_azpipe
     from azpipe.loading import load
+    from azpipe.readers.native import default_name
 
     if not os.path.isfile(args.file):
         print(f"azpipe import: no such file: {args.file}", file=sys.stderr)

@@ -21,6 +21,7 @@ from typing import Any
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
 from azpipe.expr.ast import RefKind
+from azpipe.graph import topological_order
 from azpipe.model import (
     ASSET_TYPES,
     Binding,
@@ -273,7 +274,7 @@ class _Planner:
         if not p.steps:
             self.refuse("S103", p.span, "the pipeline has no steps", "Azure ML runs one step or more")
         result.inputs = [self._input(item) for item in p.inputs.values()]
-        result.steps = [self._step(p.steps[name]) for name in p.topological_order()]
+        result.steps = [self._step(p.steps[name]) for name in topological_order(p)]
         self._after(result.steps)
         result.outputs = self._outputs(result.steps)
         _name_registered_outputs(result.steps)

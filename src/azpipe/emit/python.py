@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from azpipe import __version__
-from azpipe.checks.names import NAME as NODE_NAME
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.plan import (
     ComputePlan,
@@ -34,6 +33,7 @@ from azpipe.emit.plan import (
 from azpipe.emit.templates import render
 from azpipe.emit.values import INDENT, WIDTH, Call, Code, Long, call, py, py_str, width
 from azpipe.model import Pipeline
+from azpipe.naming import NODE_NAME
 
 DISTRIBUTIONS = {
     "pytorch": "PyTorchDistribution",

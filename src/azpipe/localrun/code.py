@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
-from azpipe.build.interface import is_local_path
-from azpipe.checks.paths import repository_root
 from azpipe.localrun.tree import inside
 from azpipe.model import Component, Pipeline, Step
+from azpipe.readers.interface import is_local_path
+from azpipe.source.local_paths import repository_root
 
 
 def code_of(pipeline: Pipeline, step: Step) -> tuple[str, str] | None:

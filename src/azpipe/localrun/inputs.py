@@ -17,14 +17,14 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from azpipe.build.interface import is_local_path
-from azpipe.checks.paths import repository_root
 from azpipe.expr.ast import RefKind
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.options import RunOptions
 from azpipe.localrun.tree import InputHasher, inside
 from azpipe.localrun.values import command_text, parse_value
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput, Port, Step
+from azpipe.readers.interface import is_local_path
+from azpipe.source.local_paths import repository_root
 from azpipe.suggest import did_you_mean
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azpipe.expr.ast import RefKind
+from azpipe.graph import graph_of, topological_order
 from azpipe.localrun.code import code_of, code_problem
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.fingerprint import Fingerprint, differences
@@ -87,7 +88,7 @@ class Plan:
 def make_plan(pipeline: Pipeline, options: RunOptions, store: Store, run_id: str, run_dir: str) -> Plan:
     """Plan a run; raises ``RunRefused`` listing every problem found."""
     planner = Planner(pipeline, options, Plan(pipeline, store, run_id, run_dir))
-    for name in pipeline.topological_order():
+    for name in topological_order(pipeline):
         planner.add(pipeline.steps[name])
     planner.finish()
     planner.plan.inputs = planner.resolver.resolved()
@@ -145,7 +146,7 @@ class Planner:
         self.plan.steps[step.name] = planned
 
     def _deps(self, name: str) -> tuple[str, ...]:
-        graph = self.pipeline.graph
+        graph = graph_of(self.pipeline)
         return tuple(sorted({p for p in graph.predecessors(name) if p in self.pipeline.steps}))
 
     def _input(self, step: Step, port: Port) -> InputValue:

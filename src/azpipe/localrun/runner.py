@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
-from azpipe.cli.common import print_diagnostics
 from azpipe.loading import load
 from azpipe.localrun.env import step_environment
 from azpipe.localrun.errors import RunRefused
@@ -21,6 +20,7 @@ from azpipe.localrun.record import RunRecord
 from azpipe.localrun.report import plan_json, plan_text, summary
 from azpipe.localrun.store import Store, folder_for
 from azpipe.model import Pipeline
+from azpipe.report.text import print_diagnostics
 
 PLACEHOLDER_RUN = "<run-id>"
 EXIT_CODES = {"succeeded": 0, "failed": 1, "interrupted": 130}

@@ -1,13 +1,13 @@
 """Which keys a mapping may hold, by where it is: read from the builders' key tables.
 
-The tables are the ones the builders check files against (``build/*.py``), so
+The tables are the ones the builders check files against (``readers/*.py``), so
 completion offers exactly the keys ``azpipe check`` accepts. A pattern is the
 path of keys from the root, ``*`` standing for any name (a step, a port...).
 """
 
 from __future__ import annotations
 
-from azpipe.build import component_file, entities, interface, native, pipeline, ports, steps
+from azpipe.readers import component_file, entities, interface, native, pipeline, ports, steps
 
 Pattern = tuple[str, ...]
 Table = tuple[tuple[Pattern, tuple[str, ...]], ...]

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 from lsprotocol import types
 
-from azpipe.build.component_file import is_component_file
 from azpipe.diagnostics import Span
 from azpipe.lsp.document import Analysis
 from azpipe.lsp.occurrences import Occurrence, Target
 from azpipe.model import Component, DataAsset, Pipeline, PipelineInput, PipelineOutput, Port, Step
+from azpipe.readers.component_file import is_component_file
 
 
 def target_at(analysis: Analysis, position: types.Position) -> tuple[Target, Span] | None:

@@ -7,7 +7,7 @@
 'flowchart TB'
 
 Each format is one module with a ``render(view)`` function; all of them draw
-the :class:`~azpipe.render.view.View` built from ``pipeline.graph``.
+the :class:`~azpipe.render.view.View` built from ``graph_of(pipeline)``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What to draw: the pipeline graph turned into labelled nodes and edges.
 
-Every renderer draws a :class:`View`, built here from ``pipeline.graph`` (the
+Every renderer draws a :class:`View`, built here from ``graph_of(pipeline)`` (the
 one networkx graph) and the model (for compute, environment, command and
 description lines). Nodes get synthetic ids (``n0``, ``n1``...) in a stable
 order: data assets, pipeline inputs, steps in topological order, outputs.
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from azpipe.graph import graph_of, lineage_of, topological_order
 from azpipe.render.labels import ARROW, BROKEN_MARK, clean, edge_label, shorten
 
 if TYPE_CHECKING:
@@ -94,8 +95,8 @@ class View:
 def build_view(pipeline: Pipeline, options: Options | None = None) -> View:
     """The :class:`View` of ``pipeline`` (raises ``KeyError`` for an unknown lineage output)."""
     options = options or Options()
-    graph = pipeline.graph
-    upstream = pipeline.lineage(options.lineage) if options.lineage else None
+    graph = graph_of(pipeline)
+    upstream = lineage_of(pipeline, options.lineage) if options.lineage else None
     keys = ordered_keys(pipeline, graph)
     ids = {key: f"n{index}" for index, key in enumerate(keys)}
     view = View(clean(pipeline.name or "pipeline"), options)
@@ -116,12 +117,12 @@ def ordered_keys(pipeline: Pipeline, graph: nx.MultiDiGraph) -> list[str]:
 
 
 def _step_order(pipeline: Pipeline, graph: nx.MultiDiGraph) -> list[str]:
-    """``pipeline.topological_order()``; for a graph with a cycle (a file with errors),
+    """``topological_order(pipeline)``; for a graph with a cycle (a file with errors),
     steps by layer then name, which stays linear where the former is not."""
     import networkx as nx
 
     if nx.is_directed_acyclic_graph(graph):
-        return pipeline.topological_order()
+        return topological_order(pipeline)
     from azpipe.render.layout import assign_layers
 
     layers = assign_layers(list(graph.nodes), graph.edges())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 
 from azpipe.diagnostics import Diagnostic, Severity
@@ -78,3 +79,12 @@ def render(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], files:
         blocks.append(format_diagnostic(diagnostic, line, color))
     blocks.append(summary(diagnostics, files))
     return "\n\n".join(blocks[:-1]) + ("\n\n" if len(blocks) > 1 else "") + blocks[-1]
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], color: bool) -> None:
+    """Print a refused file's diagnostics to standard error (used by non-check commands).
+
+    ``sources`` maps each file to its text (``pipeline.sources``), so a diagnostic
+    in a component file shows that file's line.
+    """
+    print(render(diagnostics, sources, 1, color), file=sys.stderr)

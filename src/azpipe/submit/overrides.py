@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from azpipe.build.interface import is_local_path
 from azpipe.localrun.values import parse_value
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput
+from azpipe.readers.interface import is_local_path
 from azpipe.suggest import did_you_mean
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 
-from azpipe.build.bindings import read_template
-from azpipe.build.entities import env_kind
-from azpipe.build.ports import read_type
-from azpipe.build.reader import Reader
 from azpipe.expr.ast import RefKind
 from azpipe.model import OUTPUT_MODES, Component, EnvRef, Port
+from azpipe.readers.bindings import read_template
+from azpipe.readers.entities import env_kind
+from azpipe.readers.ports import read_type
+from azpipe.readers.reader import Reader
 from azpipe.source.loader import load_file
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
@@ -41,7 +41,7 @@ def read_component_file(reader: Reader, value: str, uses: Scalar, base_dir: str)
     Path problems (F801 missing, F802 escaping, F803 absolute) are reported at the
     ``uses:`` value; problems inside the file are reported in the file.
     """
-    from azpipe.checks.paths import check_path  # the checks import the builder: import here
+    from azpipe.source.local_paths import check_path
 
     where = f"component file `{value}`"
     path_problems = list(check_path(base_dir, value, uses.span, where))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from azpipe.build.reader import Reader
 from azpipe.model import OUTPUT_MODES, TYPES, Port
+from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 

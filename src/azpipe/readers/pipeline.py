@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from azpipe.build.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
-from azpipe.build.interface import read_inputs, read_output
-from azpipe.build.reader import Reader
-from azpipe.build.steps import StepReader, read_component
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
+from azpipe.readers.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
+from azpipe.readers.interface import read_inputs, read_output
+from azpipe.readers.reader import Reader
+from azpipe.readers.steps import StepReader, read_component
 from azpipe.source.nodes import Map, Node, Scalar
 
 TOP_KEYS = (

@@ -15,16 +15,16 @@ import os
 import re
 from dataclasses import replace
 
-from azpipe.build.bindings import read_binding, read_template
-from azpipe.build.component_file import is_component_file, read_component_file, read_component_mapping
-from azpipe.build.entities import read_compute_ref, read_env_ref
-from azpipe.build.interface import is_asset_path, is_local_path, read_inputs, read_output_settings
-from azpipe.build.ports import read_output, read_type
-from azpipe.build.reader import Reader
-from azpipe.build.steps import DETAIL_KEYS, read_details, registered_component
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
+from azpipe.readers.bindings import read_binding, read_template
+from azpipe.readers.component_file import is_component_file, read_component_file, read_component_mapping
+from azpipe.readers.entities import read_compute_ref, read_env_ref
+from azpipe.readers.interface import is_asset_path, is_local_path, read_inputs, read_output_settings
+from azpipe.readers.ports import read_output, read_type
+from azpipe.readers.reader import Reader
+from azpipe.readers.steps import DETAIL_KEYS, read_details, registered_component
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from azpipe.build.reader import Reader
 from azpipe.model import Compute, DataAsset, Environment, EnvRef
+from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 
 ENVIRONMENT_KEYS = ("image", "conda_file", "version", "description")

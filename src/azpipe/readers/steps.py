@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from azpipe.build.bindings import read_binding, read_template
-from azpipe.build.component_file import is_component_file, read_component_file
-from azpipe.build.entities import read_compute_ref, read_env_ref
-from azpipe.build.ports import read_output, read_type, read_typed_input
-from azpipe.build.reader import Reader
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
 from azpipe.model import INPUT_MODES, Binding, Component, Port, Settings, Step
+from azpipe.readers.bindings import read_binding, read_template
+from azpipe.readers.component_file import is_component_file, read_component_file
+from azpipe.readers.entities import read_compute_ref, read_env_ref
+from azpipe.readers.ports import read_output, read_type, read_typed_input
+from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 

@@ -6,9 +6,6 @@ import os
 import re
 from typing import Any
 
-from azpipe.build.bindings import read_binding
-from azpipe.build.ports import read_type
-from azpipe.build.reader import Reader
 from azpipe.expr.ast import RefKind
 from azpipe.model import (
     ASSET_TYPES,
@@ -19,6 +16,9 @@ from azpipe.model import (
     PipelineInput,
     PipelineOutput,
 )
+from azpipe.readers.bindings import read_binding
+from azpipe.readers.ports import read_type
+from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 
 INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode")

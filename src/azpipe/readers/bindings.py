@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from azpipe.build.reader import Reader
 from azpipe.expr.ast import Placeholder, RefKind, Template
 from azpipe.expr.parser import TemplateError, parse_template
 from azpipe.model import Binding
+from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Node, Scalar
 
 MAX_ERRORS_PER_TEMPLATE = 10

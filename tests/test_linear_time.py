@@ -1,0 +1,177 @@
+"""Every command is linear in the size of the file, on hostile shapes (issue 14 item 8).
+
+Not a timed test: each command runs in process under ``sys.settrace`` and the
+Python lines it executes (azpipe's and its libraries') are counted, which does
+not depend on the machine or on what else runs. At sizes N, 2N and 4N the
+counts are ``c + bN + aN²``; the second difference ``(W(4N) - W(2N)) / (W(2N) -
+W(N))`` is 2 for linear work whatever the constant, and approaches 4 as soon as
+a quadratic term shows, so even small sizes expose one: before the fixes, one
+command with 120 distinct references scored 3.4 for ``check``. The limit, 2.2,
+leaves room for ``n log n`` (sorting). C loops that run no Python line (``x in
+a_list``) are not counted; ``benchmarks/hostile_shapes.py`` times the same
+shapes up to 20,000 elements for those.
+
+The shapes come from that benchmark. The reproductions of the issue are the
+cases ``wide``/``wide_inputs``-``check`` (one command with thousands of distinct
+references), ``fan_in``-``check`` (fan-in from distinct steps), ``chain``-``graph
+text`` and ``chain``-``diff mermaid``/``diff markdown`` (20,000 steps). The
+property test mixes shapes at random; ``AZPIPE_LONG=1`` runs it longer.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARK = ROOT / "benchmarks" / "hostile_shapes.py"
+LIMIT = 2.2
+SIZE = 30  # the matrix runs every shape at 30, 60 and 120
+LONG = os.environ.get("AZPIPE_LONG") == "1"
+
+
+def _load_benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("hostile_shapes", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+shapes = _load_benchmark()
+
+
+def executed_lines(argv: list[str]) -> int:
+    """How many Python lines ``azpipe ARGV`` executes in this process (its output thrown away)."""
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def on_call(frame: FrameType, event: str, arg: Any) -> Any:
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        code = shapes.azpipe(argv)
+    finally:
+        sys.settrace(previous)
+    assert code in (0, 1), f"azpipe {' '.join(argv)} exited {code}"  # diff exits 1: versions differ
+    return count
+
+
+def growth(files: list[dict[str, str]], command: str, extra: tuple[str, ...] = ()) -> tuple[float, list[int]]:
+    """The second-difference ratio of ``command``'s executed lines over three doubling sizes."""
+    shapes.azpipe(shapes.command_line(command, files[0]) + list(extra))  # lazy imports and caches
+    counts = [executed_lines(shapes.command_line(command, paths) + list(extra)) for paths in files]
+    first, second = counts[1] - counts[0], counts[2] - counts[1]
+    assert first > 0, counts
+    return second / first, counts
+
+
+@pytest.fixture(scope="module")
+def folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="azpipe-linear-") as name:
+        yield Path(name)
+
+
+_files: dict[tuple[str, int], list[dict[str, str]]] = {}
+
+
+def files_of(folder: Path, shape: str, size: int) -> list[dict[str, str]]:
+    """The files of ``shape`` at ``size``, twice and four times that (written once per module)."""
+    if (shape, size) not in _files:
+        _files[(shape, size)] = [shapes.write_files(folder, [(shape, size * k)]) for k in (1, 2, 4)]
+    return _files[(shape, size)]
+
+
+@pytest.mark.parametrize("command", list(shapes.COMMANDS))
+@pytest.mark.parametrize("shape", list(shapes.SHAPES))
+def test_every_command_is_linear_on_every_shape(folder: Path, shape: str, command: str) -> None:
+    ratio, counts = growth(files_of(folder, shape, SIZE), command)
+    assert ratio <= LIMIT, f"{shape} / {command}: executed lines {counts} grow {ratio:.2f}x per doubling"
+
+
+@pytest.mark.parametrize(
+    ("shape", "command"),
+    [("wide", "check"), ("wide_inputs", "check"), ("fan_in", "check"), ("chain", "graph text"),
+     ("chain", "diff mermaid"), ("chain", "diff markdown"), ("wide", "plan"), ("fan_in_after", "compile python")],
+)  # fmt: skip
+def test_reproductions_stay_linear_at_larger_sizes(folder: Path, shape: str, command: str) -> None:
+    """The issue's reproductions (and the quadratic spots found with them), at 100, 200 and 400."""
+    ratio, counts = growth(files_of(folder, shape, 100), command)
+    assert ratio <= LIMIT, f"{shape} / {command}: executed lines {counts} grow {ratio:.2f}x per doubling"
+
+
+def test_the_measure_sees_quadratic_work(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line count does flag a quadratic spot: a scan of every step per step, put back on purpose."""
+    from azpipe.render import text
+
+    original = text.summary
+
+    def scanning_summary(view: Any) -> str:
+        for node in view.nodes:
+            sum(1 for other in view.nodes if other.kind == node.kind)
+        return original(view)
+
+    monkeypatch.setattr(text, "summary", scanning_summary)
+    ratio, counts = growth(files_of(folder, "chain", SIZE), "graph text")
+    assert ratio > 3, counts
+
+
+MIXES = st.lists(
+    st.tuples(st.sampled_from(sorted(shapes.SHAPES)), st.integers(min_value=1, max_value=3)),
+    min_size=1,
+    max_size=3,
+)
+OPTIONS = {
+    "graph": [(), ("--direction", "LR"), ("--show", "all")],
+    "diff": [(), ("--direction", "LR")],
+}
+
+
+@settings(
+    max_examples=300 if LONG else 6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(mix=MIXES, command=st.sampled_from(sorted(shapes.COMMANDS)), unit=st.integers(10, 24), data=st.data())
+def test_mixed_shapes_stay_linear(
+    folder: Path, mix: list[tuple[str, int]], command: str, unit: int, data: st.DataObject
+) -> None:
+    """Several shapes in one file, at random weights, with the command's options drawn too."""
+    extra = data.draw(st.sampled_from(OPTIONS.get(command.split()[0], [()])))
+    with tempfile.TemporaryDirectory(dir=folder) as name:
+        files = [shapes.write_files(Path(name), [(s, w * unit * k) for s, w in mix]) for k in (1, 2, 4)]
+        ratio, counts = growth(files, command, extra)
+    assert ratio <= LIMIT, f"{mix} / {command} {extra}: executed lines {counts} grow {ratio:.2f}x"
+
+
+def test_benchmark_runs_and_reports() -> None:
+    """``benchmarks/hostile_shapes.py --quick`` runs every command and prints its growth table."""
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--quick", "--shapes", "chain,wide"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for expected in ("chain", "wide", "growth per doubling", *shapes.COMMANDS, "every doubling within 2.2x"):
+        assert expected in result.stdout
