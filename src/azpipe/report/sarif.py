@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.rules import Rule, all_rules
+from azpipe.source.local_paths import repository_root
 from azpipe.version import __version__
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -99,15 +100,3 @@ def _artifact(file: str, cwd: str, root: str) -> dict[str, str]:
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return {"uri": Path(full).as_uri()}
     return {"uri": quote(Path(relative).as_posix()), "uriBaseId": BASE_ID}
-
-
-def repository_root(start: str) -> str:
-    """The nearest folder at or above ``start`` holding ``.git``, else ``start`` itself."""
-    folder = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return os.path.abspath(start)
-        folder = parent
