@@ -234,6 +234,7 @@ class Pipeline:
     display_name: str | None = None
     description: str | None = None
     experiment: str | None = None
+    experiment_span: Span | None = None  # the `experiment:` value, where a name problem is reported
     tags: dict[str, str] = field(default_factory=dict)
     default_compute: str | None = None
     default_compute_span: Span | None = None

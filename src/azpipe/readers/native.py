@@ -68,7 +68,9 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     given = reader.string(root.get("name"), "`name`")
     pipeline.name = default_name(given or pipeline.display_name, path)
     pipeline.description = reader.string(root.get("description"), "`description`")
-    pipeline.experiment = reader.string(root.get("experiment_name"), "`experiment_name`")
+    experiment = root.get("experiment_name")
+    pipeline.experiment = reader.string(experiment, "`experiment_name`")
+    pipeline.experiment_span = experiment.span if experiment is not None else None
     pipeline.tags = reader.string_map(root.get("tags"), "`tags`")
     _settings(reader, pipeline, root)
     read_inputs(reader, pipeline, root.get("inputs"))

@@ -57,7 +57,9 @@ def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
     pipeline.name_span = name.span if name is not None else None
     pipeline.display_name = reader.string(mapping.get("display_name"), "`display_name`")
     pipeline.description = reader.string(mapping.get("description"), "`description`")
-    pipeline.experiment = reader.string(mapping.get("experiment"), "`experiment`")
+    experiment = mapping.get("experiment")
+    pipeline.experiment = reader.string(experiment, "`experiment`")
+    pipeline.experiment_span = experiment.span if experiment is not None else None
     pipeline.tags = reader.string_map(mapping.get("tags"), "`tags`")
 
 
