@@ -70,6 +70,7 @@ _RULES = (
     Rule("G501", "cycle", _E, "Steps depend on each other in a cycle."),
     Rule("G502", "unconsumed-output", _W, "An output no step consumes and no pipeline output exposes."),
     Rule("G503", "dead-step", _W, "A step that contributes to no pipeline output."),
+    Rule("G504", "unused-pipeline-input", _W, "A pipeline input no step uses."),
     Rule("T601", "type-mismatch", _E, "A binding whose types do not fit."),
     Rule("T602", "unknown-type", _E, "A type name Azure ML does not know."),
     Rule("T603", "non-finite-number", _E, "A number YAML reads as infinity or NaN (`.inf`, `.nan`)."),

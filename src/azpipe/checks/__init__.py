@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from azpipe.checks import compute, cycles, detail_names, names, paths, ports, references, shell, types, usage
+from azpipe.checks import (
+    compute,
+    cycles,
+    detail_names,
+    experiment,
+    names,
+    paths,
+    ports,
+    references,
+    shell,
+    types,
+    unused_inputs,
+    usage,
+)
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.model import Pipeline
 
@@ -16,6 +29,7 @@ Check = Callable[[Pipeline], Iterator[Diagnostic]]
 
 CHECKS: tuple[Check, ...] = (
     names.check,
+    experiment.check,
     detail_names.check,
     references.check,
     ports.check,
@@ -26,7 +40,7 @@ CHECKS: tuple[Check, ...] = (
     cycles.check,
 )
 # Usage warnings follow from the references; while one is broken they are only noise.
-AFTER_CLEAN_REFERENCES: tuple[Check, ...] = (usage.check,)
+AFTER_CLEAN_REFERENCES: tuple[Check, ...] = (usage.check, unused_inputs.check)
 _BREAKS_USAGE = ("S", "E", "R3", "Y")
 
 

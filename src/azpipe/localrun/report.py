@@ -88,9 +88,26 @@ def _table(plan: Plan, results: Mapping[str, StepResult]) -> list[str]:
 
 
 def _failure(plan: Plan, name: str, result: StepResult) -> list[str]:
-    stderr = log_paths(os.path.join(plan.run_dir, name))[1]
+    step_dir = os.path.join(plan.run_dir, name)
+    stderr = log_paths(step_dir)[1]
     lines = [f"step `{name}` failed ({result.message}); log: {shown(stderr)}"]
-    return lines + [f"  | {line}" for line in tail(stderr)]
+    source = plan.steps[name].code
+    snapshot = os.path.join(step_dir, "code")
+    return lines + [f"  | {to_source(line, snapshot, source)}" for line in tail(stderr)]
+
+
+def to_source(line: str, snapshot: str, source: str | None) -> str:
+    """``line`` with paths into the step's code snapshot shown as the source files people edit.
+
+    A traceback names ``.azpipe/runs/<run>/<step>/code/train.py``; the file to fix
+    is ``train.py`` in the step's ``code`` folder, of which the snapshot is a copy.
+    """
+    if source is None:
+        return line
+    target = shown(source)
+    for prefix in dict.fromkeys((snapshot, os.path.realpath(snapshot))):
+        line = line.replace(prefix + os.sep, target + os.sep)
+    return line
 
 
 def tail(path: str, count: int = TAIL_LINES) -> list[str]:

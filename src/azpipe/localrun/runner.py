@@ -52,8 +52,10 @@ def load_checked(path: str, command: str, console: Console) -> Pipeline | int:
         what = "not a pipeline file" if os.path.exists(path) else "no such file"
         return console.refuse(command, [f"{what}: {path}"])
     pipeline = load(path)
+    diagnostics = pipeline.check()
+    if diagnostics:  # warnings too, as `azpipe check` shows them: a run must not hide them
+        print_diagnostics(diagnostics, pipeline.sources, console.color)
     if not pipeline.ok:
-        print_diagnostics(pipeline.check(), pipeline.sources, console.color)
         print(f"azpipe {command}: fix the errors above first", file=console.err)
         return 1
     return pipeline
