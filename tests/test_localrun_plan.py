@@ -110,7 +110,7 @@ def test_non_deterministic_steps_always_run(pipeline: Path, capsys: pytest.Captu
             "--set epochs='ten': the value is not an integer (`epochs` is an integer input)",
         ),
         (["--set", "epoch=3"], "--set epoch: the pipeline has no input `epoch`; did you mean `epochs`?"),
-        (["--set", "seed=x"], "`seed` is a uri_folder input; give a local path with --input seed=PATH"),
+        (["--set", "seed=x"], "--set seed=x: `x` does not exist"),
         (["--input", "epochs=."], "`epochs` is an integer input; give it with --set epochs=VALUE"),
         (
             ["--input", "seed=/does/not/exist"],

@@ -87,6 +87,7 @@ _RULES = (
     Rule(
         "F804", "bad-output-path", _E, "An output path with `.`/`..` segments, or a folder for a `uri_file`."
     ),
+    Rule("F805", "file-folder-mismatch", _E, "A `uri_file` given a folder, or a `uri_folder` given a file."),
     Rule("C901", "no-compute", _E, "A step with no compute and no default."),
     Rule("C902", "no-environment", _E, "A step with no environment and no default."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),

@@ -14,6 +14,7 @@ from azpipe.checks import (
     detail_names,
     experiment,
     names,
+    path_kinds,
     paths,
     ports,
     references,
@@ -36,6 +37,7 @@ CHECKS: tuple[Check, ...] = (
     shell.check,
     compute.check,
     paths.check,
+    path_kinds.check,
     types.check,
     cycles.check,
 )

@@ -17,15 +17,15 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from azpipe.checks.path_kinds import kind_problem
 from azpipe.expr.ast import RefKind
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.options import RunOptions
 from azpipe.localrun.tree import InputHasher, inside
-from azpipe.localrun.values import command_text, parse_value
+from azpipe.localrun.values import SetError, a, command_text, read_set, unknown_input
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput, Port, Step
 from azpipe.readers.interface import is_local_path
 from azpipe.source.local_paths import repository_root
-from azpipe.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ class Resolver:
             return self._given(value, origin, item.name, item.optional)
         if f"input:{item.name}" in self.mapped:
             return self._path(self.mapped[f"input:{item.name}"], origin)
+        if item.name in self.overrides:
+            return self._set_asset(str(self.overrides[item.name]), item.name, origin)
         if item.data:
             return self.data_asset(item.data, item.name)
         if item.default is None:
@@ -133,7 +135,9 @@ class Resolver:
         if value is not None:
             return self._literal_value(value, origin)
         if not optional:
-            self.problems.append(f"pipeline input `{name}` has no value; give one with --set {name}=VALUE")
+            item = self.pipeline.inputs[name]
+            value = "PATH" if item.type in ASSET_TYPES else "VALUE"
+            self.problems.append(f"pipeline input `{name}` has no value; give one with --set {name}={value}")
         return ABSENT
 
     @staticmethod
@@ -148,6 +152,13 @@ class Resolver:
             return InputValue("", "unmapped", origin)
         full = self._pipeline_path(source, origin)
         return self._path(full, origin) if full else InputValue("", "missing", origin)
+
+    def _set_asset(self, value: str, label: str, origin: str) -> InputValue:
+        """An asset given with ``--set``: a local path (already checked) or one that exists only in Azure."""
+        if is_local_path(value):
+            return self._path(value, f"{origin} (--set)")
+        self.unmapped[label] = value
+        return InputValue("", "unmapped", origin)
 
     def _pipeline_path(self, source: str, origin: str) -> str | None:
         if source.startswith("~") or os.path.isabs(source):
@@ -191,27 +202,18 @@ class Resolver:
         return digest
 
     def _read_sets(self, sets: dict[str, str]) -> dict[str, Any]:
-        """``--set`` values read with their input's type; bad ones become problems."""
+        """``--set`` values read as ``submit`` reads them (:func:`read_set`); bad ones become problems.
+
+        An asset input's value is an absolute local path, or a reference or URI
+        that still needs a local copy (``--input NAME=PATH``).
+        """
         values: dict[str, Any] = {}
         for name, text in sets.items():
-            item = self.pipeline.inputs.get(name)
-            if item is None:
-                self._unknown("--set", name, self.pipeline.inputs)
-            elif item.type in ASSET_TYPES:
-                self.problems.append(
-                    f"--set {name}: `{name}` is a {item.type} input; "
-                    f"give a local path with --input {name}=PATH"
-                )
-            else:
-                values[name] = self._parse(name, text, item.type)
-        return {name: value for name, value in values.items() if value is not None}
-
-    def _parse(self, name: str, text: str, kind: str) -> Any:
-        try:
-            return parse_value(text, kind)
-        except ValueError as error:
-            self.problems.append(f"--set {name}={text!r}: the value {error} (`{name}` is {_a(kind)} input)")
-            return None
+            try:
+                values[name] = read_set(self.pipeline, name, text)
+            except SetError as error:
+                self.problems.append(str(error))
+        return values
 
     def _read_mappings(self, mappings: dict[str, str]) -> dict[str, str]:
         """``--input`` mappings keyed ``input:NAME``, ``data:NAME`` or ``step:STEP.PORT``."""
@@ -225,15 +227,34 @@ class Resolver:
                 )
             elif key and not os.path.exists(full):
                 self.problems.append(f"--input {name}={path}: `{path}` does not exist")
+            elif key and self._wrong_kind(f"--input {name}={path}", self._mapped_type(key), path, full):
+                continue
             elif key:
                 found[key] = full
         return found
+
+    def _mapped_type(self, key: str) -> str | None:
+        """The declared type of what an ``--input`` key names."""
+        kind, _, name = key.partition(":")
+        if kind == "input":
+            return self.pipeline.inputs[name].type
+        if kind == "data":
+            return self.pipeline.data[name].type
+        step, _, port = name.partition(".")
+        return self.pipeline.steps[step].inputs[port].type
+
+    def _wrong_kind(self, given: str, kind: str | None, path: str, full: str) -> bool:
+        """Record a file given for a ``uri_folder`` (or the reverse); True when it was one."""
+        problem = kind_problem(kind, full)
+        if problem is not None:
+            self.problems.append(f"{given}: `{path}` {problem[0]} (the input is a `{kind}`); {problem[1]}")
+        return problem is not None
 
     def _mapping_key(self, name: str) -> str | None:
         item = self.pipeline.inputs.get(name)
         if item is not None and item.type not in ASSET_TYPES:
             self.problems.append(
-                f"--input {name}: `{name}` is {_a(item.type)} input; give it with --set {name}=VALUE"
+                f"--input {name}: `{name}` is {a(item.type)} input; give it with --set {name}=VALUE"
             )
             return None
         if item is not None:
@@ -243,19 +264,9 @@ class Resolver:
             return f"data:{bare}"
         if self._is_step_port(name):
             return f"step:{name}"
-        self._unknown("--input", name, [*self.pipeline.inputs, *self.pipeline.data])
+        self.problems.append(unknown_input("--input", name, [*self.pipeline.inputs, *self.pipeline.data]))
         return None
 
     def _is_step_port(self, name: str) -> bool:
         step, _, port = name.partition(".")
         return step in self.pipeline.steps and port in self.pipeline.steps[step].inputs
-
-    def _unknown(self, flag: str, name: str, candidates: Any) -> None:
-        hint = did_you_mean(name, candidates)
-        suffix = f"; {hint}" if hint else ""
-        self.problems.append(f"{flag} {name}: the pipeline has no input `{name}`{suffix}")
-
-
-def _a(kind: str) -> str:
-    """``an integer``, ``a number``..."""
-    return ("an " if kind[:1] in "aeiou" else "a ") + kind

@@ -10,14 +10,12 @@ inputs the file left without a value. No azure import here.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from azpipe.localrun.values import parse_value
-from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput
-from azpipe.readers.interface import is_local_path
-from azpipe.suggest import did_you_mean
+from azpipe.expr.ast import RefKind
+from azpipe.localrun.values import SetError, read_set
+from azpipe.model import Pipeline
 
 
 class OverrideError(Exception):
@@ -34,55 +32,43 @@ class Override:
 
 
 def read_overrides(pipeline: Pipeline, assignments: list[tuple[str, str]]) -> list[Override]:
-    """Typed overrides for ``(NAME, VALUE)`` pairs; raises :class:`OverrideError` on the first bad one."""
+    """Typed overrides for ``(NAME, VALUE)`` pairs; raises :class:`OverrideError` on the first bad one.
+
+    Values are read by :func:`azpipe.localrun.values.read_set`, the rule ``azpipe run`` applies too.
+    """
     found: dict[str, Override] = {}
     for name, text in assignments:
-        item = pipeline.inputs.get(name)
-        if item is None:
-            raise OverrideError(_unknown(name, pipeline))
-        found[name] = Override(name, _typed(item, text), text)
+        try:
+            value = read_set(pipeline, name, text)
+        except SetError as error:
+            raise OverrideError(str(error)) from None
+        if pipeline.inputs[name].type == "number":
+            value = float(value)  # a number input stays a number: "1.0" in the request, not "1"
+        found[name] = Override(name, value, text)
     return list(found.values())
 
 
 def apply_overrides(pipeline: Pipeline, overrides: list[Override]) -> None:
-    """Give each overridden input its new value (in place, before compiling)."""
+    """Give each overridden input its new value (in place, before compiling).
+
+    A data asset that only overridden inputs used is no longer part of the job: it
+    is dropped from the model, so it is neither provisioned nor listed by ``--dry-run``.
+    """
+    before = data_in_use(pipeline)
     for override in overrides:
         item = pipeline.inputs[override.name]
         pipeline.inputs[override.name] = replace(item, default=override.value, data=None)
+    for name in before - data_in_use(pipeline):
+        del pipeline.data[name]
+    pipeline.derived.clear()  # the graph kept with the model was built before the change
 
 
-def _typed(item: PipelineInput, text: str) -> Any:
-    if item.type in ASSET_TYPES:
-        return _asset(item, text)
-    try:
-        value = parse_value(text, item.type)
-    except ValueError as error:
-        raise OverrideError(
-            f"--set {item.name}={text!r}: the value {error} (`{item.name}` is {_a(item.type)} input)"
-        ) from None
-    return float(value) if item.type == "number" else value
-
-
-def _asset(item: PipelineInput, text: str) -> str:
-    """An asset input's new path: a reference or URI as written, a local path made absolute."""
-    if not text.strip():
-        raise OverrideError(f"--set {item.name}=: `{item.name}` is a {item.type} input; give a path or URI")
-    if not is_local_path(text):
-        return text
-    full = os.path.abspath(os.path.expanduser(text))
-    if not os.path.exists(full):
-        raise OverrideError(f"--set {item.name}={text}: `{text}` does not exist")
-    return full
-
-
-def _unknown(name: str, pipeline: Pipeline) -> str:
-    known = sorted(pipeline.inputs)
-    hint = did_you_mean(name, known)
-    if hint:
-        return f"--set {name}: the pipeline has no input `{name}`; {hint}"
-    listed = ", ".join(f"`{n}`" for n in known) or "none"
-    return f"--set {name}: the pipeline has no input `{name}` (its inputs: {listed})"
-
-
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+def data_in_use(pipeline: Pipeline) -> set[str]:
+    """The data assets the job reads: bound to a pipeline input, or to a step input directly."""
+    used = {item.data for item in pipeline.inputs.values() if item.data}
+    for step in pipeline.steps.values():
+        for port in step.inputs.values():
+            ref = port.binding.ref if port.binding else None
+            if ref is not None and ref.kind is RefKind.DATA:
+                used.add(ref.name)
+    return used
