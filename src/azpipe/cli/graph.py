@@ -6,6 +6,18 @@ import argparse
 import os
 import sys
 
+from azpipe.cli.common import (
+    OutputError,
+    add_color_argument,
+    add_format_argument,
+    add_output_argument,
+    file_name,
+    is_folder,
+    made_from,
+    output_path,
+    use_color,
+    write_output,
+)
 from azpipe.graph import graph_of
 
 NAME = "graph"
@@ -16,6 +28,7 @@ SUFFIXES = {
     ".mmd": "mermaid", ".mermaid": "mermaid", ".dot": "dot", ".gv": "dot",
     ".svg": "svg", ".html": "html", ".htm": "html", ".txt": "text",
 }  # fmt: skip
+EXTENSIONS = {"mermaid": ".mmd", "dot": ".dot", "svg": ".svg", "html": ".html", "text": ".txt"}
 
 
 def _fields(text: str) -> tuple[str, ...]:
@@ -33,14 +46,8 @@ def _fields(text: str) -> tuple[str, ...]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``azpipe graph``."""
     parser.add_argument("file", metavar="FILE", help="the pipeline file")
-    parser.add_argument(
-        "--format",
-        "-f",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: from the -o suffix, else text)",
-    )
-    parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of standard output")
+    add_format_argument(parser, FORMATS, "output format (default: from the -o suffix, else text)", None)
+    add_output_argument(parser)
     parser.add_argument(
         "--direction",
         type=str.upper,
@@ -58,19 +65,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lineage", metavar="OUTPUT", help="highlight everything upstream of this pipeline output"
     )
+    add_color_argument(parser)
 
 
 def output_format(args: argparse.Namespace) -> str:
     """The format asked for, else the one the output file's suffix implies, else text."""
     if args.format:
         return str(args.format)
-    suffix = os.path.splitext(args.output or "")[1].lower()
+    target = args.output or ""
+    suffix = "" if target == "-" or is_folder(target) else os.path.splitext(target)[1].lower()
     return SUFFIXES.get(suffix, "text")
 
 
 def run(args: argparse.Namespace) -> int:
     """Draw the file; exit 1 when it has errors (the drawing marks what is broken), 2 on usage errors."""
-    from azpipe.cli.common import use_color
     from azpipe.diagnostics import Severity
     from azpipe.loading import load
     from azpipe.render import Options, render
@@ -83,65 +91,23 @@ def run(args: argparse.Namespace) -> int:
     pipeline = load(args.file)
     errors = [d for d in pipeline.check() if d.severity >= Severity.ERROR]
     if errors:
-        print_diagnostics(errors, pipeline.sources, use_color("auto", sys.stderr))
+        print_diagnostics(errors, pipeline.sources, use_color(args.color, sys.stderr))
     if not graph_of(pipeline).nodes and errors:
         return 1
     if args.lineage and args.lineage.removeprefix("outputs.") not in pipeline.outputs:
         names = ", ".join(sorted(pipeline.outputs)) or "none"
         return _fail(f"no pipeline output `{args.lineage}` (outputs: {names})")
     options = Options(direction=args.direction, show=args.show, lineage=args.lineage)
-    drawing = render(pipeline, output_format(args), options)
-    if not _write(drawing, args.output):
-        return 2
+    kind = output_format(args)
+    drawing = render(pipeline, kind, options)
+    path = output_path(args.output, file_name(pipeline.name, EXTENSIONS[kind]))
+    try:
+        write_output(drawing, path, made_from(pipeline))
+    except OutputError as error:
+        return _fail(str(error))
     return 1 if errors else 0
 
 
 def _fail(message: str) -> int:
     print(f"azpipe graph: {message}", file=sys.stderr)
     return 2
-
-
-def _write(text: str, path: str | None) -> bool:
-    """Write to standard output, or to ``path`` without ever leaving it half-written."""
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        return True
-    problem = write_output(text, path)
-    if problem:
-        _fail(f"cannot write {path}: {problem}")
-    return problem is None
-
-
-def write_output(text: str, path: str) -> str | None:
-    """Write ``text`` to ``path``; the error, if any.
-
-    A regular file (or a new one) is written to a temporary file beside it and
-    renamed over it; anything else that exists (``/dev/null``, a pipe, a
-    terminal) is written in place, since renaming over it would replace it.
-    """
-    if os.path.exists(path) and not os.path.isfile(path):
-        try:
-            with open(path, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-        except OSError as error:
-            return error.strerror or str(error)
-        return None
-    return _replace(text, os.path.realpath(path))  # through a symbolic link, not over it
-
-
-def _replace(text: str, target: str) -> str | None:
-    folder, name = os.path.split(target)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        return error.strerror or str(error)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
-        return error.strerror or str(error)
-    return None
