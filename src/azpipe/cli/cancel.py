@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from azpipe.cli.common import add_color_argument, use_color
 from azpipe.submit.workspace import add_workspace_arguments
 
 NAME = "cancel"
@@ -21,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-v", "--verbose", action="store_true", help="log each request (never a token or key)"
     )
     add_workspace_arguments(parser)
+    add_color_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,4 +30,4 @@ def run(args: argparse.Namespace) -> int:
     from azpipe.submit.command import cancel_command
     from azpipe.submit.console import Console
 
-    return cancel_command(args, Console(sys.stdout, sys.stderr))
+    return cancel_command(args, Console(sys.stdout, sys.stderr, color=use_color(args.color)))

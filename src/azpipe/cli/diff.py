@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from azpipe.cli.common import add_color_argument
+from azpipe.cli.common import add_color_argument, add_format_argument
 
 if TYPE_CHECKING:
     from azpipe.model import Pipeline
@@ -30,12 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="REV",
         help="compare FILE as it is in git revision REV (e.g. main, HEAD~1) with the working copy",
     )
-    parser.add_argument(
-        "--format",
-        "-f",
-        choices=FORMATS,
-        default="text",
-        help="text (default), mermaid (changes coloured) or markdown (for a pull-request comment)",
+    add_format_argument(
+        parser, FORMATS, "text (default), mermaid (changes coloured) or markdown (for a pull-request comment)"
     )
     parser.add_argument(
         "--direction",

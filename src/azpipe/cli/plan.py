@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from azpipe.cli.common import add_color_argument, use_color
+from azpipe.cli.common import add_color_argument, add_format_argument, use_color
 from azpipe.localrun.options import add_plan_arguments, options_from
 
 NAME = "plan"
@@ -15,7 +15,9 @@ HELP = "show the order, exact commands and run-or-reuse decision of each step of
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``azpipe plan``."""
     add_plan_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    add_format_argument(
+        parser, ("text", "json"), "text (default) or json (the steps, their commands and decisions)"
+    )
     add_color_argument(parser)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from azpipe.cli.common import add_color_argument, use_color
+from azpipe.cli.common import add_color_argument, add_format_argument, use_color
 from azpipe.localrun.options import add_plan_arguments, add_run_arguments, options_from
 
 NAME = "run"
@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``azpipe run``."""
     add_plan_arguments(parser)
     add_run_arguments(parser)
+    add_format_argument(
+        parser, ("text", "json"), "text (default): the summary table; json: the run's record (run.json)"
+    )
     add_color_argument(parser)
 
 
@@ -29,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
         print("azpipe run: local runs need a POSIX system (/bin/sh and process groups)", file=sys.stderr)
         return 2
     console = Console(sys.stdout, sys.stderr, use_color(args.color))
-    return run_command(args.file, options_from(args), console)
+    return run_command(args.file, options_from(args), console, as_json=args.format == "json")

@@ -7,6 +7,8 @@ import json
 import os
 import sys
 
+from azpipe.cli.common import add_color_argument, add_format_argument, use_color
+
 NAME = "runs"
 SKIPPED_FOLDERS = frozenset({".git", ".venv", "venv", "node_modules"})
 HELP = "list local runs (from the .azpipe folder next to each pipeline file)"
@@ -21,12 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=["."],
         help="pipeline files (their runs only) or folders to search (default: .)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text (a table) or json (every run.json, oldest first)",
+    add_format_argument(
+        parser, ("text", "json"), "text (a table, default) or json (every run.json, oldest first)"
     )
+    add_color_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([{**r, "status": run_status(r)} for r in records], indent=2))
     elif records:
-        print(runs_text(records))
+        print(runs_text(records, use_color(args.color)))
     else:
         print("no runs yet (start one with `azpipe run FILE`)", file=sys.stderr)
     return 0

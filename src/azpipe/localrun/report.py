@@ -130,15 +130,21 @@ def _closing(plan: Plan, results: Mapping[str, StepResult], status: str, elapsed
     return f"run {plan.run_id} {status} in {seconds(elapsed)} ({tally}); record: {record}"
 
 
-def runs_text(records: list[dict[str, Any]]) -> str:
-    """A table of runs, oldest first."""
+STATUS_COLORS = {"succeeded": "32", "reused": "32", "failed": "31", "interrupted": "33", "abandoned": "33"}
+
+
+def runs_text(records: list[dict[str, Any]], color: bool = False) -> str:
+    """A table of runs, oldest first; with ``color``, each run's status coloured."""
     rows = [("run", "pipeline", "status", "started", "duration", "steps")]
     rows += [_run_row(record) for record in records]
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5]
-        for row in rows
-    )
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)]
+        if number and color:  # padded first, so colour codes do not count as width
+            cells[2] = _paint(cells[2], STATUS_COLORS.get(row[2], "36"), True)
+        lines.append("  ".join(cells) + "  " + row[5])
+    return "\n".join(lines)
 
 
 def _run_row(record: dict[str, Any]) -> tuple[str, str, str, str, str, str]:

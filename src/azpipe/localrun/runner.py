@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -77,7 +78,7 @@ def plan_command(path: str, options: RunOptions, console: Console, as_json: bool
     return 0
 
 
-def run_command(path: str, options: RunOptions, console: Console) -> int:
+def run_command(path: str, options: RunOptions, console: Console, as_json: bool = False) -> int:
     """``azpipe run``: run the pipeline; exit 0, 1 (a step failed), 2 (refused) or 130 (interrupted)."""
     pipeline = load_checked(path, "run", console)
     if isinstance(pipeline, int):
@@ -94,7 +95,7 @@ def run_command(path: str, options: RunOptions, console: Console) -> int:
     for name in options.pass_env:
         if "=" not in name and name not in os.environ:
             print(f"note: --pass-env {name}: not set in your environment, not passed", file=console.err)
-    return _execute(plan, options, console)
+    return _execute(plan, options, console, as_json)
 
 
 def environment_notice() -> str:
@@ -112,7 +113,7 @@ def keep_going(pipeline: Pipeline, options: RunOptions) -> bool:
     return pipeline.continue_on_step_failure is not False
 
 
-def _execute(plan: Plan, options: RunOptions, console: Console) -> int:
+def _execute(plan: Plan, options: RunOptions, console: Console, as_json: bool) -> int:
     record = RunRecord(plan, options, keep_going(plan.pipeline, options))
     started = time.monotonic()
     progress = make_progress(console.err, plan)
@@ -129,5 +130,8 @@ def _execute(plan: Plan, options: RunOptions, console: Console) -> int:
         progress.close()
     record.status, record.ended = status, time.time()
     record.save(executor.results)
-    print(summary(plan, executor.results, status, time.monotonic() - started), file=console.out)
+    if as_json:
+        print(json.dumps(record.to_json(executor.results), indent=2), file=console.out)
+    else:
+        print(summary(plan, executor.results, status, time.monotonic() - started), file=console.out)
     return EXIT_CODES[status]

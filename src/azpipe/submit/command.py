@@ -224,12 +224,12 @@ def _status(args: argparse.Namespace, console: Console) -> int:
 
     ml_client, workspace = _connected(args)
     found = jobs.status(ml_client, args.name, workspace)
-    if args.json:
+    if args.format == "json":
         console.result(json.dumps(found.as_dict(), indent=2))
         return 0
+    console.result(f"{'job':<13}{found.name}")
+    console.result(f"{'status':<13}", found.status)
     rows = [
-        ("job", found.name),
-        ("status", found.status),
         ("display name", found.display_name or ""),
         ("experiment", found.experiment or ""),
         ("studio", found.studio_url or ""),
@@ -240,7 +240,7 @@ def _status(args: argparse.Namespace, console: Console) -> int:
         console.result("steps")
         width = max(len(name) for name, _ in found.steps)
         for name, state in found.steps:
-            console.result(f"  {name:<{width}}  {state}")
+            console.result(f"  {name:<{width}}  ", state)
     return 0
 
 
@@ -249,5 +249,5 @@ def _cancel(args: argparse.Namespace, console: Console) -> int:
 
     ml_client, workspace = _connected(args)
     state = jobs.cancel(ml_client, args.name, workspace, console, wait=not args.no_wait)
-    console.result(f"job {args.name}: {state}")
+    console.result(f"job {args.name}: ", state)
     return 0

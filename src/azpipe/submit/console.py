@@ -25,6 +25,7 @@ SPINNER = "|/-\\"
 TICK = 0.2  # seconds between spinner frames
 QUIET_NOTE_EVERY = 30.0  # seconds between "still ..." lines when not on a terminal
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+STATE_COLORS = {"Completed": "32", "Failed": "31", "Canceled": "31", "NotResponding": "31"}
 
 
 class Console:
@@ -34,11 +35,16 @@ class Console:
         self.out = out
         self.err = err
         self.tty = err.isatty() if tty is None else tty
-        self.color = color  # for diagnostics
+        self.color = color  # for diagnostics (standard error), or a job's state (standard output)
 
-    def result(self, line: str) -> None:
-        """A line of the command's result (standard output)."""
-        print(shown(line), file=self.out, flush=True)
+    def result(self, line: str, state: str | None = None) -> None:
+        """A line of the command's result (standard output); ``state``, a job's status, ends it,
+        coloured when colour is on (green: completed, red: failed or canceled, yellow: on its way)."""
+        text = shown(line)
+        if state is not None:
+            code = STATE_COLORS.get(state, "33")
+            text += f"\x1b[{code}m{shown(state)}\x1b[0m" if self.color else shown(state)
+        print(text, file=self.out, flush=True)
 
     def note(self, line: str) -> None:
         """A progress line (standard error)."""

@@ -43,6 +43,23 @@ NO_CREDENTIALS = (
 )
 
 
+# A line of DefaultAzureCredential's message: "\tEnvironmentCredential: Authentication failed: ..."
+_ATTEMPT = re.compile(r"^\s*([A-Za-z]+Credential): (.+)$", re.MULTILINE)
+_FAILED = re.compile(r"(?i)authentication failed|AADSTS\d+")
+_NETWORK = re.compile(
+    r"(?i)failed to resolve|name or service not known|temporary failure in name resolution|"
+    r"nodename nor servname|getaddrinfo|max retries exceeded|failed to establish a new connection|"
+    r"newconnectionerror|connection (?:refused|reset|aborted)|network is unreachable|no route to host|"
+    r"connect(?:ion)? ?timeout|timed out|proxyerror|cannot connect to host"
+)
+_HOST = re.compile(r"host='([^']+)'|resolve '([^']+)'")
+_CAUSE = re.compile(
+    r"(?i)failed to resolve '[^']*'|name or service not known|temporary failure in name resolution|"
+    r"nodename nor servname provided, or not known|connection refused|connection reset by peer|"
+    r"network is unreachable|no route to host|(?:connect(?:ion)? )?timed out|max retries exceeded"
+)
+
+
 class AzureFailure(Exception):
     """An Azure failure already put into one line for the user (exit code 1)."""
 
@@ -177,15 +194,56 @@ def _codes_and_message(error: Any) -> tuple[tuple[str, ...], str]:
 
 
 def _authentication(error: Any, context: Context) -> str:
-    """No credential at all, or one Azure refused (HTTP 401)."""
+    """No credential at all, one that could not reach the sign-in service, one that failed,
+    or a token Azure refused (HTTP 401)."""
     if getattr(error, "response", None) is None:
-        return NO_CREDENTIALS
+        return _sign_in(str(error))
     detail = service_error(error)
     return (
         f"Azure refused the credentials while {context.doing} (401 {_first(detail.codes)}): "
         f"{one_line(detail.message, 160)}; sign in again with `az login` "
         "(with `--tenant TENANT` if the workspace is in another tenant)"
     )
+
+
+def _sign_in(text: str) -> str:
+    """Why no token came: ``DefaultAzureCredential`` lists each credential it tried, one per line.
+
+    A credential that is set up but cannot reach Microsoft Entra ID (no network, a
+    proxy) says "Authentication failed: ... Failed to resolve ..."; one that is set up
+    but refused says "Authentication failed: AADSTS..."; the others are "unavailable".
+    """
+    attempts = _attempts(text)
+    for name, reason in attempts:
+        if _NETWORK.search(reason):
+            where = _HOST.search(reason)
+            host = f" ({where.group(1) or where.group(2)})" if where else ""
+            return (
+                f"cannot reach Azure to sign in{host}: {name}: {_cause(reason)}; check the network "
+                "connection and any proxy settings (HTTPS_PROXY)"
+            )
+    for name, reason in attempts:
+        if _FAILED.search(reason):
+            return (
+                f"signing in to Azure failed: {name}: {one_line(reason, 200)}; check its settings "
+                "(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) or sign in with `az login`"
+            )
+    return NO_CREDENTIALS
+
+
+def _cause(reason: str) -> str:
+    """The root cause in a network error's chain of wrappers (``Network is unreachable``), else the text."""
+    causes = [m.group(0) for m in _CAUSE.finditer(reason)]
+    specific = [cause for cause in causes if not cause.lower().startswith("max retries")]
+    found = (specific or causes or [""])[-1]
+    return one_line(found[:1].upper() + found[1:] if found else reason, 160)
+
+
+def _attempts(text: str) -> list[tuple[str, str]]:
+    """``(credential, what it said)`` for each credential named in ``text``; the whole text as one
+    attempt when it names none (a credential used on its own)."""
+    found = [(m.group(1), m.group(2).strip()) for m in _ATTEMPT.finditer(text)]
+    return found or [("credential", text.strip())]
 
 
 def _http(detail: ServiceError, context: Context) -> str:

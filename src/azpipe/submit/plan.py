@@ -69,16 +69,26 @@ def _compute(target: Compute) -> Action:
 
 
 def uploads(pipeline: Pipeline) -> list[str]:
-    """Local folders azure-ai-ml uploads with the job: steps' ``code``, and component files (with theirs).
+    """Local paths azure-ai-ml uploads with the job: steps' ``code``, component files (with theirs),
+    and every local file or folder an input is given (pipeline inputs, ``--set`` paths, literal step
+    inputs). Data assets are uploaded when provisioned, and listed there.
 
     Raises :class:`azpipe.emit.CompileRefused` when the pipeline cannot be compiled.
     """
+    planned = plan(pipeline)
     found = []
-    for step in plan(pipeline).steps:
+    for step in planned.steps:
         if step.code is not None and step.code.local:
             found.append(f"code        {step.code.text}")
         elif step.kind == "file" and step.component:
             found.append(f"component   {step.component} (with its own code)")
+        for port in step.inputs:
+            path = port.source.path if port.source is not None and port.source.kind == "asset" else None
+            if path is not None and path.local:
+                found.append(f"input       {step.name}.{port.name}: {path.text}")
+    for item in planned.inputs:
+        if item.path is not None and item.path.local:
+            found.append(f"input       {item.name}: {item.path.text}")
     return sorted(dict.fromkeys(found))
 
 
