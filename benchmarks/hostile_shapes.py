@@ -12,8 +12,9 @@ sizes N, 2N, 4N, ... and times every command on them in process
   lines), ``wide_inputs`` (N pipeline inputs in one single-line command),
   ``fan_in`` (N producer steps read by one step), ``fan_in_after`` (N steps in one
   step's ``after:`` list), ``fan_out`` (one step read by N steps, each a pipeline
-  output), ``chain`` (N steps in a line, up to 20,000), ``warnings`` (N steps
-  whose outputs nothing reads: N warnings);
+  output), ``chain`` (N steps in a line, up to 20,000), ``long_edges`` (a chain
+  of N steps each also read by one last step: N edges up to N layers long),
+  ``warnings`` (N steps whose outputs nothing reads: N warnings);
 - commands: ``check`` (the azpipe file and its Azure ML form), ``graph`` in every
   format, ``diff`` in every format (against a version with every command changed
   and one element fewer), ``compile`` to both targets, ``plan``, and ``import`` of
@@ -144,6 +145,16 @@ def chain(size: int, changed: bool = False, p: str = "") -> Parts:
     return parts
 
 
+def long_edges(size: int, changed: bool = False, p: str = "") -> Parts:
+    """A chain of ``size`` steps, each also read by one last step: edges up to ``size`` layers long."""
+    parts = chain(size, changed, p)
+    count = _variant(size, changed)[1]
+    refs = [_ref(f"{p}s{k:05d}") for k in range(count)]
+    parts.outputs.append(f"  {p}report: {_ref(f'{p}last')}")
+    parts.steps += [f"  {p}last:", *_folded([_variant(size, changed)[0], *refs, "${{outputs.out}}"])]
+    return parts
+
+
 def warnings(size: int, changed: bool = False, p: str = "") -> Parts:
     """``size`` steps, each with an output nothing reads: ``size`` warnings (G502, G503)."""
     verb, count = _variant(size, changed)
@@ -160,12 +171,13 @@ SHAPES: dict[str, Callable[..., Parts]] = {
     "fan_in_after": fan_in_after,
     "fan_out": fan_out,
     "chain": chain,
+    "long_edges": long_edges,
     "warnings": warnings,
 }
 # Smallest size of each shape; four doublings reach 20,000 (10,000 for fan_out).
 BASE = {
     "wide": 2500, "wide_inputs": 2500, "fan_in": 2500, "fan_in_after": 2500,
-    "fan_out": 1250, "chain": 2500, "warnings": 2500,
+    "fan_out": 1250, "chain": 2500, "long_edges": 1250, "warnings": 2500,
 }  # fmt: skip
 
 # {file}: the azpipe file; {changed}: its changed version; {native}: the Azure ML file.
@@ -283,13 +295,16 @@ def _ratio(times: list[float], index: int, floor: float) -> float | None:
 
 def report(shape: str, sizes: list[int], rows: list[Row], limit: float) -> int:
     """Print the table of ``shape``; the number of ratios over ``limit``."""
-    print(f"\n{shape}")
+    print(f"\n{shape}", flush=True)
     print(f"{'command':<16}" + "".join(f"{s:>10,}" for s in sizes) + "   growth per doubling")
     over = 0
     for row in rows:
         shown = ["  -  " if r is None else f"{r:5.2f}" + ("!" if r > limit else " ") for r in row.ratios]
         over += sum(r is not None and r > limit for r in row.ratios)
-        print(f"{row.command:<16}" + "".join(f"{t:>9.3f}s" for t in row.times) + "   " + " ".join(shown))
+        print(
+            f"{row.command:<16}" + "".join(f"{t:>9.3f}s" for t in row.times) + "   " + " ".join(shown),
+            flush=True,
+        )
     return over
 
 

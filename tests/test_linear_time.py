@@ -30,13 +30,18 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from azpipe.render import layout
+from tests.test_render_svg import _touches, crosses, graphs, overlap
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARK = ROOT / "benchmarks" / "hostile_shapes.py"
@@ -171,6 +176,41 @@ def test_mixed_shapes_stay_linear(
         files = [shapes.write_files(Path(name), [(s, w * unit * k) for s, w in mix]) for k in (1, 2, 4)]
         found = break_even(files, size, command, extra)
     assert found >= BREAK_EVEN, f"{mix} / {command} {extra}: quadratic beyond {found:,.0f} elements"
+
+
+@settings(max_examples=1000 if LONG else 100, deadline=None)
+@given(graph=graphs(), direction=st.sampled_from(["TB", "LR"]))
+def test_side_lanes_keep_edges_around_boxes(
+    graph: tuple[list[str], dict[str, tuple[float, float]], list[layout.Link]], direction: str
+) -> None:
+    """With no budget for dummy points, every long edge takes a side lane: still no edge through a box,
+    and every route runs from its source to its target (the layout property test, lanes forced)."""
+    nodes, sizes, links = graph
+    with mock.patch.object(layout, "CHAIN_BUDGET", (0, 0)):
+        placed = layout.compute(nodes, sizes, links, direction)
+    rects = {name: (box.x, box.y, box.w, box.h) for name, box in placed.boxes.items()}
+    for index, first in enumerate(nodes):
+        assert not any(overlap(rects[first], rects[second]) for second in nodes[index + 1 :])
+    for points in [*placed.routes, *(trunk.points for trunk in placed.trunks)]:
+        for segment in pairwise(points):
+            assert not any(crosses(segment, rect) for rect in rects.values()), segment
+    for link, route in zip(links, placed.routes, strict=True):
+        if link.source != link.target:
+            assert _touches(route[-1], rects[link.target])
+
+
+def test_long_edges_take_lanes_past_the_budget() -> None:
+    """Each of 400 chained steps also read by a last step: the drawing stays linear (a few points per edge)."""
+    count = 400
+    nodes = [f"s{k}" for k in range(count)] + ["last"]
+    links = [layout.Link(f"s{k}", f"s{k + 1}") for k in range(count - 1)]
+    links += [layout.Link(f"s{k}", "last", (80.0, 14.0)) for k in range(count)]
+    placed = layout.compute(nodes, dict.fromkeys(nodes, (60.0, 24.0)), links)
+    points = sum(len(route) for route in placed.routes) + sum(len(trunk.points) for trunk in placed.trunks)
+    per_item, constant = layout.CHAIN_BUDGET
+    dummies = per_item * (len(nodes) + len(links)) + constant  # two points each, in trunks
+    assert points <= 2 * dummies + 8 * len(links) < count * count / 5  # chains alone: about 2 count²
+    assert placed.width > count * layout.DUMMY_GAP  # the lanes are beside the drawing
 
 
 def test_benchmark_runs_and_reports() -> None:

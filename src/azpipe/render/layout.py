@@ -5,7 +5,11 @@
    (pipeline inputs, data) move down next to their first consumer.
 2. Ranks: node layer ``L`` is rank ``2L``; the odd rank just above a target
    holds one label box per edge, and a long edge's other ranks hold dummy
-   points shared by every edge leaving the same source.
+   points shared by every edge leaving the same source. Those points stay
+   within a budget linear in the graph's size: past it, the sources with the
+   longest edges send them down a straight lane beside the drawing instead, so
+   that thousands of steps each read thousands of layers below cost linear
+   time and output.
 3. Order: a bounded number of barycenter sweeps (crossings counted, best kept).
 4. Coordinates: in each rank, a weighted least-squares pull towards the
    neighbours under the order and spacing constraints (pool-adjacent-violators,
@@ -34,6 +38,7 @@ LOOP = 14.0  # how far a self-loop reaches out of its box
 SWEEPS = 6
 TRANSPOSE_PASSES = 4
 MULTI_START_ITEMS = 3000  # bigger graphs get one starting order
+CHAIN_BUDGET = (4, 100)  # dummy points allowed: 4 per node and edge, plus 100
 PLACEMENT_PASSES = 8
 WEIGHTS = {"node": 1.0, "label": 2.0, "chain": 4.0}
 
@@ -190,6 +195,9 @@ class _Engine:
         self.band: list[tuple[float, float]] = []
         self.chains: dict[tuple[str, bool], list[int]] = {}
         self.connected: set[tuple[int, int]] = set()
+        self.laned: set[tuple[str, bool]] = set()  # (source, flipped) groups drawn in a side lane
+        self.lanes: dict[int, tuple[str, bool]] = {}  # link number -> its lane's group
+        self.lane_pos: dict[tuple[str, bool], float] = {}
 
     def run(self) -> Layout:
         layers = assign_layers(self.nodes, ((link.source, link.target) for link in self.links))
@@ -215,8 +223,38 @@ class _Engine:
             extra = LOOP + 4 if node in loops else 0.0
             item = _Item("node", 2 * layers[node], half, half + extra, self._rank_extent(size), node)
             self.node_item[node] = self._add(item)
+        self.laned = self._laned_groups(layers)
         for link in self.links:
             self._make_path(link, layers)
+
+    def _laned_groups(self, layers: dict[str, int]) -> set[tuple[str, bool]]:
+        """The (source, flipped) groups of long edges drawn in a side lane instead of through dummy points.
+
+        A group's cost is its longest edge (its shared chain of points) plus, for
+        back edges, every edge's length (each route runs along the chain). The
+        cheapest groups get chains while the budget lasts, so ordinary graphs
+        never see a lane.
+        """
+        longest: dict[tuple[str, bool], int] = {}
+        total: dict[tuple[str, bool], int] = {}
+        for link in self.links:
+            flipped = layers[link.source] > layers[link.target]
+            upper, lower = (link.target, link.source) if flipped else (link.source, link.target)
+            needed = 2 * (layers[lower] - layers[upper]) - 2
+            if needed > 0:
+                group = (upper, flipped)
+                longest[group] = max(longest.get(group, 0), needed)
+                total[group] = total.get(group, 0) + needed
+        costs = {group: size + (total[group] if group[1] else 0) for group, size in longest.items()}
+        per_item, constant = CHAIN_BUDGET
+        budget = per_item * (len(self.nodes) + len(self.links)) + constant
+        laned: set[tuple[str, bool]] = set()
+        for group, cost in sorted(costs.items(), key=lambda entry: (entry[1], entry[0])):
+            if laned or cost > budget:
+                laned.add(group)
+            else:
+                budget -= cost
+        return laned
 
     def _add(self, item: _Item) -> int:
         self.items.append(item)
@@ -247,6 +285,12 @@ class _Engine:
             self.paths.append([self.node_item[a]])
             return
         needed = 2 * (layers[b] - layers[a]) - 2  # ranks between the source and the label
+        if needed > 0 and (a, flipped) in self.laned:  # no chain: the route goes down the group's lane
+            self.lanes[len(self.paths)] = (a, flipped)
+            label = self._add(self._label_item(link.label, 2 * layers[b] - 1))
+            self._connect(label, self.node_item[b])
+            self.paths.append([self.node_item[a], label, self.node_item[b]])
+            return
         chain = self._chain(a, flipped, needed)
         label = self._add(self._label_item(link.label, 2 * layers[b] - 1))
         head = [self.node_item[a], *(chain[:needed] if flipped else chain[needed - 1 : needed])]
@@ -413,12 +457,42 @@ class _Engine:
     def _result(self) -> Layout:
         boxes = {node: self._box(index) for node, index in self.node_item.items()}
         ports = self._ports()
+        right = self._place_lanes()
         routes = [self._route(number, path, ports) for number, path in enumerate(self.paths)]
         labels = [self._label(path) for path in self.paths]
-        right = max((item.pos + item.hi for item in self.items), default=0.0) + MARGIN
+        right += MARGIN
         bottom = (self.band[-1][1] if self.band else 0.0) + MARGIN
         width, height = (bottom, right) if self.lr else (right, bottom)
         return Layout(round(width, 1), round(height, 1), boxes, routes, labels, self._trunks(ports))
+
+    def _place_lanes(self) -> float:
+        """Put the side lanes right of everything, in the order of their sources; the drawing's extent."""
+        right = max((item.pos + item.hi for item in self.items), default=0.0)
+        groups = sorted(self.laned, key=lambda group: (self.items[self.node_item[group[0]]].pos, group))
+        for group in groups:
+            right += DUMMY_GAP
+            self.lane_pos[group] = right
+        return right
+
+    def _lane_route(self, number: int, path: list[int], ports: dict[tuple[int, int], float]) -> list[Point]:
+        """Out of the source, along the gap under its rank to its lane, down the lane, along the gap
+        above the label's rank to the label, and into the target: only gaps and lanes, never a box."""
+        first, label, last = (self.items[index] for index in path)
+        lane = self.lane_pos[self.lanes[number]]
+        start = first.pos + 0.6 * min(first.lo, first.hi)
+        below, above = self._gap(first.rank), self._gap(label.rank - 1)
+        end = ports[(path[-1], path[-2])]
+        points = [
+            (start, self._box_edge(first, far=True)), (start, below), (lane, below), (lane, above),
+            (label.pos, above), (label.pos, self.band[label.rank][1]),
+            (end, self.band[last.rank][0]), (end, self._box_edge(last, far=False)),
+        ]  # fmt: skip
+        screen = [self._screen(o, r) for o, r in _dedupe(points)]
+        return screen[::-1] if self.flipped[number] else screen
+
+    def _gap(self, rank: int) -> float:
+        """The middle of the empty gap between ``rank`` and the next one (along the rank axis)."""
+        return (self.band[rank][1] + self.band[rank + 1][0]) / 2
 
     def _chained(self, number: int) -> bool:
         """True for a link that leaves its source along the source's trunk."""
@@ -471,6 +545,8 @@ class _Engine:
     def _route(self, number: int, path: list[int], ports: dict[tuple[int, int], float]) -> list[Point]:
         if len(path) == 1:
             return self._loop(path[0])
+        if number in self.lanes:
+            return self._lane_route(number, path, ports)
         first, last = self.items[path[0]], self.items[path[-1]]
         end = ports[(path[-1], path[-2])]
         if self._chained(number):  # starts where it leaves the trunk
