@@ -44,6 +44,8 @@ DEEP = 1200  # folders, more than the interpreter's recursion limit
 BODY = """
 inputs:
   seed: ./data
+outputs:
+  model: ${{train.outputs.model}}
 steps:
   prep:
     code: src

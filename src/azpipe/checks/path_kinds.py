@@ -27,7 +27,7 @@ def kind_problem(kind: str | None, path: str) -> tuple[str, str] | None:
     input of type ``kind`` — what, and a hint — or ``None`` (also when it does not exist)."""
     if kind == "uri_file" and os.path.isdir(path):
         return "is a folder, not a file", "give a file, or declare the input `type: uri_folder`"
-    if kind == "uri_folder" and os.path.exists(path) and not os.path.isdir(path):
+    if kind == "uri_folder" and os.path.isfile(path):  # a FIFO or device is refused elsewhere
         return (
             "is a file, not a folder",
             "give the folder that holds it, or declare the input `type: uri_file`",
