@@ -36,14 +36,18 @@ names = st.one_of(
 )
 
 ALLOWED_IMPORTS = {
-    "argparse", "os", "sys", "pathlib.Path", "azure.core.exceptions.ResourceNotFoundError",
+    "argparse", "logging", "os", "sys", "pathlib.Path", "azure.core.exceptions.ResourceNotFoundError",
+    *(f"azure.core.exceptions.{name}" for name in (
+        "AzureError", "ClientAuthenticationError", "HttpResponseError", "ServiceRequestError")),
     "azure.identity.DefaultAzureCredential",
     *(f"azure.ai.ml.{name}" for name in (
         "Input", "MLClient", "MpiDistribution", "Output", "PyTorchDistribution", "TensorFlowDistribution",
-        "command", "dsl", "load_component")),
+        "RayDistribution", "command", "dsl", "load_component")),
     *(f"azure.ai.ml.entities.{name}" for name in (
-        "AmlCompute", "AmlTokenConfiguration", "Command", "ComputeInstance", "Data", "Environment",
-        "ManagedIdentityConfiguration", "PipelineJob", "UserIdentityConfiguration")),
+        "AmlCompute", "AmlTokenConfiguration", "Command", "CommandComponent", "ComputeInstance", "Data",
+        "Environment", "ManagedIdentityConfiguration", "PipelineJob", "UserIdentityConfiguration", "BuildContext",
+        "JobResourceConfiguration", "QueueSettings", "JobService", "SshJobService", "TensorBoardJobService",
+        "VsCodeJobService", "JupyterLabJobService")),
 }  # fmt: skip
 ALLOWED_CALLS = {
     "Path", "<call>.resolve", "__doc__.splitlines", "argparse.ArgumentParser", "environ", "parser.add_argument",
@@ -53,7 +57,12 @@ ALLOWED_CALLS = {
     "ml_client.compute.begin_create_or_update", "ml_client.data.create_or_update", "str", "command", "Input",
     "Output", "load_component", "Command", "Environment", "AmlCompute", "ComputeInstance", "Data",
     "PyTorchDistribution", "MpiDistribution", "TensorFlowDistribution", "ManagedIdentityConfiguration",
-    "UserIdentityConfiguration", "AmlTokenConfiguration", "dsl.pipeline",
+    "UserIdentityConfiguration", "AmlTokenConfiguration", "dsl.pipeline", "CommandComponent", "RayDistribution",
+    "BuildContext", "JobResourceConfiguration", "QueueSettings", "JobService", "SshJobService",
+    "TensorBoardJobService", "VsCodeJobService", "JupyterLabJobService",
+    # main(): options, quiet logging, one-line errors
+    "options", "quiet", "explain", "one_line", "logging.getLogger", "<call>.setLevel", "isinstance", "any",
+    "type", "<other>.join", "<call>.split", "text.split",
 }  # fmt: skip
 ALLOWED_DUNDERS = {"__file__", "__doc__", "__name__"}
 
@@ -73,7 +82,7 @@ def assert_only_expected_code(source: str) -> None:
         target.id
         for node in tree.body
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
-        and _dotted(node.value.func) in ("command", "load_component")
+        and _dotted(node.value.func) in ("command", "CommandComponent", "load_component")
         for target in node.targets if isinstance(target, ast.Name)
     }  # fmt: skip
     pipeline = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.decorator_list]
@@ -170,7 +179,7 @@ def _assert_carried(pipeline: azpipe.Pipeline, job: Any) -> None:
     [(name, step)] = pipeline.steps.items()
     # an empty display name or description is no display name or description
     assert (job.display_name, job.description or None, dict(job.tags)) == (
-        pipeline.display_name or pipeline.name, pipeline.description or None, pipeline.tags)  # fmt: skip
+        pipeline.display_name or None, pipeline.description or None, pipeline.tags)  # fmt: skip
     node = job.jobs[name]
     assert node.display_name == (step.details.display_name or None)
     assert (node.description or node.component.description) == (step.details.description or None)

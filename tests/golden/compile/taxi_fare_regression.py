@@ -8,19 +8,33 @@ file to provision and submit it; ``--dry-run`` prints the job as YAML instead.
 """
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
 from azure.ai.ml import Input, MLClient, Output, command, dsl
 from azure.ai.ml.entities import AmlCompute, Data, Environment, PipelineJob
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+)
 from azure.identity import DefaultAzureCredential
 
 SOURCE = "pipeline.yaml"
 SOURCE_SHA256 = "30cfe38d984b3caa1f861def8f907391987c40d5f8511c0b9a1083dd8ee2936e"
 AZPIPE_VERSION = "0.1.0"
 HERE = Path(__file__).resolve().parent
+PROGRAM = Path(__file__).name
+NOISY_LOGGERS = ("azure.ai.ml", "azure.ai.ml._utils._experimental", "azure.identity")
+OFFLINE = ("Failed to resolve", "Name or service not known", "Max retries exceeded")
+NO_WORKSPACE = (
+    "pass --subscription, -g and -w, or set AZURE_SUBSCRIPTION_ID, "
+    "AZURE_RESOURCE_GROUP and AZUREML_WORKSPACE_NAME, or give --config"
+)
 
 ENVIRONMENTS = [
     Environment(
@@ -178,35 +192,108 @@ def provision(ml_client: MLClient) -> None:
 
 
 def workspace_client(args: argparse.Namespace) -> MLClient:
-    """A client for the workspace given by flags or environment variables, else config.json."""
+    """A client for the workspace the options (or environment variables) name.
+
+    Without all three, the workspace's config.json (``--config``, else searched for).
+    """
     credential = DefaultAzureCredential()
-    if args.subscription_id and args.resource_group and args.workspace:
+    if args.subscription and args.resource_group and args.workspace:
         return MLClient(
             credential,
-            subscription_id=args.subscription_id,
+            subscription_id=args.subscription,
             resource_group_name=args.resource_group,
             workspace_name=args.workspace,
         )
     return MLClient.from_config(credential=credential, path=args.config)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Provision and submit the pipeline, then print its Azure ML Studio URL."""
+def one_line(error: BaseException) -> str:
+    """What went wrong, on one line (at most 300 characters)."""
+    text = " ".join(str(error).split()).split(" To mitigate this issue")[0]
+    # DefaultAzureCredential's preamble says nothing: what each credential said follows it
+    text = text.split("Attempted credentials: ")[-1]
+    return text[:300] or type(error).__name__
+
+
+def explain(error: BaseException) -> str:
+    """One line for a failure while provisioning or submitting, and what to do."""
+    text = one_line(error)
+    if isinstance(error, ServiceRequestError) or any(word in text for word in OFFLINE):
+        return "cannot reach Azure: " + text + " (check the network and HTTPS_PROXY)"
+    if isinstance(error, ClientAuthenticationError):
+        return "cannot sign in to Azure: " + text + " (try `az login`)"
+    if isinstance(error, HttpResponseError):
+        return "Azure refused the request: " + text
+    return type(error).__name__ + ": " + text
+
+
+def quiet() -> None:
+    """Keep azure-ai-ml's notes ("This is an experimental class") off the console."""
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def options(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; the same option names as `azpipe submit`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     environ = os.environ.get
-    parser.add_argument("--subscription-id", default=environ("AZURE_SUBSCRIPTION_ID"))
-    parser.add_argument("--resource-group", default=environ("AZURE_RESOURCE_GROUP"))
-    parser.add_argument("--workspace", default=environ("AZUREML_WORKSPACE_NAME"))
-    parser.add_argument("--config", help="workspace config.json (default: searched)")
-    parser.add_argument("--dry-run", action="store_true", help="print the job as YAML")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the job as Azure ML YAML; send nothing to Azure",
+    )
+    parser.add_argument(
+        "--subscription",
+        metavar="ID",
+        default=environ("AZURE_SUBSCRIPTION_ID"),
+        help="subscription id (default: AZURE_SUBSCRIPTION_ID, else config.json)",
+    )
+    parser.add_argument(
+        "-g",
+        "--resource-group",
+        metavar="NAME",
+        default=environ("AZURE_RESOURCE_GROUP"),
+        help="resource group (default: AZURE_RESOURCE_GROUP, else config.json)",
+    )
+    parser.add_argument(
+        "-w",
+        "--workspace",
+        metavar="NAME",
+        default=environ("AZUREML_WORKSPACE_NAME"),
+        help="workspace (default: AZUREML_WORKSPACE_NAME, else config.json)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the workspace's config.json, or a folder to search from",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Provision and submit the pipeline, then print its Azure ML Studio URL.
+
+    A failure is one line on standard error, never a traceback: exit 2 when no
+    workspace is named, 1 when Azure refuses or cannot be reached.
+    """
+    args = options(argv)
+    quiet()
     job = build_pipeline()
     if args.dry_run:
         job.dump(sys.stdout)
         return 0
-    ml_client = workspace_client(args)
-    provision(ml_client)
-    submitted = ml_client.jobs.create_or_update(job)
+    try:
+        ml_client = workspace_client(args)
+    except (AzureError, OSError, ValueError) as error:  # no workspace named
+        print(PROGRAM + ": no workspace: " + one_line(error), file=sys.stderr)
+        print(PROGRAM + ": " + NO_WORKSPACE, file=sys.stderr)
+        return 2
+    try:
+        provision(ml_client)
+        submitted = ml_client.jobs.create_or_update(job)
+    except (AzureError, OSError, ValueError) as error:  # refused, or unreachable
+        print(PROGRAM + ": " + explain(error), file=sys.stderr)
+        return 1
     print(submitted.studio_url)
     return 0
 
