@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from azpipe.expr.ast import Placeholder, Ref, RefKind, Template, Text
+from azpipe.expr.ast import Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.expr.shell import Place, flatten, places
 
 RESERVED_WORDS = frozenset((
@@ -76,9 +76,11 @@ def render(
     """
     present = {name for name, value in inputs.items() if value is not None}
     script: list[str] = []
-    display: list[str] = []
+    display: list[str | None] = []  # None: a dropped segment was here
     values: dict[str, str] = {}
-    for part, place in places(template, present):
+    drops = _drops(template, present)
+    for index, (part, place) in enumerate(places(template, present)):
+        display += [None] * drops[index]
         if isinstance(part, Text):
             script.append(part.text)
             display.append(part.text)
@@ -89,7 +91,42 @@ def render(
         values[variable] = value
         script.append(reference(variable, place))
         display.append(quoted(value, place))
-    return RenderedCommand("".join(script), values, "".join(display))
+    display += [None] * drops[-1]
+    return RenderedCommand("".join(script), values, readable(display))
+
+
+def _drops(template: Template, present: set[str]) -> list[int]:
+    """For each part :func:`flatten` yields, how many dropped segments come just before it; one
+    more entry for those at the end."""
+    counts = [0]  # the last entry counts the drops waiting for the next part
+    for part in template.parts:
+        kept = len(list(flatten(Template((part,)), present)))
+        if isinstance(part, Segment) and not kept:
+            counts[-1] += 1
+        counts += [0] * kept
+    return counts
+
+
+def readable(pieces: list[str | None]) -> str:
+    """The displayed command: ``pieces`` joined, with no run of blanks left where a segment was dropped.
+
+    ``--epochs 3 $[[--rate ${{inputs.rate}}]] --model m`` without a rate shows as
+    ``--epochs 3 --model m``, not with two spaces. Only the readable form is
+    normalised: the script keeps both blanks, which the shell treats as one.
+    """
+    joined: list[str] = []
+    dropped = False
+    for piece in pieces:
+        if piece is None:
+            dropped = True
+            continue
+        if dropped and (not joined or joined[-1][-1:] in " \t"):
+            piece = piece.lstrip(" \t")  # a blank on the left already separates the words
+        dropped = dropped and not piece
+        if piece:
+            joined.append(piece)
+    text = "".join(joined)
+    return text.rstrip(" \t") if dropped else text
 
 
 def reference(variable: str, place: Place) -> str:

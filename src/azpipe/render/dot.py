@@ -53,6 +53,8 @@ def _node(node: Node) -> str:
         values.update(BROKEN, style=values["style"] + ",dashed")
     for name in node.classes:
         values.update(NODE_CLASSES.get(name, {}))
+    if "optional" in node.classes:
+        values["style"] += ",dashed"
     return f"  {node.id} {_attributes(values)};"
 
 

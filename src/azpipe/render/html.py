@@ -114,7 +114,8 @@ def _port_rows(ports: dict[str, Port], with_binding: bool) -> list[list[str]]:
     rows = []
     for name, port in sorted(ports.items()):
         extra = binding_text(port.binding) if with_binding else (port.mode or "")
-        rows.append([name, port.type or "", extra])
+        kind = (port.type or "") + (" (optional)" if port.optional and with_binding else "")
+        rows.append([name, kind, extra])
     return rows
 
 

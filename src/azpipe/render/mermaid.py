@@ -18,6 +18,7 @@ CLASS_STYLES = {
     "input": "fill:#e6f4ea,stroke:#188038,color:#202124",
     "output": "fill:#fef7e0,stroke:#b06000,color:#202124",
     "data": "fill:#f3e8fd,stroke:#8430ce,color:#202124",
+    "optional": "stroke-dasharray:4 3",
     "broken": "fill:#fce8e6,stroke:#d93025,stroke-dasharray:4 3,color:#a50e0e",
     "lineage": "stroke:#e37400,stroke-width:3px",
     "dim": "fill:#f1f3f4,stroke:#bdc1c6,color:#9aa0a6",

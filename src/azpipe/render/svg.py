@@ -47,6 +47,7 @@ STYLE = f"""
 .azpipe-graph .input .shape {{ fill: #e6f4ea; stroke: #188038; }}
 .azpipe-graph .output .shape {{ fill: #fef7e0; stroke: #b06000; }}
 .azpipe-graph .data .shape {{ fill: #f3e8fd; stroke: #8430ce; }}
+.azpipe-graph .node.optional .shape {{ stroke-dasharray: 4 3; }}
 .azpipe-graph .broken .shape {{ fill: #fce8e6; stroke: #d93025; stroke-dasharray: 4 3; }}
 .azpipe-graph .title {{ font-size: {TITLE_SIZE}px; font-weight: bold; fill: #202124; }}
 .azpipe-graph .detail {{ font-size: {DETAIL_SIZE}px; fill: #5f6368; }}

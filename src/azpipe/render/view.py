@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 DIRECTIONS = ("TB", "LR")
 SHOW_FIELDS = ("compute", "environment", "uses", "description", "command")
 KIND_ORDER = {"data": 0, "input": 1, "step": 2, "output": 3}
+OPTIONAL_MARK = "(optional)"  # after an optional pipeline input's title (its edges say ", optional")
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,17 @@ class Edge:
     type: str | None = None
     classes: tuple[str, ...] = ()
     show_ports: bool = True
+    optional: bool = False  # it binds an optional step input
 
     def label(self, arrow: str = ARROW) -> str:
-        """The edge's label: its port(s) and type; empty for an ``after`` edge."""
+        """The edge's label: its port(s) and type, marked when the input is optional; empty for
+        an ``after`` edge."""
         if self.kind == "after":
             return ""
         if not self.show_ports:
             return clean(self.type or "")
-        return shorten(edge_label(self.src_port, self.dst_port, self.type, arrow))
+        text = edge_label(self.src_port, self.dst_port, self.type, arrow)
+        return shorten(text + (", optional" if self.optional else ""))
 
 
 @dataclass
@@ -101,7 +105,7 @@ def build_view(pipeline: Pipeline, options: Options | None = None) -> View:
     ids = {key: f"n{index}" for index, key in enumerate(keys)}
     view = View(clean(pipeline.name or "pipeline"), options)
     view.nodes = [_node(pipeline, graph, key, ids[key], options, upstream) for key in keys]
-    view.edges = [_edge(ids, data, upstream, u, v) for u, v, data in sorted_edges(graph, ids)]
+    view.edges = [_edge(pipeline, ids, data, upstream, u, v) for u, v, data in sorted_edges(graph, ids)]
     return view
 
 
@@ -161,21 +165,27 @@ def _node(
     name = clean(data.get("name", key))
     broken = bool(data.get("broken", False))
     inside = None if upstream is None else key in upstream
+    item = pipeline.inputs.get(str(data.get("name"))) if kind == "input" else None
+    optional = item is not None and item.optional
     return Node(
         id=node_id,
         key=key,
         kind=kind,
         name=name,
-        title=_title(kind, name, data.get("type")),
+        title=_title(kind, name, data.get("type"), optional),
         lines=tuple(_step_lines(pipeline, key, options.show)) if kind == "step" else (),
         problems=tuple(broken_references(pipeline, graph, key)) if broken else (),
         broken=broken,
-        classes=_classes(inside),
+        classes=_classes(inside) + (("optional",) if optional else ()),
     )
 
 
-def _edge(ids: dict[str, str], data: dict[str, Any], upstream: set[str] | None, u: str, v: str) -> Edge:
+def _edge(
+    pipeline: Pipeline, ids: dict[str, str], data: dict[str, Any], upstream: set[str] | None, u: str, v: str
+) -> Edge:
     inside = None if upstream is None else (u in upstream and v in upstream)
+    step = pipeline.steps.get(v)
+    port = step.inputs.get(str(data.get("dst_port"))) if step is not None else None
     return Edge(
         source=ids[u],
         target=ids[v],
@@ -185,13 +195,15 @@ def _edge(ids: dict[str, str], data: dict[str, Any], upstream: set[str] | None, 
         type=data.get("type"),
         classes=_classes(inside),
         show_ports=not (u.startswith("data.") and v.startswith("inputs.")),
+        optional=port is not None and port.optional,
     )
 
 
-def _title(kind: str, name: str, type_: object) -> str:
+def _title(kind: str, name: str, type_: object, optional: bool = False) -> str:
+    mark = f" {OPTIONAL_MARK}" if optional else ""
     if kind == "step" or not type_:
-        return shorten(name)
-    return shorten(f"{name}: {clean(type_)}")
+        return shorten(name + mark)
+    return shorten(f"{name}: {clean(type_)}{mark}")
 
 
 def _step_lines(pipeline: Pipeline, key: str, show: Iterable[str]) -> list[str]:

@@ -56,6 +56,28 @@
     return node;
   }
 
+  // A command wraps at spaces, never inside a placeholder: each ${{...}} (and the $[[ ]]
+  // brackets) is a span that does not wrap; the rest wraps at spaces, and a very long word
+  // anywhere.
+  function command(text) {
+    var pre = element("pre");
+    text.split(/(\$\{\{[^}]*\}\}|\$\[\[|\]\])/).forEach(function (piece, index) {
+      if (!piece) { return; }
+      pre.appendChild(index % 2 ? element("span", "placeholder", piece) : document.createTextNode(piece));
+    });
+    return pre;
+  }
+
+  // A reference such as ${{parent.inputs.epochs}} in a narrow column breaks after a dot
+  // or a slash (<wbr>), not between two arbitrary letters.
+  function breakable(cell, text) {
+    String(text).split(/(?<=[./])/).forEach(function (piece, index) {
+      if (index) { cell.appendChild(element("wbr")); }
+      cell.appendChild(document.createTextNode(piece));
+    });
+    return cell;
+  }
+
   function table(rows, columns) {
     var result = element("table");
     if (columns) {
@@ -66,7 +88,7 @@
     rows.forEach(function (row) {
       var line = element("tr");
       row.forEach(function (cell, index) {
-        line.appendChild(element(!columns && index === 0 ? "th" : "td", null, cell));
+        line.appendChild(breakable(element(!columns && index === 0 ? "th" : "td"), cell));
       });
       result.appendChild(line);
     });
@@ -76,7 +98,7 @@
   function block(item) {
     var part = document.createDocumentFragment();
     part.appendChild(element("h3", null, item.heading));
-    if (item.code !== undefined) { part.appendChild(element("pre", null, item.code)); }
+    if (item.code !== undefined) { part.appendChild(command(item.code)); }
     if (item.rows) { part.appendChild(table(item.rows, null)); }
     if (item.table) { part.appendChild(table(item.table, item.columns)); }
     if (item.list) {
