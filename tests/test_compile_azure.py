@@ -103,7 +103,7 @@ def test_component_files_and_registered_components(tmp_path: Path) -> None:
 def test_names_that_would_clash_in_python(tmp_path: Path) -> None:
     python, _ = both_jobs(ROOT / "tests/fixtures/compile/names/pipeline.yaml", tmp_path)
     assert sorted(python.jobs) == ["epochs", "prep", "str", "yes"]
-    assert python.name is None and python.display_name == "main"
+    assert python.name is None and python.display_name is None  # no display name: none, as in CLI v2
 
 
 def test_a_step_without_an_environment_is_refused() -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import azpipe
 from azpipe.cli.main import main
+from azpipe.emit import CompileRefused
 from azpipe.emit.values import MAX_IMPLICIT_KEY, yaml_key
 from azpipe.importer import to_azpipe
 from azpipe.model import Pipeline, PipelineInput
@@ -284,8 +285,8 @@ def test_compile_target_reads_back_long_and_hostile_keys(tmp_path: Path) -> None
         assert root["jobs"]["a"]["tags"] == {long_tag: "w"}
 
 
-def test_compile_target_quotes_keys_merged_into_resources(tmp_path: Path) -> None:
-    """A merged key skips the known-keys check; it used to reach the YAML raw and add a job key."""
+def test_compile_target_refuses_keys_merged_into_resources(tmp_path: Path) -> None:
+    """A merged key is checked like any other: it used to reach the YAML raw and add a job key."""
     evil = "instance_count: 1\n    evil"
     (tmp_path / "pipeline.yaml").write_text(
         "azpipe: 1\nname: p\ndefaults: {compute: cpu, environment: env@latest}\n"
@@ -293,6 +294,6 @@ def test_compile_target_quotes_keys_merged_into_resources(tmp_path: Path) -> Non
         f"    resources:\n      <<: {{{dq(evil)}: 2}}\n"
     )
     pipeline = azpipe.load(tmp_path / "pipeline.yaml")
-    for root in reloaded(azpipe.to_yaml(pipeline)):
-        assert "evil" not in root["jobs"]["a"]
-        assert root["jobs"]["a"]["resources"] == {evil: 2}
+    assert [d.code for d in pipeline.diagnostics if d.severity.name == "ERROR"] == ["S101"]
+    with pytest.raises(CompileRefused):
+        azpipe.to_yaml(pipeline)

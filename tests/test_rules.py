@@ -26,7 +26,7 @@ def test_good_example_is_clean(code: str) -> None:
     assert pipeline.diagnostics == []
 
 
-@pytest.mark.parametrize("code", [c for c in CODES if c != "Y005"])
+@pytest.mark.parametrize("code", [c for c in CODES if c not in ("Y005", "S109")])  # S109: when compiling
 def test_bad_example_reports_the_rule(code: str, update_golden: bool) -> None:
     path = RULES_DIR / code / "bad.yaml"
     pipeline = azpipe.load(path)

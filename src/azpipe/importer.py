@@ -17,9 +17,19 @@ import os
 from collections import Counter
 from typing import Any
 
-from azpipe.emit.values import yaml_key, yaml_str, yq
+from azpipe.emit.values import yaml_block, yaml_key, yaml_str, yq
 from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
-from azpipe.model import ASSET_TYPES, Component, EnvRef, Pipeline, PipelineInput, Port, Settings, Step
+from azpipe.model import (
+    ASSET_TYPES,
+    Component,
+    EnvRef,
+    Pipeline,
+    PipelineInput,
+    PipelineOutput,
+    Port,
+    Settings,
+    Step,
+)
 
 
 class ImportRefused(Exception):
@@ -59,23 +69,36 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 def _header(pipeline: Pipeline) -> list[str]:
     lines = [_line(0, key, value) for key, value in (
-        ("display_name", pipeline.display_name), ("description", pipeline.description),
-        ("experiment", pipeline.experiment)) if value is not None]  # fmt: skip
-    lines += _mapping("tags", pipeline.tags, 0)
+        ("job_name", pipeline.job_name), ("display_name", pipeline.display_name),
+        ("description", pipeline.description), ("experiment", pipeline.experiment)) if value is not None]  # fmt: skip
+    lines += _block({"tags": pipeline.tags, "properties": pipeline.properties}, 0)
+    lines += _block({"identity": pipeline.identity, "services": pipeline.services}, 0)
     defaults = {"compute": pipeline.default_compute, "datastore": pipeline.default_datastore}
-    lines += _mapping("defaults", {k: v for k, v in defaults.items() if v is not None}, 0)
+    lines += _block({"defaults": _set(defaults)}, 0)
     settings = {
         "continue_on_step_failure": pipeline.continue_on_step_failure,
         "force_rerun": pipeline.force_rerun,
+        "on_init": pipeline.on_init,
+        "on_finalize": pipeline.on_finalize,
     }
-    lines += _mapping("settings", {k: v for k, v in settings.items() if v is not None}, 0)
+    lines += _block({"settings": _set(settings)}, 0)
     return lines
 
 
-def _mapping(key: str, values: dict[str, Any], indent: int) -> list[str]:
-    if not values:
-        return []
-    return [_line(indent, key)] + [_line(indent + 2, name, value) for name, value in values.items()]
+USER_KEYED = ("tags", "environment_variables", "properties", "services")
+
+
+def _block(values: dict[str, Any], indent: int) -> list[str]:
+    """Settings as block YAML lines (nested mappings and lists too); unset ones left out."""
+    present = {
+        key: value for key, value in values.items() if value is not None and value != {} and value != []
+    }
+    return yaml_block(present, indent, USER_KEYED).splitlines()
+
+
+def _set(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without its unset entries."""
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _inputs(pipeline: Pipeline) -> list[str]:
@@ -83,11 +106,11 @@ def _inputs(pipeline: Pipeline) -> list[str]:
 
 
 def _input(item: PipelineInput) -> list[str]:
-    plain = not item.optional and item.description is None and item.mode is None
+    plain = not item.optional and item.description is None and item.mode is None and item.datastore is None
     if plain and item.type not in ASSET_TYPES and item.default is not None:
         return [_line(2, item.name, item.default)]
     fields = {"type": item.type, "optional": item.optional or None, "description": item.description,
-              "mode": item.mode}  # fmt: skip
+              "mode": item.mode, "datastore": item.datastore}  # fmt: skip
     fields["path" if item.type in ASSET_TYPES else "default"] = item.default
     return [_line(2, item.name)] + [_line(4, k, v) for k, v in fields.items() if v is not None]
 
@@ -98,8 +121,8 @@ def _outputs(pipeline: Pipeline) -> list[str]:
         if output.binding is None or output.binding.ref is None:
             continue  # nothing produces it: the language cannot say it, and it holds no data
         value = _short(output.binding.ref)
-        extra = {"mode": output.mode, "description": output.description, "path": output.path,
-                 "name": output.asset_name, "version": output.asset_version}  # fmt: skip
+        extra = {"type": _output_type(pipeline, output), "mode": output.mode, "description": output.description,
+                 "path": output.path, "name": output.asset_name, "version": output.asset_version}  # fmt: skip
         extra = {k: v for k, v in extra.items() if v is not None}
         if not extra:
             lines.append(_line(2, output.name, value))
@@ -107,6 +130,17 @@ def _outputs(pipeline: Pipeline) -> list[str]:
             lines += [_line(2, output.name), _line(4, "value", value)]
             lines += [_line(4, k, v) for k, v in extra.items()]
     return lines
+
+
+def _output_type(pipeline: Pipeline, output: PipelineOutput) -> str | None:
+    """The type to write: a native output without one is a folder (azure-ai-ml's default), where
+    the language gives it the type of the output it exposes; stated only where the two differ."""
+    assert output.binding is not None and output.binding.ref is not None
+    ref = output.binding.ref
+    step = pipeline.steps.get(ref.step or "")
+    exposed = step.outputs.get(ref.name) if step is not None else None
+    native = output.type or "uri_folder"
+    return native if exposed is None or exposed.type != native else None
 
 
 def _short(ref: Ref) -> str:
@@ -131,22 +165,23 @@ def _component(name: str, component: Component) -> list[str]:
     lines += _environment(component.environment, 4)
     if component.command is not None:
         lines.append(_line(4, "command", component.command.unparse()))
-    lines += _ports("inputs", component.inputs, 4, typed=True)
-    lines += _ports("outputs", component.outputs, 4, typed=True)
+    lines += _ports("inputs", component.inputs, 4)
+    lines += _ports("outputs", component.outputs, 4)
     lines += _details(component.details, 4)
     return lines
 
 
-def _ports(key: str, ports: dict[str, Port], indent: int, typed: bool) -> list[str]:
+def _ports(key: str, ports: dict[str, Port], indent: int) -> list[str]:
     lines = [_line(indent, key)] if ports else []
     for port in ports.values():
         fields = {"type": port.type, "optional": port.optional or None, "default": port.default,
-                  "mode": port.mode, "description": port.description}  # fmt: skip
+                  "mode": port.mode, "description": port.description, "min": port.min, "max": port.max,
+                  "enum": port.enum}  # fmt: skip
         fields = {k: v for k, v in fields.items() if v is not None}
         if list(fields) == ["type"]:
             lines.append(_line(indent + 2, port.name, port.type))
         else:
-            lines += [_line(indent + 2, port.name)] + [_line(indent + 4, k, v) for k, v in fields.items()]
+            lines += [_line(indent + 2, port.name), *_block(fields, indent + 4)]
     return lines
 
 
@@ -154,22 +189,25 @@ def _environment(env: EnvRef | None, indent: int) -> list[str]:
     if env is None:
         return []
     if env.kind == "inline" and env.inline is not None:
-        fields = {"image": env.inline.image, "conda_file": env.inline.conda_file}
-        return [_line(indent, "environment")] + [
-            _line(indent + 2, k, v) for k, v in fields.items() if v is not None
-        ]
+        inline = env.inline
+        fields = {"image": inline.image, "conda_file": inline.conda_file, "build": inline.build,
+                  "os_type": inline.os_type, "description": inline.description, "tags": inline.tags}  # fmt: skip
+        return [_line(indent, "environment"), *_block(fields, indent + 2)]
     value = (
         env.value if env.kind != "registered" or env.value.startswith("azureml:") else f"azureml:{env.value}"
     )
     return [_line(indent, "environment", value)]
 
 
+DETAILS = (
+    "display_name", "description", "is_deterministic", "tags", "environment_variables", "resources",
+    "distribution", "limits", "identity", "queue_settings", "services", "properties", "comment",
+    "additional_includes",
+)  # fmt: skip
+
+
 def _details(details: Settings, indent: int) -> list[str]:
-    lines = [_line(indent, k, v) for k, v in (("display_name", details.display_name),
-             ("description", details.description), ("is_deterministic", details.is_deterministic)) if v is not None]  # fmt: skip
-    for key in ("tags", "environment_variables", "resources", "distribution", "limits", "identity"):
-        lines += _mapping(key, getattr(details, key), indent)
-    return lines
+    return _block({key: getattr(details, key) for key in DETAILS}, indent)
 
 
 def _step(pipeline: Pipeline, step: Step) -> list[str]:
@@ -179,7 +217,7 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
         lines.append(_line(4, "uses", uses))
     elif step.code is not None:
         lines.append(_line(4, "code", step.code))
-    if step.compute and step.compute != pipeline.default_compute:
+    if step.compute:
         lines.append(_line(4, "compute", step.compute))
     lines += _environment(step.environment, 4)
     implicit = _implicit_inputs(step) if step.uses is None else set()
@@ -200,6 +238,7 @@ def _implicit_inputs(step: Step) -> set[str]:
     for name, port in step.inputs.items():
         ref = port.binding.ref if port.binding else None
         plain = port.mode is None and uses[name] == 1 and not port.optional
+        plain = plain and port.written_type is None and port.datastore is None
         if (
             ref is not None
             and ref.name == name
@@ -218,11 +257,14 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
         binding = port.binding
         value = _short(binding.ref) if binding.ref else binding.value
         # A literal asset path keeps its declared type: it is not inferred from the path.
-        explicit_type = port.type if binding.ref is None and port.type in ASSET_TYPES else None
-        if port.mode is None and explicit_type is None:
+        literal_type = binding.type or port.type
+        explicit_type = literal_type if binding.ref is None and literal_type in ASSET_TYPES else None
+        if binding.ref is not None:  # a step's own interface; with a component azure-ai-ml drops it
+            explicit_type = port.written_type if step.uses is None else None
+        if port.mode is None and explicit_type is None and port.datastore is None:
             lines.append(_line(6, port.name, value))
         else:
-            fields = {"value": value, "type": explicit_type, "mode": port.mode}
+            fields = {"value": value, "type": explicit_type, "mode": port.mode, "datastore": port.datastore}
             lines += [_line(6, port.name)] + [_line(8, k, v) for k, v in fields.items() if v is not None]
     return [_line(4, "inputs"), *lines] if lines else []
 

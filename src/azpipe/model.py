@@ -14,9 +14,13 @@ from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, Template
 from azpipe.source.nodes import Scalar
 
-ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
+MODERN_ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
+# Older type names Azure ML still reads (and sends on as written), and the type each is now.
+LEGACY_TYPES = {"path": "uri_folder"}
+ASSET_TYPES = MODERN_ASSET_TYPES + tuple(LEGACY_TYPES)
 PRIMITIVE_TYPES = ("integer", "number", "string", "boolean")
 TYPES = ASSET_TYPES + PRIMITIVE_TYPES
+MODERN_TYPES = MODERN_ASSET_TYPES + PRIMITIVE_TYPES
 OUTPUT_MODES = ("rw_mount", "upload", "direct")
 INPUT_MODES = ("ro_mount", "download", "direct", "eval_mount", "eval_download")
 
@@ -31,6 +35,7 @@ class Binding:
     span: Span
     ref: Ref | None = None
     value: Any = None
+    type: str | None = None  # a literal asset path's own type, written next to it (`{type, path}`)
 
     @property
     def is_ref(self) -> bool:
@@ -54,6 +59,11 @@ class Port:
     path: str | None = None  # outputs: a datastore path
     asset_name: str | None = None  # outputs: register as this asset
     asset_version: str | None = None
+    min: Any = None  # component inputs: the bounds of a number
+    max: Any = None
+    enum: list[Any] | None = None  # component inputs: the values a string may take
+    datastore: str | None = None  # step inputs: where a local file is uploaded to
+    written_type: str | None = None  # a step input's `type:` next to a reference (azure-ai-ml drops it)
 
 
 @dataclass
@@ -68,6 +78,7 @@ class PipelineInput:
     optional: bool = False
     description: str | None = None
     mode: str | None = None
+    datastore: str | None = None  # where a local file is uploaded to
 
 
 @dataclass
@@ -96,6 +107,9 @@ class Environment:
     version: str | None = None
     description: str | None = None
     name_span: Span | None = None  # the name's key under `environments:` (None: inline)
+    build: dict[str, str] = field(default_factory=dict)  # a Docker build context: path, dockerfile_path
+    tags: dict[str, str] = field(default_factory=dict)
+    os_type: str | None = None
 
 
 @dataclass
@@ -153,6 +167,11 @@ class Settings:
     limits: dict[str, Any] = field(default_factory=dict)
     is_deterministic: bool | None = None
     identity: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    queue_settings: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None  # steps only
+    additional_includes: list[str] = field(default_factory=list)  # the command's component
 
 
 @dataclass
@@ -242,6 +261,12 @@ class Pipeline:
     default_datastore: str | None = None
     continue_on_step_failure: bool | None = None
     force_rerun: bool | None = None
+    on_init: str | None = None  # settings: the step run before all others
+    on_finalize: str | None = None  # settings: the step run after all others, even on failure
+    job_name: str | None = None  # the job's own name in the workspace (unique per workspace)
+    identity: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
     environments: dict[str, Environment] = field(default_factory=dict)
     compute: dict[str, Compute] = field(default_factory=dict)
     data: dict[str, DataAsset] = field(default_factory=dict)

@@ -17,6 +17,9 @@ from azpipe.rules import rule
 from azpipe.source.nodes import Scalar
 from azpipe.suggest import did_you_mean
 
+# Outputs Azure ML fills itself: `artifacts` holds what a command writes under ./outputs and ./logs.
+RESERVED_OUTPUTS = ("artifacts",)
+
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the ports of every component and step."""
@@ -81,7 +84,8 @@ def _command(
             )
     for kind, ports, code in ((RefKind.INPUT, inputs, "P401"), (RefKind.OUTPUT, outputs, "P402")):
         for port in ports.values():
-            if (kind, port.name) not in used and not (declared_only and port.implicit):
+            reserved = kind is RefKind.OUTPUT and port.name in RESERVED_OUTPUTS
+            if (kind, port.name) not in used and not (declared_only and port.implicit) and not reserved:
                 what = "input" if kind is RefKind.INPUT else "output"
                 yield rule(code).at(
                     port.span,

@@ -28,6 +28,8 @@ def compatible(source: str, target: str) -> bool:
     if source in PRIMITIVE_TYPES and target in PRIMITIVE_TYPES:
         return (source, target) == ("integer", "number") or target == "string"
     if source in ASSET_TYPES and target in ASSET_TYPES:
+        if "path" in (source, target):  # the legacy name for any asset: Azure ML does not check it
+            return True
         return source in FOLDER_LIKE and target in FOLDER_LIKE and target == "uri_folder"
     return False
 
@@ -69,6 +71,9 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 
 def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
     binding = port.binding
+    written = port.written_type not in (None, port.type)  # in a step with its own command, its type
+    if binding is not None and binding.ref is not None and written and pipeline.source_format == "azpipe":
+        yield from _written(pipeline, port, what)
     if binding is None or port.type is None:
         return
     if binding.ref is None:
@@ -79,6 +84,18 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
     if found is not None and not compatible(found, port.type):
         yield rule("T601").at(
             binding.span, f"{what} takes `{port.type}` but is bound to `{found}`", _hint(found, port.type)
+        )
+
+
+def _written(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
+    """A `type:` written next to a reference on a step that uses a component: checked against what
+    is bound when that is known (Azure ML drops it; in a native file it is not checked, as there)."""
+    assert port.binding is not None and port.written_type is not None
+    found = source_type(pipeline, port)
+    if found is not None and not compatible(found, port.written_type):
+        hint = _hint(found, port.written_type)
+        yield rule("T601").at(
+            port.binding.span, f"{what} says `{port.written_type}` but is bound to `{found}`", hint
         )
 
 

@@ -7,14 +7,17 @@ job; use it to compare your own. Adapted from the offline research in
 ``scratch/aml/jobgraph.py`` (azure-ai-ml 1.35.2), which also lists the fields
 each change is detected in.
 
-Compared: the pipeline's display name, description, experiment, tags, compute,
-settings, inputs (type, value, mode) and outputs (type, mode, name, version,
-path); per node: type, display name, description, tags, command, code (as an
-absolute path), environment, compute, is_deterministic, every input the
-component declares (type, optional, default, node and declared mode, binding),
-outputs (type, mode, name, version, binding), environment variables,
-resources, distribution, limits, identity, and the component id when the node
-names a registered component.
+Compared: the pipeline's name, display name, description, experiment, tags,
+properties, identity, services, settings (a pipeline's ``compute`` is the older
+name of ``settings.default_compute``), inputs (type, value, mode) and outputs
+(type, mode, name, version, path); per node: type, display name, description,
+tags, command, code (as an absolute path), environment, compute,
+is_deterministic, every input the component declares (type, optional, default,
+node and declared mode, binding), outputs (type, mode, name, version,
+binding), environment variables, resources, distribution, limits, identity,
+queue settings, services, properties, comment, the component's properties and
+additional includes, and the component id when the node names a registered
+component. :func:`job_dict` compares every field azure-ai-ml keeps.
 
 Normalised, because the two forms only spell them differently: bindings become
 ``parent.inputs.x``/``parent.jobs.S.outputs.y``/``parent.outputs.z`` (literals
@@ -34,7 +37,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["diff", "job_graph"]
+__all__ = ["diff", "job_dict", "job_graph"]
 
 _SINGLE_EXPR = re.compile(r"^\$\{\{\s*([A-Za-z0-9_.]+)\s*\}\}$")
 _URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -194,7 +197,8 @@ def _outputs(node: Any, declared: dict[str, Any], base: Any) -> dict[str, Any]:
     return outputs
 
 
-def _node(node: Any) -> dict[str, Any]:
+def _node(node: Any, job_base: Any) -> dict[str, Any]:
+    """One node; its component's paths are relative to the component, its inputs' to the pipeline."""
     component = node.component
     base = getattr(component, "base_path", None)
     code = getattr(component, "code", None)
@@ -209,7 +213,7 @@ def _node(node: Any) -> dict[str, Any]:
         "environment": _env(node.environment or getattr(component, "environment", None), base),
         "compute": _strip_azureml(node.compute),
         "is_deterministic": getattr(component, "is_deterministic", None),
-        "inputs": _inputs(node, getattr(component, "inputs", None) or {}, base),
+        "inputs": _inputs(node, getattr(component, "inputs", None) or {}, job_base),
         "outputs": _outputs(node, getattr(component, "outputs", None) or {}, base),
         "environment_variables": dict(
             node.environment_variables or getattr(component, "environment_variables", None) or {}
@@ -220,6 +224,16 @@ def _node(node: Any) -> dict[str, Any]:
         ),
         "limits": _rest(getattr(node, "limits", None)),
         "identity": _rest(getattr(node, "identity", None)),
+        "queue_settings": _rest(getattr(node, "queue_settings", None)),
+        "services": {
+            name: _rest(service) for name, service in (getattr(node, "services", None) or {}).items()
+        },
+        "properties": dict(getattr(node, "properties", None) or {}),
+        "comment": getattr(node, "comment", None),
+        "component_properties": dict(getattr(component, "properties", None) or {}),
+        "additional_includes": [
+            _abs_path(item, base) for item in getattr(component, "additional_includes", None) or []
+        ],
     }
 
 
@@ -260,17 +274,113 @@ def job_graph(job: Any) -> dict[str, Any]:
     for key in ("default_compute", "default_datastore"):
         if key in settings:
             settings[key] = _strip_azureml(settings[key])
+    if "default_compute" not in settings and job.compute is not None:  # its older name
+        settings["default_compute"] = _strip_azureml(job.compute)
     return {
+        "name": job.name,
         "display_name": job.display_name,
         "description": job.description,
         "experiment_name": job.experiment_name,
         "tags": dict(job.tags or {}),
-        "compute": _strip_azureml(job.compute),
+        "properties": dict(job.properties or {}),
+        "identity": _rest(job.identity),
+        "services": {name: _rest(service) for name, service in (job.services or {}).items()},
         "settings": settings,
         "inputs": _pipeline_inputs(job, base),
         "outputs": _pipeline_outputs(job),
-        "jobs": {name: _node(node) for name, node in job.jobs.items()},
+        "jobs": {name: _node(node, base) for name, node in job.jobs.items()},
     }
+
+
+def job_dict(job: Any) -> dict[str, Any]:
+    """Every field azure-ai-ml keeps for ``job``: its own ``_to_dict()``, normalised.
+
+    Where :func:`job_graph` picks the fields that make a pipeline, this keeps all of
+    them, so a field neither azpipe nor this module knows still shows up in a
+    comparison. Normalised, because they only differ in spelling or do not reach
+    Azure ML: local paths (an input's ``./data``, which azure-ai-ml dumps as
+    ``azureml:./data``, relative to the pipeline's folder) become absolute; the
+    names and versions of components and environments azure-ai-ml registers
+    anonymously are dropped; a node's environment equal to its component's, and
+    environment variables stated on the component instead of the node, are moved
+    to where the YAML form states them. The settings are those the job sends
+    (``settings._to_dict()``, which also holds ``on_init``/``on_finalize``).
+    """
+    found: dict[str, Any] = job._to_dict()
+    base = getattr(job, "base_path", None)
+    settings = job.settings._to_dict() if job.settings is not None else {}
+    settings = {k: v for k, v in settings.items() if not k.startswith("_") and v is not None}
+    compute = found.pop("compute", None)  # the older name of `settings.default_compute`
+    if compute is not None:
+        settings.setdefault("default_compute", compute)
+    if settings:
+        found["settings"] = settings
+    else:
+        found.pop("settings", None)
+    _local_inputs(found.get("inputs"), base)
+    for name, node in (found.get("jobs") or {}).items():
+        _node_dict(node, job.jobs[name], base)
+    outputs = {name: dict(value or {}) for name, value in (found.get("outputs") or {}).items()}
+    for name in job.outputs:  # an output set to nothing is not in the dict: it is still sent
+        outputs.setdefault(name, {})
+    for value in outputs.values():
+        value.setdefault("type", _DEFAULT_OUTPUT_TYPE)
+    if outputs:
+        found["outputs"] = outputs
+    return found
+
+
+_DEFAULT_OUTPUT_TYPE = "uri_folder"  # what azure-ai-ml sends for an output with no type
+
+
+def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
+    _local_inputs(node.get("inputs"), job_base)  # a node's local inputs are the pipeline's (submission)
+    base = getattr(job_node.component, "base_path", None) or job_base
+    component = node.get("component")
+    if not isinstance(component, dict):
+        return
+    if component.pop("name", None) is not None:  # a pipeline's components are registered anonymously
+        component.pop("version", None)
+    if component.get("additional_includes"):
+        component["additional_includes"] = [
+            _abs_path(item, base) for item in component["additional_includes"]
+        ]
+    environment = component.get("environment")
+    if isinstance(environment, dict) and environment.get("name") == _ANONYMOUS_ENVIRONMENT:
+        environment.pop("name")
+        environment.pop("version", None)  # a hash of the content, which is compared
+    if node.get("environment") == component.get("environment"):
+        node.pop("environment", None)
+    variables = component.pop("environment_variables", None)
+    if variables and not node.get("environment_variables"):
+        node["environment_variables"] = variables
+    declared = component.get("outputs") or {}
+    outputs = node.get("outputs") or {}
+    for name, value in list(outputs.items()):
+        # A node output that restates only its component's type is the output the component has.
+        if isinstance(value, dict) and value == {"type": (declared.get(name) or {}).get("type")}:
+            del outputs[name]
+    if "outputs" in node and not outputs:
+        del node["outputs"]
+
+
+_ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment"
+
+
+def _local_inputs(inputs: Any, base: Any) -> None:
+    """Local input paths as absolute paths (azure-ai-ml dumps ``./data`` as ``azureml:./data``)."""
+    for value in (inputs or {}).values():
+        if isinstance(value, dict) and isinstance(value.get("path"), str):
+            value["path"] = _local_path(value["path"], base) or value["path"]
+
+
+def _local_path(text: str, base: Any) -> str | None:
+    bare = str(_strip_azureml(text))
+    if _URI.match(bare) or "${{" in bare:
+        return None
+    if bare.startswith(("./", "../", "/")) or (base is not None and Path(base, bare).exists()):
+        return _abs_path(bare, base)
+    return None
 
 
 def diff(left: Any, right: Any, path: str = "") -> list[str]:

@@ -23,7 +23,9 @@ MODULE_NAMES = frozenset((
     "AmlCompute", "ComputeInstance", "Data", "Environment", "Command", "PipelineJob", "AmlTokenConfiguration",
     "ManagedIdentityConfiguration", "UserIdentityConfiguration", "MpiDistribution", "PyTorchDistribution",
     "TensorFlowDistribution", "ResourceNotFoundError", "DefaultAzureCredential", "provision",
-    "build_pipeline", "main", "workspace_client",
+    "build_pipeline", "main", "workspace_client", "CommandComponent", "JobResourceConfiguration", "QueueSettings",
+    "BuildContext", "RayDistribution", "JobService", "SshJobService", "TensorBoardJobService", "VsCodeJobService",
+    "JupyterLabJobService",
 ))  # fmt: skip
 _RESERVED = MODULE_NAMES | frozenset(dir(builtins)) | frozenset([*keyword.kwlist, *keyword.softkwlist])
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -31,15 +31,12 @@ from azpipe.model import (
     PipelineInput,
     PipelineOutput,
     Port,
+    Settings,
     Step,
 )
+from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, SERVICES, misplaced, settings_of
 from azpipe.rules import rule
 
-DISTRIBUTION_SETTINGS = {
-    "pytorch": ("process_count_per_instance",),
-    "mpi": ("process_count_per_instance",),
-    "tensorflow": ("worker_count", "parameter_server_count"),
-}
 AFTER_OUTPUT = "azpipe_done"
 AFTER_INPUT = "azpipe_after_"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -82,6 +79,11 @@ class InPort:
     description: str | None = None
     source: Source | None = None
     mode: str | None = None  # node-level input mode
+    min: Any = None
+    max: Any = None
+    enum: list[Any] | None = None
+    declared_mode: str | None = None  # the component's own input mode
+    datastore: str | None = None  # node level: where a local file is uploaded to
 
 
 @dataclass
@@ -96,6 +98,7 @@ class OutPort:
     asset_version: str | None = None
     description: str | None = None
     pipeline_output: str | None = None
+    declared_mode: str | None = None  # the mode of the component azpipe writes
 
     @property
     def configured(self) -> bool:
@@ -110,11 +113,73 @@ class EnvPlan:
     ref: str | None = None
     image: str | None = None
     conda_file: PathValue | None = None
+    build: dict[str, Any] | None = None  # `path` a PathValue
+    os_type: str | None = None
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Details:
+    """Settings of a node or of the component azpipe writes for it; empty ones are left out.
+
+    ``limits``, ``resources``, ``distribution``, ``identity``, ``queue_settings``,
+    ``properties`` and ``services`` are the plain mappings :mod:`azpipe.readers.shapes` reads.
+    """
+
+    display_name: str | None = None
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    environment_variables: dict[str, str] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
+    distribution: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
+    identity: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    queue_settings: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+    is_deterministic: bool | None = None
+    additional_includes: list[Any] = field(default_factory=list)  # PathValue once planned
+
+    def given(self) -> dict[str, Any]:
+        """The settings that are set, by name, in the order Azure ML's examples write them."""
+        values = {name: getattr(self, name) for name in DETAIL_ORDER}
+        return {
+            name: value for name, value in values.items() if value is not None and value != {} and value != []
+        }
+
+
+DETAIL_ORDER = (
+    "display_name", "description", "tags", "is_deterministic", "environment_variables", "resources",
+    "distribution", "limits", "identity", "queue_settings", "services", "properties", "comment",
+    "additional_includes",
+)  # fmt: skip
+# Where a step's own settings go, as azure-ai-ml places those of a command job (a node
+# without `component:`) when it turns the job into a node and an anonymous component.
+OWN_COMPONENT = (
+    "description",
+    "tags",
+    "resources",
+    "distribution",
+    "is_deterministic",
+    "additional_includes",
+)
+OWN_NODE = (
+    "display_name", "description", "tags", "environment_variables", "limits", "identity", "properties",
+    "services", "queue_settings", "comment",
+)  # fmt: skip
+NODE_ONLY = ("limits", "identity", "services", "comment")  # settings a component cannot hold
 
 
 @dataclass
 class StepPlan:
-    """One node. ``kind``: ``command`` (azpipe writes the component), ``file`` or ``registered``."""
+    """One node. ``kind``: ``command`` (azpipe writes the component), ``file`` or ``registered``.
+
+    ``node`` holds the node's own settings, ``details`` those of the component azpipe
+    writes (``command`` steps only); ``environment`` is the component's and
+    ``node_environment`` the node's (which Azure ML uses over the component's).
+    """
 
     name: str
     kind: str = "command"
@@ -123,18 +188,13 @@ class StepPlan:
     component: str | None = None  # file: its path; registered: its id
     component_name: str | None = None  # file: the `name:` inside it
     environment: EnvPlan | None = None
+    node_environment: EnvPlan | None = None
     compute: str | None = None
     inputs: list[InPort] = field(default_factory=list)
     outputs: list[OutPort] = field(default_factory=list)
-    display_name: str | None = None
-    description: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    environment_variables: dict[str, str] = field(default_factory=dict)
-    resources: dict[str, Any] = field(default_factory=dict)
-    distribution: dict[str, Any] = field(default_factory=dict)
-    timeout: Any = None
-    is_deterministic: bool | None = None
-    identity: str | None = None
+    details: Details = field(default_factory=Details)
+    node: Details = field(default_factory=Details)
+    uses_inline: bool = False  # a `command` step whose component is declared, not its own
 
     def output(self, name: str) -> OutPort | None:
         """The output called ``name``, if the node declares it."""
@@ -152,6 +212,7 @@ class InputPlan:
     optional: bool = False
     description: str | None = None
     mode: str | None = None
+    datastore: str | None = None
 
     @property
     def is_asset(self) -> bool:
@@ -181,6 +242,8 @@ class OutputPlan:
     asset_name: str | None = None
     asset_version: str | None = None
     own_mode: str | None = None
+    description: str | None = None
+    bound_type: str | None = None  # the type of the step output it exposes (when known)
 
 
 @dataclass
@@ -222,9 +285,9 @@ class Plan:
     """Everything both emitters write, in order."""
 
     name: str
-    display_name: str
+    display_name: str | None
     description: str | None
-    experiment: str
+    experiment: str | None  # unset: Azure ML picks the experiment, as `az ml job create` does
     tags: dict[str, str]
     default_compute: str | None
     default_datastore: str | None
@@ -232,12 +295,33 @@ class Plan:
     force_rerun: bool | None
     source_name: str
     source_sha256: str
+    on_init: str | None = None
+    on_finalize: str | None = None
+    job_name: str | None = None
+    identity: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: list[InputPlan] = field(default_factory=list)
     outputs: list[OutputPlan] = field(default_factory=list)
     steps: list[StepPlan] = field(default_factory=list)
     environments: list[EnvironmentPlan] = field(default_factory=list)
     compute: list[ComputePlan] = field(default_factory=list)
     data: list[DataPlan] = field(default_factory=list)
+    # What only one target can say: (target, where, what) for the other target to refuse (S109).
+    target_only: list[tuple[str, Span, str]] = field(default_factory=list)
+
+
+def refuse_for(the_plan: Plan, target: str) -> None:
+    """Raise :class:`CompileRefused` when the plan holds what only the other target can say."""
+    found = [
+        rule("S109").at(
+            span, f"{what} cannot be written in the {target} target", f"it is only in the {only} target"
+        )
+        for only, span, what in the_plan.target_only
+        if only != target
+    ]
+    if found:
+        raise CompileRefused(sorted(found, key=Diagnostic.sort_key))
 
 
 def plan(pipeline: Pipeline, out_dir: str | None = None) -> Plan:
@@ -262,6 +346,7 @@ class _Planner:
         self.pipeline = pipeline
         self.out_dir = out_dir
         self.refusals: list[Diagnostic] = []
+        self.target_only: list[tuple[str, Span, str]] = []
 
     def refuse(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
         """Record why the pipeline cannot be compiled."""
@@ -278,6 +363,7 @@ class _Planner:
         self._after(result.steps)
         result.outputs = self._outputs(result.steps)
         _name_registered_outputs(result.steps)
+        result.target_only = self.target_only
         result.environments = [self._environment_entity(name) for name in p.environments]
         result.compute = [_compute(target) for target in p.compute.values()]
         result.data = [
@@ -291,9 +377,9 @@ class _Planner:
         name = pipeline_name(p)
         return Plan(
             name=name,
-            display_name=p.display_name or name,
+            display_name=p.display_name or None,  # unset (or empty) stays unset, as in `az ml job create`
             description=p.description or None,  # an empty one is none (as azure-ai-ml reads it)
-            experiment=p.experiment or name,
+            experiment=p.experiment,
             tags=dict(p.tags),
             default_compute=p.default_compute,
             default_datastore=p.default_datastore,
@@ -301,6 +387,12 @@ class _Planner:
             force_rerun=p.force_rerun,
             source_name=os.path.basename(p.path),
             source_sha256=hashlib.sha256(p.source_text.encode("utf-8")).hexdigest(),
+            on_init=p.on_init,
+            on_finalize=p.on_finalize,
+            job_name=p.job_name,
+            identity=dict(p.identity),
+            properties=dict(p.properties),
+            services={name: dict(service) for name, service in p.services.items()},
         )
 
     # ----------------------------------------------------------------- paths
@@ -370,16 +462,27 @@ class _Planner:
             return None
         port.pipeline_output = output.name
         mode = output.mode or port.mode
+        if output.description is not None:  # CLI v2 pipeline outputs have no description
+            self.target_only.append(
+                ("python", output.span, f"the description of pipeline output `{output.name}`")
+            )
+        declared = self.pipeline.steps[step.name].outputs.get(name)
+        bound = declared.type if declared is not None else port.type
+        # Unset, a native file's pipeline output is a folder (azure-ai-ml's default); in the
+        # azpipe language it has the type of the output it exposes.
+        default = "uri_folder" if self.pipeline.source_format != "azpipe" else bound
         return OutputPlan(
             output.name,
             step.name,
             name,
-            output.type or port.type,
+            output.type or default,
             mode,
             output.path or port.path,
             output.asset_name or port.asset_name,
             output.asset_version or port.asset_version,
             output.mode,
+            output.description,
+            bound,
         )
 
     # ----------------------------------------------------------------- steps
@@ -387,9 +490,11 @@ class _Planner:
     def _step(self, step: Step) -> StepPlan:
         kind = "command" if step.uses is None or step.uses.source == "inline" else step.uses.source
         result = StepPlan(step.name, kind, compute=step.compute)
-        _details(result, step)
-        self._check_distribution(step, result.distribution)
-        result.environment = self._step_environment(step, kind)
+        result.details, result.node = _placed(step, kind)
+        for details in (result.details, result.node):
+            self._check_typed(step, details)
+        self._check_includes(step, kind)
+        result.environment, result.node_environment = self._environments(step, kind)
         if kind == "command":
             code = step.uses.code if step.uses else step.code
             result.command = step.command.unparse() if step.command else ""
@@ -398,30 +503,63 @@ class _Planner:
             assert step.uses is not None
             result.component = self._component_ref(step.uses.path or step.uses.name, kind)
             result.component_name = step.uses.name
-        result.inputs = [self._in_port(port, kind) for port in step.inputs.values()]
+        interface = step.uses.inputs if kind == "command" and step.uses is not None else {}
+        result.inputs = [self._in_port(port, kind, interface.get(port.name)) for port in step.inputs.values()]
         result.inputs = [port for port in result.inputs if kind == "command" or port.source is not None]
         result.outputs = [_out_port(port) for port in step.outputs.values()]
-        result.outputs = [port for port in result.outputs if kind == "command" or port.configured]
+        # A registered component's outputs are those its node states (their type too).
+        result.outputs = [
+            port for port in result.outputs if kind in ("command", "registered") or port.configured
+        ]
+        if kind == "command":
+            self._command_outputs(step, result)
+        result.details.additional_includes = [self.path(item) for item in result.details.additional_includes]
         return result
 
-    def _check_distribution(self, step: Step, values: dict[str, Any]) -> None:
-        kind = values.get("type")
-        if values and kind not in DISTRIBUTION_SETTINGS:
+    def _command_outputs(self, step: Step, result: StepPlan) -> None:
+        """Output modes: the component's, and the node's where it sets another."""
+        result.uses_inline = step.uses is not None
+        declared = step.uses.outputs if step.uses is not None else step.outputs
+        for port in result.outputs:
+            own = declared.get(port.name)
+            port.declared_mode = own.mode if own else None
+            if step.uses is not None and own is not None and port.mode == own.mode:
+                port.mode = None  # the component's: the node does not restate it
+
+    def _check_typed(self, step: Step, details: Details) -> None:
+        """Settings of a typed object (distribution, identity, a service) that its type does not take."""
+        if details.distribution and "type" not in details.distribution:
             self.refuse(
                 "S103",
                 step.span,
                 f"the `distribution` of step `{step.name}` needs a `type`",
-                "`pytorch`, `mpi` or `tensorflow`",
+                "`pytorch`, `mpi`, `tensorflow` or `ray`",
             )
             return
-        for key in values:
-            if key != "type" and key not in DISTRIBUTION_SETTINGS[str(kind)]:
+        typed = [
+            ("distribution", details.distribution, DISTRIBUTIONS),
+            ("identity", details.identity, IDENTITIES),
+        ]
+        typed += [(f"services.{name}", service, SERVICES) for name, service in details.services.items()]
+        for where, values, table in typed:
+            kind = values.get("type")
+            for key in misplaced(values, table):
+                hint = "its settings: " + (", ".join(settings_of(table, kind)) or "none")
                 self.refuse(
                     "S105",
                     step.span,
-                    f"`distribution.{key}` of step `{step.name}` does not apply to `{kind}`",
-                    "its settings: " + ", ".join(DISTRIBUTION_SETTINGS[str(kind)]),
+                    f"`{where}.{key}` of step `{step.name}` does not apply to `{kind}`",
+                    hint,
                 )
+
+    def _check_includes(self, step: Step, kind: str) -> None:
+        if step.details.additional_includes and step.uses is not None:
+            self.refuse(
+                "S105",
+                step.span,
+                f"step `{step.name}` uses a component: `additional_includes` belongs to the component",
+                "list them in the component (under `components:` or in its file)",
+            )
 
     def _component_ref(self, value: str, kind: str) -> str:
         if kind == "file":
@@ -429,28 +567,47 @@ class _Planner:
             return text if text.startswith("../") else "./" + text
         return value if value.startswith("azureml:") else "azureml:" + value
 
-    def _step_environment(self, step: Step, kind: str) -> EnvPlan | None:
-        if kind == "command":
+    def _environments(self, step: Step, kind: str) -> tuple[EnvPlan | None, EnvPlan | None]:
+        """The environment of the component azpipe writes, and the node's own."""
+        own = self._env_plan(step.environment) if step.environment else None
+        if kind == "command" and step.uses is None:
             ref = self.pipeline.environment_of(step)
             if ref is None:
-                self.refuse(
-                    "S103",
-                    step.span,
-                    f"step `{step.name}` has no environment",
-                    "set `environment:` on the step or `defaults: {environment: ...}`; "
-                    "Azure ML runs every command in an environment",
-                )
-        elif step.environment is not None:
-            ref = step.environment
-        else:  # a component file's own environment, or the default when it has none
-            has_own = kind == "registered" or (step.uses is not None and step.uses.environment is not None)
-            ref = None if has_own else self.pipeline.default_environment
-        return self._env_plan(ref) if ref else None
+                self._no_environment(step)
+            return (self._env_plan(ref) if ref else None), None
+        if kind == "command":  # an inline component: its own environment, the step's on the node
+            assert step.uses is not None
+            base = step.uses.environment or (None if own else self.pipeline.default_environment)
+            if base is None and own is None:
+                self._no_environment(step)
+            return (self._env_plan(base) if base else None), own
+        if own is None and kind == "file" and step.uses is not None and step.uses.environment is None:
+            default = self.pipeline.default_environment  # a component file without its own environment
+            own = self._env_plan(default) if default else None
+        return None, own
+
+    def _no_environment(self, step: Step) -> None:
+        self.refuse(
+            "S103",
+            step.span,
+            f"step `{step.name}` has no environment",
+            "set `environment:` on the step or `defaults: {environment: ...}`; "
+            "Azure ML runs every command in an environment",
+        )
 
     def _env_plan(self, ref: EnvRef) -> EnvPlan:
         if ref.kind == "inline" and ref.inline is not None:
-            conda = ref.inline.conda_file
-            return EnvPlan(image=ref.inline.image, conda_file=self.path(conda) if conda else None)
+            inline = ref.inline
+            conda = self.path(inline.conda_file) if inline.conda_file else None
+            build = None
+            if inline.build:
+                build = (
+                    {**inline.build, "path": self.path(inline.build["path"])}
+                    if "path" in inline.build
+                    else dict(inline.build)
+                )
+            return EnvPlan(image=inline.image, conda_file=conda, build=build, os_type=inline.os_type,
+                           description=inline.description, tags=dict(inline.tags))  # fmt: skip
         if ref.kind == "declared":
             declared = self.pipeline.environments[ref.value]
             version = f":{declared.version}" if declared.version else "@latest"
@@ -459,19 +616,26 @@ class _Planner:
             return EnvPlan(ref=ref.value)
         return EnvPlan(ref="azureml:" + ref.value)
 
-    def _in_port(self, port: Port, kind: str) -> InPort:
-        result = InPort(port.name, port.type, port.optional, port.default, port.description, mode=port.mode)
+    def _in_port(self, port: Port, kind: str, declared: Port | None = None) -> InPort:
+        """A node input; ``declared`` is the inline component's own port (its interface)."""
+        spec = declared or port
+        result = InPort(port.name, spec.type, spec.optional, spec.default, spec.description, mode=port.mode)
+        result.min, result.max, result.enum = spec.min, spec.max, spec.enum
+        result.declared_mode = declared.mode if declared else None
+        result.datastore = port.datastore
         if port.binding is not None:
             result.source = self._source(port.binding, port.type)
         if kind != "command":
             result.type = result.default = result.description = None
+            result.min = result.max = result.enum = None
         return result
 
     def _source(self, binding: Binding, port_type: str | None) -> Source:
         ref = binding.ref
         if ref is None:
-            if port_type in ASSET_TYPES and isinstance(binding.value, str):
-                return Source("asset", type=port_type, path=self.path(binding.value))
+            kind = binding.type or port_type
+            if kind in ASSET_TYPES and isinstance(binding.value, str):
+                return Source("asset", type=kind, path=self.path(binding.value))
             return Source("literal", value=_typed(binding.value, port_type))
         if ref.kind is RefKind.PARENT_INPUT:
             return Source("input", name=ref.name)
@@ -591,28 +755,56 @@ def _out_port(port: Port) -> OutPort:
     )
 
 
-def _details(result: StepPlan, step: Step) -> None:
-    """Step details, over those of an inline component it uses."""
-    own = step.details
-    base = step.uses.details if step.uses and step.uses.source == "inline" else None
-    result.display_name = own.display_name or (base.display_name if base else None)
-    result.description = own.description or (base.description if base else None)
-    result.tags = {**(base.tags if base else {}), **own.tags}
-    result.environment_variables = {
-        **(base.environment_variables if base else {}),
-        **own.environment_variables,
-    }
-    result.resources = _present({**(base.resources if base else {}), **own.resources})
-    result.distribution = _present(own.distribution or (base.distribution if base else {}))
-    limits = {**(base.limits if base else {}), **own.limits}
-    result.timeout = limits.get("timeout")
-    result.is_deterministic = (
-        own.is_deterministic
-        if own.is_deterministic is not None
-        else (base.is_deterministic if base else None)
+def _placed(step: Step, kind: str) -> tuple[Details, Details]:
+    """The settings of the component azpipe writes for ``step``, and of its node.
+
+    A step with its own command places them as azure-ai-ml places a command job's;
+    a step using an inline component keeps the component's settings on the
+    component and its own on the node, as for a component file. ``is_deterministic``
+    and ``additional_includes`` are component settings: a step's override its component's.
+    """
+    own = _details(step.details)
+    if kind == "command" and step.uses is None:
+        return _only(own, OWN_COMPONENT), _only(own, OWN_NODE)
+    node = _only(
+        own, tuple(name for name in DETAIL_ORDER if name not in ("is_deterministic", "additional_includes"))
     )
-    identity = own.identity or (base.identity if base else {})
-    result.identity = identity.get("type")
+    if kind != "command":
+        return Details(), node
+    assert step.uses is not None
+    component = _details(step.uses.details)
+    component.limits = component.identity = component.services = {}
+    component.comment = None
+    if own.is_deterministic is not None:
+        component.is_deterministic = own.is_deterministic
+    return component, node
+
+
+def _details(settings: Settings) -> Details:
+    return Details(
+        display_name=settings.display_name,
+        description=settings.description or None,
+        tags=dict(settings.tags),
+        environment_variables=dict(settings.environment_variables),
+        resources=_present(settings.resources),
+        distribution=_present(settings.distribution),
+        limits=_present(settings.limits),
+        identity=_present(settings.identity),
+        properties=dict(settings.properties),
+        services={name: _present(service) for name, service in settings.services.items()},
+        queue_settings=_present(settings.queue_settings),
+        comment=settings.comment,
+        is_deterministic=settings.is_deterministic,
+        additional_includes=list(settings.additional_includes),
+    )
+
+
+def _only(details: Details, names: tuple[str, ...]) -> Details:
+    """``details`` with only the settings ``names`` kept."""
+    kept = Details()
+    for name in names:
+        setattr(kept, name, getattr(details, name))
+    return kept
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from azpipe.emit.plan import (
     Source,
     StepPlan,
     plan,
+    refuse_for,
 )
 from azpipe.emit.templates import render
 from azpipe.emit.values import INDENT, WIDTH, Call, Code, Long, call, py, py_str, width
@@ -39,11 +40,20 @@ DISTRIBUTIONS = {
     "pytorch": "PyTorchDistribution",
     "mpi": "MpiDistribution",
     "tensorflow": "TensorFlowDistribution",
+    "ray": "RayDistribution",
 }
 IDENTITIES = {
     "managed": "ManagedIdentityConfiguration",
+    "managed_identity": "ManagedIdentityConfiguration",
     "user_identity": "UserIdentityConfiguration",
     "aml_token": "AmlTokenConfiguration",
+}
+IDENTITY_ARGUMENTS = {"msi_resource_id": "resource_id"}  # YAML's name → the Python keyword
+SERVICES = {
+    "ssh": "SshJobService",
+    "tensor_board": "TensorBoardJobService",
+    "vs_code": "VsCodeJobService",
+    "jupyter_lab": "JupyterLabJobService",
 }
 ML_IMPORTS = (
     "Input",
@@ -51,21 +61,30 @@ ML_IMPORTS = (
     "MpiDistribution",
     "Output",
     "PyTorchDistribution",
+    "RayDistribution",
     "TensorFlowDistribution",
-    "command",
     "dsl",
     "load_component",
 )
 ENTITY_IMPORTS = (
     "AmlCompute",
     "AmlTokenConfiguration",
+    "BuildContext",
     "Command",
+    "CommandComponent",
     "ComputeInstance",
     "Data",
     "Environment",
+    "JobResourceConfiguration",
+    "JobService",
+    "JupyterLabJobService",
     "ManagedIdentityConfiguration",
     "PipelineJob",
+    "QueueSettings",
+    "SshJobService",
+    "TensorBoardJobService",
     "UserIdentityConfiguration",
+    "VsCodeJobService",
 )
 
 
@@ -78,7 +97,8 @@ def emit_python(pipeline: Pipeline, out_dir: str | None = None) -> str:
 
 
 def render_python(the_plan: Plan) -> str:
-    """The module text for a plan."""
+    """The module text for a plan (refused when it holds what only YAML can say)."""
+    refuse_for(the_plan, "python")
     names = module_names(the_plan.name, [s.name for s in the_plan.steps], [i.name for i in the_plan.inputs])
     return _Module(the_plan, names).render()
 
@@ -132,11 +152,27 @@ class _Module:
         return Code(f"str({expression})" if as_str else expression)
 
     def environment(self, env: EnvPlan | None) -> Any:
-        """An environment reference, or an anonymous ``Environment`` for an inline image."""
+        """An environment reference, or an anonymous ``Environment`` (an image, or a Docker build)."""
         if env is None or env.ref is not None:
             return labelled(env.ref) if env and env.ref else None
         conda = self.path(env.conda_file) if env.conda_file else None
-        return call(self.use("Environment"), image=env.image, conda_file=conda)
+        build = None
+        if env.build:
+            path = env.build.get("path")
+            build = call(
+                self.use("BuildContext"),
+                path=self.path(path) if isinstance(path, PathValue) else path,
+                dockerfile_path=env.build.get("dockerfile_path"),
+            )
+        return call(
+            self.use("Environment"),
+            image=env.image,
+            conda_file=conda,
+            build=build,
+            os_type=env.os_type,
+            description=env.description,
+            tags=env.tags or None,
+        )
 
     def distribution(self, values: dict[str, Any]) -> Call | None:
         """``PyTorchDistribution(...)`` and friends."""
@@ -145,9 +181,34 @@ class _Module:
         settings = {key: value for key, value in values.items() if key != "type"}
         return call(self.use(DISTRIBUTIONS[values["type"]]), **settings)
 
-    def identity(self, kind: str | None) -> Call | None:
-        """``ManagedIdentityConfiguration()`` and friends."""
-        return call(self.use(IDENTITIES[kind])) if kind else None
+    def identity(self, values: dict[str, Any]) -> Call | None:
+        """``ManagedIdentityConfiguration(client_id=...)`` and friends."""
+        if not values:
+            return None
+        settings = {IDENTITY_ARGUMENTS.get(key, key): value for key, value in values.items() if key != "type"}
+        return call(self.use(IDENTITIES[values["type"]]), **settings)
+
+    def services(self, values: dict[str, dict[str, Any]]) -> dict[str, Call] | None:
+        """``{"NAME": SshJobService(...)}``; a type without a class of its own is a ``JobService``."""
+        if not values:
+            return None
+        found = {}
+        for name, service in values.items():
+            kind = service.get("type")
+            settings = {key: value for key, value in service.items() if key != "type"}
+            if kind in SERVICES:
+                found[name] = call(self.use(SERVICES[kind]), **settings)
+            else:
+                found[name] = call(self.use("JobService"), type=kind, **settings)
+        return found
+
+    def resources(self, values: dict[str, Any]) -> Call | None:
+        """``JobResourceConfiguration(...)``."""
+        return call(self.use("JobResourceConfiguration"), **values) if values else None
+
+    def queue_settings(self, values: dict[str, Any]) -> Call | None:
+        """``QueueSettings(job_tier=..., priority=...)``."""
+        return call(self.use("QueueSettings"), **values) if values else None
 
     def source(self, source: Source) -> Any:
         """A binding as a Python expression inside the pipeline function."""
@@ -221,27 +282,33 @@ class _Module:
         return f"{variable} = {py(value, 0, len(variable) + 3)}"
 
     def _command(self, step: StepPlan) -> Call:
-        resources = step.resources
+        """The component azpipe writes for a step: only the component's own settings."""
+        details = step.details
         return call(
-            self.use("command"),
-            display_name=step.display_name,
-            description=step.description,
-            tags=step.tags or None,
+            self.use("CommandComponent"),
+            display_name=details.display_name,
+            description=details.description,
+            tags=details.tags or None,
+            is_deterministic=details.is_deterministic,
             command=Long(step.command or ""),
-            code=self.path(step.code) if step.code else None,
+            code=self.code(step.code),
             environment=self.environment(step.environment),
-            compute=step.compute,
             inputs={port.name: self._input_spec(port) for port in step.inputs} or None,
             outputs={port.name: self._output_spec(port) for port in step.outputs} or None,
-            environment_variables=step.environment_variables or None,
-            instance_count=resources.get("instance_count"),
-            instance_type=resources.get("instance_type"),
-            shm_size=resources.get("shm_size"),
-            distribution=self.distribution(step.distribution),
-            timeout=step.timeout,
-            identity=self.identity(step.identity),
-            is_deterministic=step.is_deterministic,
+            environment_variables=details.environment_variables or None,
+            resources=self.resources(details.resources),
+            distribution=self.distribution(details.distribution),
+            queue_settings=self.queue_settings(details.queue_settings),
+            properties=details.properties or None,
+            additional_includes=[self.path(item, as_str=True) for item in details.additional_includes]
+            or None,
         )
+
+    def code(self, code: PathValue | None) -> Any:
+        """The code folder: a local path, or a registered code asset (``azureml:NAME:VERSION``)."""
+        if code is None:
+            return None
+        return self.path(code) if code.local else code.text
 
     def _input_spec(self, port: InPort) -> Call:
         return call(
@@ -250,9 +317,18 @@ class _Module:
             optional=port.optional or None,
             default=port.default,
             description=port.description,
+            min=port.min,
+            max=port.max,
+            enum=port.enum,
+            mode=port.declared_mode,
         )
 
     def _output_spec(self, port: OutPort) -> Call:
+        return call(self.use("Output"), type=port.type, mode=port.declared_mode, description=port.description)
+
+    def _registered_output(self, port: OutPort) -> Call:
+        if port.pipeline_output is not None:  # its settings go to the pipeline output
+            return call(self.use("Output"), type=port.type)
         return call(
             self.use("Output"),
             type=port.type,
@@ -260,13 +336,7 @@ class _Module:
             path=port.path,
             name=port.asset_name,
             version=port.asset_version,
-            description=port.description,
         )
-
-    def _registered_output(self, port: OutPort) -> Call:
-        if port.pipeline_output is not None:  # its settings go to the pipeline output
-            return call(self.use("Output"), type=port.type)
-        return self._output_spec(port)
 
     # --------------------------------------------------------------- the pipeline function
 
@@ -283,6 +353,8 @@ class _Module:
             default_datastore=p.default_datastore,
             continue_on_step_failure=p.continue_on_step_failure,
             force_rerun=p.force_rerun,
+            on_init=p.on_init,
+            on_finalize=p.on_finalize,
         )
 
     def _signature(self) -> str:
@@ -342,35 +414,37 @@ class _Module:
         for port in step.inputs:
             if port.mode and port.source is not None:
                 lines.append(f"{INDENT}{local}.inputs.{port.name}.mode = {py_str(port.mode)}")
-        if step.kind != "command":
-            lines += self._node_settings(step, local)
-        return lines
+        return lines + self._node_settings(step, local)
 
     def _node_settings(self, step: StepPlan, local: str) -> list[str]:
-        """Step settings on a node whose component azpipe did not write."""
+        """The node's own settings (those of its component are in the component)."""
+        node = step.node
         values = {
+            "display_name": node.display_name,
+            "description": node.description,
+            "tags": node.tags or None,
             "compute": step.compute,
-            "environment": self.environment(step.environment),
-            "display_name": step.display_name,
-            "description": step.description,
-            "tags": step.tags or None,
-            "environment_variables": step.environment_variables or None,
-            "distribution": self.distribution(step.distribution),
-            "identity": self.identity(step.identity),
+            "environment": self.environment(step.node_environment),
+            "environment_variables": node.environment_variables or None,
+            "resources": self.resources(node.resources),
+            "distribution": self.distribution(node.distribution),
+            "identity": self.identity(node.identity),
+            "queue_settings": self.queue_settings(node.queue_settings),
+            "services": self.services(node.services),
+            "properties": node.properties or None,
+            "comment": node.comment,
         }
         lines = [_assign(f"{local}.{attr}", value) for attr, value in values.items() if value is not None]
-        if step.resources:
-            lines.append(INDENT + py(call(f"{local}.set_resources", **step.resources), 4))
-        if step.timeout is not None:
-            lines.append(INDENT + py(call(f"{local}.set_limits", timeout=step.timeout), 4))
-        if step.kind == "file":
-            for port in step.outputs:
-                if port.pipeline_output is None:  # else they are the pipeline output's settings
-                    lines += self._output_settings(local, port)
+        if node.limits:
+            lines.append(INDENT + py(call(f"{local}.set_limits", **node.limits), 4))
+        for port in step.outputs:
+            if port.pipeline_output is None:  # else they are the pipeline output's settings
+                lines += self._output_settings(local, port, step)
         return lines
 
-    def _output_settings(self, local: str, port: OutPort) -> list[str]:
+    def _output_settings(self, local: str, port: OutPort, step: StepPlan) -> list[str]:
         values = {
+            "type": port.type if port.configured else None,  # as the YAML target's node states it
             "mode": port.mode,
             "path": port.path,
             "name": port.asset_name,
@@ -380,29 +454,50 @@ class _Module:
         return [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
 
     def _build(self) -> list[str]:
-        """The body of ``build_pipeline()``: asset inputs get their paths here."""
+        """The body of ``build_pipeline()``: asset inputs get their paths here, the job its own settings."""
         values = {
-            item.name: call(self.use("Input"), type=item.type, path=self.path(item.path), mode=item.mode)
+            item.name: call(
+                self.use("Input"),
+                type=item.type,
+                path=self.path(item.path),
+                mode=item.mode,
+                datastore=item.datastore,
+            )
             for item in self.plan.inputs
             if item.path is not None
         }
         job = Call(self.names.function, tuple(values.items()))
         settings = [line for output in self.plan.outputs for line in self._pipeline_output(output)]
+        settings += self._job_settings()
         if not settings:
             return [f"{INDENT}return {py(job, 4, 7)}"]
         return [f"{INDENT}job = {py(job, 4, 6)}", *settings, f"{INDENT}return job"]
 
+    def _job_settings(self) -> list[str]:
+        """The job's name, identity, properties and services (``@dsl.pipeline`` takes none of them)."""
+        p = self.plan
+        values = {
+            "name": p.job_name,
+            "identity": self.identity(p.identity),
+            "properties": p.properties or None,
+            "services": self.services(p.services),
+        }
+        lines = [_assign(f"job.{attr}", value) for attr, value in values.items() if value is not None]
+        if p.display_name is None:  # `@dsl.pipeline` would name it after the function
+            lines.insert(0, f"{INDENT}job.display_name = None")
+        return lines
+
     def _pipeline_output(self, output: OutputPlan) -> list[str]:
-        """Settings of a pipeline output that do not come with the step output's ``Output(...)``."""
-        if self.steps[output.step].kind == "command":
-            values = {"mode": output.own_mode}
-        else:
-            values = {
-                "mode": output.mode,
-                "path": output.path,
-                "name": output.asset_name,
-                "version": output.asset_version,
-            }
+        """Settings of a pipeline output that the step output's component does not carry."""
+        mode = output.own_mode if self.steps[output.step].kind == "command" else output.mode
+        values = {
+            "type": output.type if output.type != output.bound_type else None,  # else the step output's
+            "mode": mode,
+            "path": output.path,
+            "name": output.asset_name,
+            "version": output.asset_version,
+            "description": output.description,
+        }
         target = f"job.outputs.{output.name}"
         return [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
 
@@ -423,7 +518,12 @@ def _has_default(item: InputPlan) -> bool:
 
 
 def _assign(target: str, value: Any) -> str:
-    return f"{INDENT}{target} = {py(value, 4, len(target) + 3)}"
+    """``target = value`` in the function body; a long string goes in parentheses as ruff puts it."""
+    text = py(value, 4, len(target) + 3)
+    line = f"{INDENT}{target} = {text}"
+    if isinstance(value, str) and width(line) > WIDTH and width(text) + 2 * len(INDENT) <= WIDTH:
+        return f"{INDENT}{target} = (\n{INDENT * 2}{text}\n{INDENT})"
+    return line
 
 
 def _file_path(reference: str) -> PathValue:

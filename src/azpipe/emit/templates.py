@@ -20,7 +20,7 @@ def environment() -> Any:
     """The shared ``jinja2.Environment`` (built once, on first use)."""
     import jinja2
 
-    from azpipe.emit.values import py, yaml_key, yq
+    from azpipe.emit.values import py, yaml_block, yaml_key, yq
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -33,6 +33,9 @@ def environment() -> Any:
     env.filters["py"] = py
     env.filters["yq"] = yq
     env.filters["yaml_key"] = yaml_key
+    env.filters["yaml_block"] = yaml_block
+    # Mappings whose keys are the user's (always quoted), not azpipe's own names.
+    env.globals["USER_KEYED"] = ("tags", "environment_variables", "properties", "services")
     return env
 
 

@@ -313,3 +313,41 @@ def yaml_key(name: str, indent: int = 0, plain: bool = False) -> str:
     if len(text) <= MAX_IMPLICIT_KEY:
         return text + ":"
     return f"? {text}\n{' ' * indent}:"
+
+
+def yaml_block(values: Mapping[str, Any], indent: int, user_keys: tuple[str, ...] = ()) -> str:
+    """Block YAML for a mapping of settings, every line indented by ``indent`` spaces.
+
+    Keys are azpipe's own names, written bare when every YAML reader reads them as
+    that string; the keys of the mappings named in ``user_keys`` (tags, environment
+    variables...) are the user's and always quoted. Nested mappings are written as
+    blocks, lists as block sequences, scalars through :func:`yq`; an empty mapping
+    or list is ``{}``/``[]``. Each line ends with a line break.
+    """
+    return "".join(_yaml_entry(key, value, indent, key in user_keys) for key, value in values.items())
+
+
+def _yaml_entry(key: str, value: Any, indent: int, quote_children: bool, quote: bool = False) -> str:
+    head = " " * indent + yaml_key(key, indent, plain=not quote)
+    if isinstance(value, Mapping) and value:
+        return (
+            head
+            + "\n"
+            + "".join(
+                _yaml_entry(name, item, indent + 2, False, quote=quote_children)
+                for name, item in value.items()
+            )
+        )
+    if isinstance(value, (list, tuple)) and value:
+        return head + "\n" + "".join(_yaml_item(item, indent + 2) for item in value)
+    if isinstance(value, Mapping):
+        return head + " {}\n"
+    if isinstance(value, (list, tuple)):
+        return head + " []\n"
+    return f"{head} {yq(value)}\n"
+
+
+def _yaml_item(value: Any, indent: int) -> str:
+    if isinstance(value, (Mapping, list, tuple)):
+        raise UnsafeValue("a list item must be a scalar")
+    return f"{' ' * indent}- {yq(value)}\n"

@@ -19,14 +19,17 @@ from azpipe.emit.plan import (
     ComputePlan,
     DataPlan,
     EnvironmentPlan,
+    EnvPlan,
     InPort,
     InputPlan,
     OutPort,
+    OutputPlan,
     PathValue,
     Plan,
     Source,
     StepPlan,
     plan,
+    refuse_for,
 )
 from azpipe.emit.templates import render
 from azpipe.model import Pipeline
@@ -56,14 +59,15 @@ def emit_yaml_files(pipeline: Pipeline, out_dir: str) -> dict[str, str]:
 
 
 def render_yaml(the_plan: Plan) -> str:
-    """The pipeline job YAML for a plan."""
+    """The pipeline job YAML for a plan (refused when it holds what only Python can say)."""
+    refuse_for(the_plan, "yaml")
     return render(
         "pipeline.yml.j2",
         plan=the_plan,
         version=__version__,
-        settings=_settings(the_plan),
+        header=_header(the_plan),
         inputs=[_input(item) for item in the_plan.inputs if item.has_value],  # CLI v2 has no "unset"
-        outputs=the_plan.outputs,
+        outputs=[_output(output) for output in the_plan.outputs],
         steps=[_step(step) for step in the_plan.steps],
     )
 
@@ -76,8 +80,26 @@ def yaml_path(value: PathValue) -> str:
 
 
 def compute_ref(name: str) -> str:
-    """A compute target as the pipeline YAML names it (``azureml:NAME``, or ``serverless``)."""
-    return name if name == SERVERLESS else "azureml:" + name.removeprefix("azureml:")
+    """A compute target as the pipeline YAML names it (``azureml:NAME``, ``serverless``, or a binding)."""
+    if name == SERVERLESS or name.startswith("${{"):
+        return name
+    return "azureml:" + name.removeprefix("azureml:")
+
+
+def _header(the_plan: Plan) -> dict[str, Any]:
+    """The pipeline's own fields after ``type``, in the order Azure ML's examples write them."""
+    values = {
+        "name": the_plan.job_name,
+        "display_name": the_plan.display_name,
+        "description": the_plan.description,
+        "experiment_name": the_plan.experiment,
+        "tags": the_plan.tags,
+        "properties": the_plan.properties,
+        "identity": the_plan.identity,
+        "services": the_plan.services,
+        "settings": _present(_settings(the_plan)),
+    }
+    return _present(values)
 
 
 def _settings(the_plan: Plan) -> dict[str, Any]:
@@ -87,7 +109,14 @@ def _settings(the_plan: Plan) -> dict[str, Any]:
         "default_datastore": "azureml:" + datastore.removeprefix("azureml:") if datastore else None,
         "continue_on_step_failure": the_plan.continue_on_step_failure,
         "force_rerun": the_plan.force_rerun,
+        "on_init": the_plan.on_init,
+        "on_finalize": the_plan.on_finalize,
     }
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the unset ones (``None``, empty mappings and lists)."""
+    return {key: value for key, value in values.items() if value is not None and value != {} and value != []}
 
 
 @dataclass
@@ -97,15 +126,29 @@ class _Input:
     value: Any
     path: str | None
     mode: str | None
+    datastore: str | None
 
 
 def _input(item: InputPlan) -> _Input:
-    return _Input(item.name, item.type, item.value, yaml_path(item.path) if item.path else None, item.mode)
+    path = yaml_path(item.path) if item.path else None
+    return _Input(item.name, item.type, item.value, path, item.mode, item.datastore)
+
+
+@dataclass
+class _Output:
+    name: str
+    values: dict[str, Any]
+
+
+def _output(output: OutputPlan) -> _Output:
+    values = {"type": output.type, "mode": output.mode, "path": output.path, "name": output.asset_name,
+              "version": output.asset_version}  # fmt: skip
+    return _Output(output.name, _present(values))
 
 
 @dataclass
 class _Step:
-    """A step as the template needs it: bindings and node outputs already in YAML form."""
+    """A step as the template needs it: every group of settings already a mapping in YAML order."""
 
     name: str
     kind: str
@@ -113,53 +156,111 @@ class _Step:
     code: str | None
     component: str | None
     environment: dict[str, Any] | None
+    node_environment: dict[str, Any] | None
     compute: str | None
-    inputs: list[InPort]
-    outputs: list[OutPort]
+    head: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+    rest: dict[str, Any] = field(default_factory=dict)
+    component_head: dict[str, Any] = field(default_factory=dict)
+    component_rest: dict[str, Any] = field(default_factory=dict)
     bindings: dict[str, Any] = field(default_factory=dict)
     node_outputs: dict[str, Any] = field(default_factory=dict)
-    display_name: str | None = None
-    description: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    environment_variables: dict[str, str] = field(default_factory=dict)
-    resources: dict[str, Any] = field(default_factory=dict)
-    distribution: dict[str, Any] = field(default_factory=dict)
-    timeout: Any = None
-    is_deterministic: bool | None = None
-    identity: str | None = None
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    additional_includes: list[str] = field(default_factory=list)
+
+
+HEAD = ("display_name", "description", "tags")
+COMPONENT_HEAD = (*HEAD, "is_deterministic")
+VARIABLES = ("environment_variables",)
 
 
 def _step(step: StepPlan) -> _Step:
-    env = step.environment
-    environment = None
-    if env is not None:
-        conda = yaml_path(env.conda_file) if env.conda_file else None
-        environment = {"ref": env.ref, "image": env.image, "conda_file": conda}
-    distribution = dict(step.distribution)
-    if distribution:  # `type` first, as Azure ML's examples write it
-        distribution = {"type": distribution.pop("type"), **distribution}
+    node = _ordered(step.node.given())
+    component = _ordered(step.details.given())
     return _Step(
         name=step.name,
         kind=step.kind,
         command=step.command,
         code=yaml_path(step.code) if step.code else None,
         component=step.component,
-        environment=environment,
+        environment=_env_value(step.environment),
+        node_environment=_env_value(step.node_environment),
         compute=compute_ref(step.compute) if step.compute else None,
-        inputs=step.inputs,
-        outputs=step.outputs,
+        head=_pick(node, HEAD),
+        variables=_pick(node, VARIABLES),
+        rest={key: value for key, value in node.items() if key not in HEAD + VARIABLES},
+        component_head=_pick(component, COMPONENT_HEAD),
+        component_rest={
+            key: value
+            for key, value in component.items()
+            if key not in (*COMPONENT_HEAD, "additional_includes")
+        },
         bindings={port.name: _binding(port) for port in step.inputs if port.source is not None},
-        node_outputs={port.name: _node_output(port) for port in step.outputs},
-        display_name=step.display_name,
-        description=step.description,
-        tags=step.tags,
-        environment_variables=step.environment_variables,
-        resources=step.resources,
-        distribution=distribution,
-        timeout=step.timeout,
-        is_deterministic=step.is_deterministic,
-        identity=step.identity,
+        node_outputs={
+            port.name: _node_output(port)
+            for port in step.outputs
+            if port.configured or port.pipeline_output or step.kind == "registered"
+        },
+        inputs={port.name: _port_values(port) for port in step.inputs},
+        outputs={
+            port.name: _present(
+                {"type": port.type, "mode": port.declared_mode, "description": port.description}
+            )
+            for port in step.outputs
+        },
+        additional_includes=[yaml_path(item) for item in step.details.additional_includes],
     )
+
+
+def _pick(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: values[name] for name in names if name in values}
+
+
+def _ordered(values: dict[str, Any]) -> dict[str, Any]:
+    """A typed setting (distribution, identity, a service) with its ``type`` first, as Azure ML writes it."""
+    result = dict(values)
+    for key in ("distribution", "identity"):
+        if key in result:
+            result[key] = _type_first(result[key])
+    if "services" in result:
+        result["services"] = {name: _type_first(service) for name, service in result["services"].items()}
+    if "limits" in result:
+        result["limits"] = dict(result["limits"])
+    return result
+
+
+def _type_first(values: dict[str, Any]) -> dict[str, Any]:
+    return {**({"type": values["type"]} if "type" in values else {}), **values}
+
+
+def _env_value(env: EnvPlan | None) -> dict[str, Any] | None:
+    if env is None:
+        return None
+    if env.ref is not None:
+        return {"ref": env.ref}
+    build = None
+    if env.build:
+        build = {
+            key: yaml_path(value) if isinstance(value, PathValue) else value
+            for key, value in env.build.items()
+        }
+    inline = {
+        "image": env.image,
+        "conda_file": yaml_path(env.conda_file) if env.conda_file else None,
+        "build": build,
+        "os_type": env.os_type,
+        "description": env.description,
+        "tags": env.tags,
+    }
+    return {"ref": None, "inline": _present(inline)}
+
+
+def _port_values(port: InPort) -> dict[str, Any]:
+    values = {"type": port.type, "optional": port.optional or None, "default": port.default,
+              "description": port.description, "min": port.min, "max": port.max, "enum": port.enum,
+              "mode": port.declared_mode}  # fmt: skip
+    return _present(values)
 
 
 def _binding(port: InPort) -> Any:
@@ -167,7 +268,13 @@ def _binding(port: InPort) -> Any:
     assert source is not None
     if source.kind == "asset":
         assert source.path is not None
-        return {"type": source.type, "path": yaml_path(source.path), "mode": port.mode}
+        values = {
+            "type": source.type,
+            "path": yaml_path(source.path),
+            "mode": port.mode,
+            "datastore": port.datastore,
+        }
+        return _present(values)
     value = _reference(source)
     return {"path": value, "mode": port.mode} if port.mode else value
 
@@ -183,13 +290,15 @@ def _reference(source: Source) -> Any:
 def _node_output(port: OutPort) -> Any:
     if port.pipeline_output is not None:
         return "${{parent.outputs." + port.pipeline_output + "}}"
-    return {
-        "type": port.type,
-        "mode": port.mode,
-        "path": port.path,
-        "name": port.asset_name,
-        "version": port.asset_version,
-    }
+    return _present(
+        {
+            "type": port.type,
+            "mode": port.mode,
+            "path": port.path,
+            "name": port.asset_name,
+            "version": port.asset_version,
+        }
+    )
 
 
 def _entity_files(the_plan: Plan) -> list[tuple[str, str, str]]:

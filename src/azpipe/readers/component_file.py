@@ -12,21 +12,32 @@ the file is passed to Azure ML as it is, and Azure ML resolves its paths.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from azpipe.expr.ast import RefKind
-from azpipe.model import OUTPUT_MODES, Component, EnvRef, Port
+from azpipe.model import INPUT_MODES, OUTPUT_MODES, Component, EnvRef, Port
 from azpipe.readers.bindings import read_template
-from azpipe.readers.entities import env_kind
+from azpipe.readers.details import read_details
+from azpipe.readers.entities import env_kind, read_env_ref
 from azpipe.readers.ports import read_type
 from azpipe.readers.reader import Reader
 from azpipe.source.loader import load_file
-from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
 FILE_SUFFIXES = (".yml", ".yaml")
 FILE_PREFIXES = ("./", "../")
 INPUT_KEYS = ("type", "default", "optional", "description", "min", "max", "enum", "mode")
 OUTPUT_KEYS = ("type", "mode", "description")
+# The keys of an inline component (azure-ai-ml's AnonymousCommandComponentSchema), and those of
+# them azure-ai-ml drops (it registers the component anonymously) or azpipe does not carry.
+INLINE_KEYS = (
+    "$schema", "type", "name", "version", "display_name", "description", "tags", "is_deterministic", "code",
+    "command", "environment", "environment_variables", "inputs", "outputs", "resources", "distribution",
+    "properties", "queue_settings", "additional_includes", "id", "auto_delete_setting",
+)  # fmt: skip
+INLINE_IGNORED = ("name", "version")
+INLINE_UNSUPPORTED = ("id", "auto_delete_setting")
 _FLOAT = "float"  # an older spelling of `number` Azure ML still reads
 
 
@@ -79,25 +90,43 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
             "azpipe steps use `command` components",
         )
         return None
+    inline = value == "inline"
+    if inline:
+        _inline_keys(reader, root, where)
     name_node = root.get("name")
     component = Component(reader.string(name_node, f"`name` of {where}") or value, root.span, source="file")
     component.path = value
     component.code = reader.string(root.get("code"), f"`code` of {where}")  # relative to the file
     component.version = reader.string(root.get("version"), f"`version` of {where}")
     component.environment = _environment(reader, root.get("environment"), where)
-    component.details.display_name = reader.string(root.get("display_name"), f"`display_name` of {where}")
-    component.details.description = reader.string(root.get("description"), f"`description` of {where}")
+    component.details = read_details(reader, root, where)
+    component.details.comment = None  # not a component's (refused above when inline)
     _ports(reader, component, root, where)
     _command(reader, component, root, where)
     return component
 
 
+def _inline_keys(reader: Reader, root: Map, where: str) -> None:
+    """Unknown keys (S101), keys azure-ai-ml drops (S110) and keys azpipe would lose (S108)."""
+    reader.mapping(root, where, INLINE_KEYS)
+    for key in INLINE_IGNORED:
+        found = root.key_node(key)
+        if found is not None:
+            reader.report("S110", found.span, f"azure-ai-ml ignores the `{key}` of an {where}",
+                          "an inline component is registered anonymously; use a component file to name it")  # fmt: skip
+    for key in INLINE_UNSUPPORTED:
+        found = root.key_node(key)
+        if found is not None:
+            reader.report("S108", found.span, f"azpipe does not carry `{key}` of an {where} to Azure ML",
+                          "remove it, or submit this file with `az ml job create`")  # fmt: skip
+
+
 def _environment(reader: Reader, node: Node | None, where: str) -> EnvRef | None:
-    """The file's own environment (used only to know that it has one)."""
+    """The component's own environment (for a file, only to know that it has one)."""
     if node is None:
         return None
     if isinstance(node, Map):
-        return EnvRef("inline", "", node.span)
+        return read_env_ref(reader, node, f"`environment` of {where}")
     text = reader.string(node, f"`environment` of {where}", allow_numbers=False)
     return EnvRef(env_kind(text), text, node.span) if text else None
 
@@ -122,7 +151,25 @@ def _input(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Po
         optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
         default=default.value if isinstance(default, Scalar) else None,
         description=reader.string(node.get("description"), f"`description` of {where}"),
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES) if "mode" in node else None,
+        min=_scalar(node.get("min")),
+        max=_scalar(node.get("max")),
+        enum=_scalars(reader, node.get("enum"), f"`enum` of {where}"),
     )
+
+
+def _scalar(node: Node | None) -> Any:
+    return node.value if isinstance(node, Scalar) else None
+
+
+def _scalars(reader: Reader, node: Node | None, where: str) -> list[Any] | None:
+    """A list of scalars (an input's `enum`)."""
+    if node is None:
+        return None
+    if not isinstance(node, Seq):
+        reader.wrong_shape(node, where, "list")
+        return None
+    return [item.value for item in node.items if isinstance(item, Scalar)]
 
 
 def _output(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Port:

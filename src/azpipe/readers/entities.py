@@ -6,26 +6,59 @@ from azpipe.model import Compute, DataAsset, Environment, EnvRef
 from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 
-ENVIRONMENT_KEYS = ("image", "conda_file", "version", "description")
+ENVIRONMENT_KEYS = ("image", "conda_file", "build", "os_type", "version", "description", "tags")
+# An inline environment is registered anonymously: azure-ai-ml drops its name and version (S110).
+INLINE_ENVIRONMENT_KEYS = (
+    "image",
+    "conda_file",
+    "build",
+    "os_type",
+    "description",
+    "tags",
+    "name",
+    "version",
+)
+BUILD_KEYS = ("path", "dockerfile_path")
+OS_TYPES = ("linux", "windows")
 COMPUTE_KEYS = ("type", "size", "min_instances", "max_instances", "idle_time_before_scale_down")
 COMPUTE_TYPES = ("amlcompute", "computeinstance")
 DATA_KEYS = ("type", "path", "version", "description")
 DATA_TYPES = ("uri_file", "uri_folder", "mltable")
 
 
-def read_environment(reader: Reader, name: str, node: Node) -> Environment | None:
-    """An environment definition (also used for inline step environments)."""
-    where = f"environment `{name}`"
-    mapping = reader.mapping(node, where, ENVIRONMENT_KEYS, required=("image",))
+def read_environment(reader: Reader, name: str, node: Node, inline: bool = False) -> Environment | None:
+    """An environment definition (``inline``: written in a step or component, registered anonymously)."""
+    where = "inline environment" if inline else f"environment `{name}`"
+    mapping = reader.mapping(node, where, INLINE_ENVIRONMENT_KEYS if inline else ENVIRONMENT_KEYS)
     if mapping is None:
         return None
+    if "image" not in mapping and "build" not in mapping:
+        reader.report(
+            "S103", node.span, f"{where} needs `image` or `build`", "an image name, or a Docker build context"
+        )
+    if inline:
+        for key in ("name", "version"):
+            found = mapping.key_node(key)
+            if found is not None:
+                reader.report("S110", found.span, f"azure-ai-ml ignores the `{key}` of an {where}",
+                              "it is registered anonymously; declare it under `environments:` to name it")  # fmt: skip
+    build = {}
+    build_node = reader.mapping(mapping.get("build"), f"`build` of {where}", BUILD_KEYS, required=("path",))
+    if build_node is not None:
+        for key in BUILD_KEYS:
+            text = reader.string(build_node.get(key), f"`build.{key}` of {where}")
+            if text is not None:
+                build[key] = text
     return Environment(
         name=name,
         span=node.span,
         image=reader.string(mapping.get("image"), f"`image` of {where}"),
         conda_file=reader.string(mapping.get("conda_file"), f"`conda_file` of {where}"),
-        version=reader.string(mapping.get("version"), f"`version` of {where}"),
+        version=None if inline else reader.string(mapping.get("version"), f"`version` of {where}"),
         description=reader.string(mapping.get("description"), f"`description` of {where}"),
+        build=build,
+        tags=reader.string_map(mapping.get("tags"), f"`tags` of {where}"),
+        os_type=reader.choice(mapping.get("os_type"), f"`os_type` of {where}", OS_TYPES),
     )
 
 
@@ -70,7 +103,7 @@ def read_env_ref(reader: Reader, node: Node | None, where: str) -> EnvRef | None
     if node is None:
         return None
     if isinstance(node, Map):
-        inline = read_environment(reader, "inline", node)
+        inline = read_environment(reader, "inline", node, inline=True)
         return EnvRef("inline", "", node.span, inline) if inline else None
     value = reader.string(node, where, allow_numbers=False)
     if value is None:

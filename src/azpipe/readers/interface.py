@@ -21,8 +21,8 @@ from azpipe.readers.ports import read_type
 from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 
-INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode")
-OUTPUT_KEYS = ("value", "mode", "description", "path", "name", "version")
+INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode", "datastore")
+OUTPUT_KEYS = ("value", "type", "mode", "description", "path", "name", "version")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LITERAL_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
 
@@ -101,6 +101,7 @@ def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: 
         optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
         description=reader.string(node.get("description"), f"`description` of {where}"),
         mode=reader.choice(node.get("mode"), f"`mode` of {where}", modes) if "mode" in node else None,
+        datastore=reader.string(node.get("datastore"), f"`datastore` of {where}"),
     )
 
 
@@ -113,7 +114,9 @@ def read_inputs(reader: Reader, pipeline: Pipeline, node: Node | None) -> None:
 
 
 def read_output_settings(reader: Reader, mapping: Map, output: PipelineOutput, where: str) -> None:
-    """A pipeline output's ``mode``, ``description``, ``path``, ``name`` and ``version``."""
+    """A pipeline output's ``type``, ``mode``, ``description``, ``path``, ``name`` and ``version``."""
+    if "type" in mapping:
+        output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
     if "mode" in mapping:
         output.mode = reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES)
     output.description = reader.string(mapping.get("description"), f"`description` of {where}")

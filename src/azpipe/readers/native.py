@@ -20,11 +20,13 @@ from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file, read_component_file, read_component_mapping
+from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
-from azpipe.readers.interface import is_asset_path, is_local_path, read_inputs, read_output_settings
+from azpipe.readers.interface import read_inputs, read_output_settings
 from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
-from azpipe.readers.steps import DETAIL_KEYS, read_details, registered_component
+from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
+from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
@@ -35,11 +37,25 @@ TOP_KEYS = (
 SETTING_KEYS = ("default_compute", "default_datastore", "continue_on_step_failure", "force_rerun",
                 "on_init", "on_finalize")  # fmt: skip
 NODE_KEYS = (
-    "type", "component", "command", "code", "environment", "compute", "inputs", "outputs", "limits",
-    "services", "properties", "comment", "experiment_name", "queue_settings", "name", *DETAIL_KEYS,
+    "type", "component", "command", "code", "environment", "compute", "inputs", "outputs", "comment",
+    "experiment_name", "name", "parent_job_name", *DETAIL_KEYS,
 )  # fmt: skip
 OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
-NODE_INPUT_KEYS = ("type", "path", "mode", "optional", "description", "default")
+NODE_INPUT_KEYS = (
+    "type",
+    "path",
+    "mode",
+    "optional",
+    "description",
+    "default",
+    "datastore",
+    "path_on_compute",
+)
+# Fields azure-ai-ml reads on a node and then drops (a node is named after its key).
+IGNORED_NODE_KEYS = ("experiment_name",)
+# Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
+UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
+UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
 UNSUPPORTED_NODES = ("sweep", "parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow")
 JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 
@@ -57,9 +73,12 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     assert isinstance(root, Map)
     reader = Reader()
     pipeline = Pipeline(path=path, base_dir=base_dir, span=root.span, source_format="native")
-    reader.mapping(root, "the pipeline job", TOP_KEYS, required=("jobs",))
     schema = root.get("$schema")
-    if isinstance(schema, Scalar) and "pipelineComponent" in str(schema.value):
+    component_file = isinstance(schema, Scalar) and "pipelineComponent" in str(schema.value)
+    reader.mapping(
+        root, "the pipeline job", TOP_KEYS + (("version",) if component_file else ()), required=("jobs",)
+    )
+    if isinstance(schema, Scalar) and component_file:
         # Its compute and inputs come from the pipeline that uses it.
         pipeline.source_format = "native-component"
         reader.report("S107", schema.span, "pipeline component files are not supported yet",
@@ -67,12 +86,17 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     pipeline.display_name = reader.string(root.get("display_name"), "`display_name`")
     given = reader.string(root.get("name"), "`name`")
     pipeline.name = default_name(given or pipeline.display_name, path)
+    if pipeline.source_format == "native":  # a pipeline job's `name` names the job itself
+        pipeline.job_name = given
     pipeline.description = reader.string(root.get("description"), "`description`")
     experiment = root.get("experiment_name")
     pipeline.experiment = reader.string(experiment, "`experiment_name`")
     pipeline.experiment_span = experiment.span if experiment is not None else None
     pipeline.tags = reader.string_map(root.get("tags"), "`tags`")
-    _settings(reader, pipeline, root)
+    pipeline.identity = read_typed(reader, root.get("identity"), "`identity`", IDENTITIES)
+    pipeline.properties = reader.string_map(root.get("properties"), "`properties`")
+    pipeline.services = read_services(reader, root.get("services"), "`services`")
+    settings = _settings(reader, pipeline, root)
     read_inputs(reader, pipeline, root.get("inputs"))
     for name, key, node in reader.named(root.get("outputs"), "`outputs`"):
         pipeline.outputs[name] = _pipeline_output(reader, name, key, node)
@@ -81,6 +105,8 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
         step = jobs.read(name, key, node)
         if step:
             pipeline.steps[name] = step
+    if settings is not None:
+        read_step_hooks(reader, pipeline, settings)
     return pipeline, reader.diagnostics
 
 
@@ -91,14 +117,14 @@ def default_name(given: str | None, path: str) -> str:
     return "_" + name if name[0].isdigit() else name
 
 
-def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> None:
-    compute = root.get("compute")
+def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> Map | None:
+    compute = root.get("compute")  # the older name of `settings.default_compute`, as azure-ai-ml reads it
     if compute is not None:
         pipeline.default_compute = read_compute_ref(reader, compute, "`compute`")
         pipeline.default_compute_span = compute.span
     settings = _lenient_mapping(reader, root.get("settings"), "`settings`", SETTING_KEYS)
     if settings is None:
-        return
+        return None
     default = settings.get("default_compute")
     if default is not None:
         pipeline.default_compute = read_compute_ref(reader, default, "`settings.default_compute`")
@@ -109,6 +135,7 @@ def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> None:
         settings.get("continue_on_step_failure"), "`settings.continue_on_step_failure`"
     )
     pipeline.force_rerun = reader.boolean(settings.get("force_rerun"), "`settings.force_rerun`")
+    return settings
 
 
 def _lenient_mapping(reader: Reader, node: Node | None, where: str, allowed: tuple[str, ...]) -> Map | None:
@@ -129,21 +156,21 @@ def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> Pipe
     mapping = reader.mapping(node, where, OUTPUT_KEYS)
     if mapping is None:
         return output
-    output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
     read_output_settings(reader, mapping, output, where)
     return output
 
 
-def _rebase(port: Port, folder: str) -> None:
-    """Azure ML resolves a local input path of a job that uses a component file
-    against the component file's folder (azure-ai-ml 1.35 ``load_job``); keep that
-    meaning by rewriting the path relative to the pipeline file."""
-    binding = port.binding
-    if binding is None or not isinstance(binding.value, str) or folder in ("", "."):
-        return
-    value = binding.value
-    if is_asset_path(value) and is_local_path(value):
-        binding.value = "./" + os.path.normpath(os.path.join(folder, value)).replace(os.sep, "/")
+def _output_binding(node: Node) -> Node | None:
+    """The ``${{parent.outputs.X}}`` a node output is bound to: written alone, or as the
+    ``path`` of a mapping (azure-ai-ml reads ``{type, path: ${{...}}}`` as the binding)."""
+    if isinstance(node, Map):
+        node = node.get("path")  # type: ignore[assignment]
+    if isinstance(node, Scalar) and isinstance(node.value, str) and _PARENT_OUTPUT.match(node.value):
+        return node
+    return None
+
+
+_PARENT_OUTPUT = re.compile(r"^\s*\$\{\{\s*parent\.outputs\.")
 
 
 class _JobReader:
@@ -165,6 +192,7 @@ class _JobReader:
             self._unsupported(step, kind or "?", kind_node or key)
             return step
         self.reader.mapping(mapping, where, NODE_KEYS)
+        self._ignored_and_refused(name, mapping, where)
         compute = mapping.get("compute")
         step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
         step.compute_span = compute.span if compute else None
@@ -179,6 +207,23 @@ class _JobReader:
             self._command(step, mapping, where)
         step.incomplete |= any(d.code in ("E201", "S103", "R307") for d in self.reader.diagnostics[before:])
         return step
+
+    def _ignored_and_refused(self, name: str, mapping: Map, where: str) -> None:
+        """Keys azure-ai-ml drops (S110, a warning) and keys azpipe would lose (S108)."""
+        for key in IGNORED_NODE_KEYS:
+            found = mapping.key_node(key)
+            if found is not None:
+                self.reader.report("S110", found.span, f"azure-ai-ml ignores `{key}` on {where}",
+                                   "a pipeline's jobs run in the pipeline's experiment; remove it")  # fmt: skip
+        given = mapping.get("name")
+        if isinstance(given, Scalar) and given.value != name:
+            self.reader.report("S110", given.span, f"azure-ai-ml names {where} after its key, not `{given.value}`",
+                               f"remove `name:` or rename the job to `{given.value}`")  # fmt: skip
+        for key in UNSUPPORTED_NODE_KEYS:
+            found = mapping.key_node(key)
+            if found is not None:
+                self.reader.report("S108", found.span, f"azpipe does not carry `{key}` of {where} to Azure ML",
+                                   "remove it, or submit this file with `az ml job create`")  # fmt: skip
 
     def _unsupported(self, step: Step, kind: str, node: Node) -> None:
         step.incomplete = True
@@ -195,9 +240,6 @@ class _JobReader:
             component = read_component_mapping(self.reader, node, "inline", f"inline component of {where}")
             if component:
                 component.source, component.path = "inline", None
-                component.environment = read_env_ref(
-                    self.reader, node.get("environment"), f"`environment` of {where}"
-                )
         elif isinstance(node, Scalar) and isinstance(node.value, str):
             value = node.value
             if is_component_file(value.removeprefix("file:")):
@@ -244,27 +286,34 @@ class _JobReader:
                 self.reader.report("R302", key.span, f"component of {where} has no input `{name}`", hint)
                 continue
             port = replace(declared, span=key.span) if declared else Port(name, key.span)
-            step.inputs[name] = self._input(port, value, f"input `{name}` of {where}")
-            if component is not None and component.source == "file" and component.path:
-                _rebase(step.inputs[name], os.path.dirname(component.path))
+            step.inputs[name] = self._input(port, value, f"input `{name}` of {where}", component)
         if component:
             for name, declared in component.inputs.items():
                 step.inputs.setdefault(name, replace(declared, span=step.span))
 
-    def _input(self, port: Port, node: Node, where: str) -> Port:
+    def _input(self, port: Port, node: Node, where: str, component: Component | None) -> Port:
+        port.mode = None  # the node's own mode; the component's stays on the component
         if not isinstance(node, Map):
             port.binding = read_binding(self.reader, node, where, JOB_BINDINGS)
             return port
         self.reader.mapping(node, where, NODE_INPUT_KEYS)
-        port.type = read_type(self.reader, node.get("type"), f"`type` of {where}") or port.type
+        for key in UNSUPPORTED_INPUT_KEYS:
+            found = node.key_node(key)
+            if found is not None:
+                self.reader.report("S108", found.span, f"azpipe does not carry `{key}` of {where} to Azure ML",
+                                   "remove it, or submit this file with `az ml job create`")  # fmt: skip
+        written = read_type(self.reader, node.get("type"), f"`type` of {where}")
         port.mode = (
             self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)
             if "mode" in node
             else None
         )
+        port.datastore = self.reader.string(node.get("datastore"), f"`datastore` of {where}")
         value = node.get("path") or node.get("default")
         if value is not None:
             port.binding = read_binding(self.reader, value, where, JOB_BINDINGS)
+        if written is not None:
+            written_type(port, written, component is None)
         return port
 
     def _outputs(self, step: Step, node: Node | None, where: str, component: Component | None) -> None:
@@ -284,10 +333,20 @@ class _JobReader:
         self, step: Step, name: str, key: Scalar, node: Node, declared: Port | None, where: str
     ) -> Port:
         base = replace(declared, span=key.span) if declared else Port(name, key.span, type="uri_folder")
-        if isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value:
-            binding = read_binding(self.reader, node, f"output `{name}` of {where}", (RefKind.PARENT_OUTPUT,))
+        binding_node = _output_binding(node)
+        if binding_node is not None:
+            if isinstance(node, Map) and any(k in node for k in ("mode", "name", "version")):
+                self.reader.report("S108", node.span, f"azpipe does not carry the settings of output `{name}` of {where}, "
+                                   "bound to a pipeline output", "set them on the pipeline output")  # fmt: skip
+            binding = read_binding(
+                self.reader, binding_node, f"output `{name}` of {where}", (RefKind.PARENT_OUTPUT,)
+            )
             if binding and binding.ref:
                 self._bind_pipeline_output(step, name, binding)
+                if step.uses is None:  # a job's own output takes the pipeline output's type and mode
+                    exposed = self.pipeline.outputs.get(binding.ref.name)
+                    base.type = (exposed.type if exposed else None) or "uri_folder"
+                    base.mode = exposed.mode if exposed else None
             return base
         if isinstance(node, Scalar) and node.value is None:
             return base

@@ -9,15 +9,17 @@ from azpipe.model import Pipeline
 from azpipe.readers.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
 from azpipe.readers.interface import read_inputs, read_output
 from azpipe.readers.reader import Reader
-from azpipe.readers.steps import StepReader, read_component
+from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
+from azpipe.readers.steps import StepReader, read_component, read_step_hooks
 from azpipe.source.nodes import Map, Node, Scalar
 
 TOP_KEYS = (
-    "azpipe", "name", "display_name", "description", "experiment", "tags", "defaults",
-    "settings", "environments", "compute", "data", "components", "inputs", "outputs", "steps",
+    "azpipe", "name", "job_name", "display_name", "description", "experiment", "tags", "properties",
+    "identity", "services", "defaults", "settings", "environments", "compute", "data", "components",
+    "inputs", "outputs", "steps",
 )  # fmt: skip
 DEFAULT_KEYS = ("compute", "environment", "datastore")
-SETTING_KEYS = ("continue_on_step_failure", "force_rerun")
+SETTING_KEYS = ("continue_on_step_failure", "force_rerun", "on_init", "on_finalize")
 LANGUAGE_VERSION = 1
 
 
@@ -40,6 +42,9 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
         step = steps.read(name, key, node)
         if step:
             pipeline.steps[name] = step
+    settings = mapping.get("settings")
+    if isinstance(settings, Map):
+        read_step_hooks(reader, pipeline, settings)
     return pipeline, reader.diagnostics
 
 
@@ -61,6 +66,10 @@ def _header(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
     pipeline.experiment = reader.string(experiment, "`experiment`")
     pipeline.experiment_span = experiment.span if experiment is not None else None
     pipeline.tags = reader.string_map(mapping.get("tags"), "`tags`")
+    pipeline.job_name = reader.string(mapping.get("job_name"), "`job_name`", allow_numbers=False)
+    pipeline.properties = reader.string_map(mapping.get("properties"), "`properties`")
+    pipeline.identity = read_typed(reader, mapping.get("identity"), "`identity`", IDENTITIES)
+    pipeline.services = read_services(reader, mapping.get("services"), "`services`")
 
 
 def _is_language_version(node: Node) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from azpipe.model import OUTPUT_MODES, TYPES, Port
+from typing import Any
+
+from azpipe.model import INPUT_MODES, LEGACY_TYPES, MODERN_TYPES, OUTPUT_MODES, TYPES, Port
 from azpipe.readers.reader import Reader
-from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
-PORT_INPUT_KEYS = ("type", "default", "optional", "description")
+PORT_INPUT_KEYS = ("type", "default", "optional", "description", "min", "max", "enum", "mode")
 OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
 
 
@@ -16,15 +18,20 @@ def read_type(reader: Reader, node: Node | None, where: str) -> str | None:
     value = reader.string(node, where, allow_numbers=False)
     if value is None or node is None:
         return None
+    if value in LEGACY_TYPES:
+        modern = LEGACY_TYPES[value]
+        reader.report("T604", node.span, f"`{value}` in {where} is an older name Azure ML still reads",
+                      f"write `{modern}`, its name now")  # fmt: skip
+        return value
     if value not in TYPES:
-        hint = did_you_mean(value, TYPES) or "types: " + ", ".join(TYPES)
+        hint = did_you_mean(value, MODERN_TYPES) or "types: " + ", ".join(MODERN_TYPES)
         reader.report("T602", node.span, f"unknown type `{value}` in {where}", hint)
         return None
     return value
 
 
 def read_typed_input(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Port:
-    """A component input: a type name or ``{type, default, optional, description}``."""
+    """A component input: a type name or ``{type, default, optional, description, min, max, enum, mode}``."""
     if not isinstance(node, Map):
         return Port(name, key.span, type=read_type(reader, node, where))
     reader.mapping(node, where, PORT_INPUT_KEYS, required=("type",))
@@ -37,7 +44,35 @@ def read_typed_input(reader: Reader, name: str, key: Scalar, node: Node, where: 
         optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
         default=default,
         description=reader.string(node.get("description"), f"`description` of {where}"),
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES) if "mode" in node else None,
+        min=_number(reader, node.get("min"), f"`min` of {where}"),
+        max=_number(reader, node.get("max"), f"`max` of {where}"),
+        enum=_texts(reader, node.get("enum"), f"`enum` of {where}"),
     )
+
+
+def _number(reader: Reader, node: Node | None, where: str) -> Any:
+    """A bound of a number input (Azure ML also takes it as text)."""
+    if node is None:
+        return None
+    if (
+        isinstance(node, Scalar)
+        and isinstance(node.value, (int, float, str))
+        and not isinstance(node.value, bool)
+    ):
+        return node.value
+    reader.wrong_shape(node, where, "number")
+    return None
+
+
+def _texts(reader: Reader, node: Node | None, where: str) -> list[Any] | None:
+    """The values a string input may take."""
+    if node is None:
+        return None
+    if not isinstance(node, Seq):
+        reader.wrong_shape(node, where, "list")
+        return None
+    return [item.value for item in node.items if isinstance(item, Scalar)]
 
 
 def read_output(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Port:

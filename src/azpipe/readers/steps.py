@@ -6,58 +6,43 @@ from dataclasses import replace
 
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
-from azpipe.model import INPUT_MODES, Binding, Component, Port, Settings, Step
+from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, Port, Step
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file, read_component_file
+from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
+from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
-DETAIL_KEYS = (
-    "display_name", "description", "tags", "environment_variables", "resources",
-    "distribution", "limits", "is_deterministic", "identity",
+STEP_KEYS = (
+    "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
 )  # fmt: skip
-STEP_KEYS = ("command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", *DETAIL_KEYS)
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
-STEP_INPUT_KEYS = ("value", "type", "mode", "optional")
-RESOURCE_KEYS = ("instance_count", "instance_type", "shm_size")
-LIMIT_KEYS = ("timeout",)
-IDENTITY_KEYS = ("type",)
-DISTRIBUTION_KEYS = ("type", "process_count_per_instance", "worker_count", "parameter_server_count")
-DISTRIBUTION_TYPES = ("pytorch", "mpi", "tensorflow")
-IDENTITY_TYPES = ("user_identity", "managed", "aml_token")
+STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
+RESOURCE_KEYS = tuple(RESOURCES)
+LIMIT_KEYS = tuple(LIMITS)
+DISTRIBUTION_KEYS = ("type", *union(DISTRIBUTIONS))
+IDENTITY_KEYS = ("type", *union(IDENTITIES))
 BINDABLE = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT, RefKind.DATA)
 IMPLICIT = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 REGISTERED_PREFIXES = ("azureml:",)
 
 
-def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
-    """The job details shared by steps and components."""
-    distribution = reader.plain_map(
-        mapping.get("distribution"), f"`distribution` of {where}", DISTRIBUTION_KEYS
-    )
-    dist_node = mapping.get("distribution")
-    if distribution and isinstance(dist_node, Map):
-        reader.choice(dist_node.get("type"), f"`distribution.type` of {where}", DISTRIBUTION_TYPES)
-    identity = reader.plain_map(mapping.get("identity"), f"`identity` of {where}", IDENTITY_KEYS)
-    id_node = mapping.get("identity")
-    if identity and isinstance(id_node, Map):
-        reader.choice(id_node.get("type"), f"`identity.type` of {where}", IDENTITY_TYPES)
-    return Settings(
-        display_name=reader.string(mapping.get("display_name"), f"`display_name` of {where}"),
-        description=reader.string(mapping.get("description"), f"`description` of {where}"),
-        tags=reader.string_map(mapping.get("tags"), f"`tags` of {where}"),
-        environment_variables=reader.string_map(
-            mapping.get("environment_variables"), f"`environment_variables` of {where}"
-        ),
-        resources=reader.plain_map(mapping.get("resources"), f"`resources` of {where}", RESOURCE_KEYS),
-        distribution=distribution,
-        limits=reader.plain_map(mapping.get("limits"), f"`limits` of {where}", LIMIT_KEYS),
-        is_deterministic=reader.boolean(mapping.get("is_deterministic"), f"`is_deterministic` of {where}"),
-        identity=identity,
-    )
+def read_step_hooks(reader: Reader, pipeline: Pipeline, settings: Map) -> None:
+    """``settings.on_init``/``on_finalize``: the steps Azure ML runs first and last (after the steps are read)."""
+    for key in ("on_init", "on_finalize"):
+        node = settings.get(key)
+        name = reader.string(node, f"`settings.{key}`", allow_numbers=False)
+        if name is None or node is None:
+            continue
+        if name not in pipeline.steps:
+            hint = did_you_mean(name, pipeline.steps) or "name one of the pipeline's steps"
+            reader.report("R301", node.span, f"`settings.{key}` names no step `{name}`", hint)
+            continue
+        setattr(pipeline, key, name)
 
 
 def read_component(reader: Reader, name: str, key: Scalar, node: Node) -> Component | None:
@@ -208,23 +193,28 @@ class StepReader:
                 )
                 continue
             port = replace(declared, span=port_key.span) if declared else Port(port_name, port_key.span)
-            step.inputs[port_name] = self._input(port, port_node, port_where)
+            step.inputs[port_name] = self._input(port, port_node, port_where, component)
         if component:
             for port_name, declared in component.inputs.items():
                 step.inputs.setdefault(port_name, replace(declared, span=step.span))
 
-    def _input(self, port: Port, node: Node, where: str) -> Port:
+    def _input(self, port: Port, node: Node, where: str, component: Component | None = None) -> Port:
+        port.mode = None  # the step's own mode; a component's stays on the component
         value = node
         if isinstance(node, Map):
             self.reader.mapping(node, where, STEP_INPUT_KEYS, required=("value",))
             value = node.get("value") or node
             declared = read_type(self.reader, node.get("type"), f"`type` of {where}")
-            port.type = declared or port.type
             port.mode = self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)
             optional = self.reader.boolean(node.get("optional"), f"`optional` of {where}")
             port.optional = port.optional if optional is None else optional
+            port.datastore = self.reader.string(node.get("datastore"), f"`datastore` of {where}")
             if value is node:
                 return port
+            port.binding = read_binding(self.reader, value, where, BINDABLE)
+            if declared is not None:
+                written_type(port, declared, component is None)
+            return port
         port.binding = read_binding(self.reader, value, where, BINDABLE)
         return port
 
@@ -321,6 +311,18 @@ class _ImplicitNames:
             number += 1
         self.next_number[base] = number + 1
         return f"{base}_{number}"
+
+
+def written_type(port: Port, written: str, own_interface: bool) -> None:
+    """A `type:` on a step input: the interface of a step with its own command; on a step that uses
+    a component, the type of a literal path, or (next to a reference) a type azpipe checks the
+    reference against and Azure ML drops."""
+    if not own_interface and port.binding is not None and port.binding.ref is None:
+        port.binding.type = written
+        return
+    port.written_type = written
+    if own_interface:
+        port.type = written
 
 
 def _ports_hint(ports: dict[str, Port]) -> str:

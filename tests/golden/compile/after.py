@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl
-from azure.ai.ml.entities import PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl
+from azure.ai.ml.entities import CommandComponent, PipelineJob
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -40,14 +40,14 @@ ENVIRONMENTS = []
 COMPUTE = []
 DATA = []
 
-setup_component = command(
+setup_component = CommandComponent(
     command="python main.py setup",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
     outputs={"azpipe_done": Output(type="uri_folder")},
 )
 
-download_component = command(
+download_component = CommandComponent(
     command="python main.py download --out ${{outputs.raw}}",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
@@ -58,7 +58,7 @@ download_component = command(
     },
 )
 
-clean_component = command(
+clean_component = CommandComponent(
     command="python main.py clean --raw ${{inputs.raw}} --out ${{outputs.clean}}",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
@@ -70,7 +70,7 @@ clean_component = command(
     outputs={"clean": Output(type="uri_folder")},
 )
 
-report_component = command(
+report_component = CommandComponent(
     command="python main.py report --clean ${{inputs.clean}} --out ${{outputs.out}}",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
@@ -84,9 +84,7 @@ report_component = command(
 
 @dsl.pipeline(
     name="ordering",
-    display_name="ordering",
     description="Steps ordered with `after:` as well as by data",
-    experiment_name="ordering",
     default_compute="cpu-cluster",
 )
 def ordering():
@@ -110,7 +108,9 @@ def ordering():
 
 def build_pipeline() -> PipelineJob:
     """The pipeline job, ready to validate or submit."""
-    return ordering()
+    job = ordering()
+    job.display_name = None
+    return job
 
 
 def provision(ml_client: MLClient) -> None:

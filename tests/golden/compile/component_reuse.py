@@ -13,8 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl
-from azure.ai.ml.entities import AmlCompute, Data, Environment, PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl
+from azure.ai.ml.entities import (
+    AmlCompute,
+    CommandComponent,
+    Data,
+    Environment,
+    PipelineJob,
+)
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -70,8 +76,8 @@ DATA = [
     ),
 ]
 
-normalize_a_component = command(
-    display_name="Normalise station A",
+normalize_a_component = CommandComponent(
+    display_name="Min-max normalise",
     description="Rescale readings.csv values to [0, scale]",
     command=(
         "python normalize.py --readings ${{inputs.readings}}"
@@ -86,8 +92,8 @@ normalize_a_component = command(
     outputs={"out": Output(type="uri_folder")},
 )
 
-normalize_b_component = command(
-    display_name="Normalise station B",
+normalize_b_component = CommandComponent(
+    display_name="Min-max normalise",
     description="Rescale readings.csv values to [0, scale]",
     command=(
         "python normalize.py --readings ${{inputs.readings}}"
@@ -102,7 +108,7 @@ normalize_b_component = command(
     outputs={"out": Output(type="uri_folder")},
 )
 
-merge_component = command(
+merge_component = CommandComponent(
     command=(
         "python merge.py --station_a ${{inputs.station_a}}"
         " --station_b ${{inputs.station_b}} --merged ${{outputs.merged}}"
@@ -116,7 +122,7 @@ merge_component = command(
     outputs={"merged": Output(type="uri_folder")},
 )
 
-summarize_component = command(
+summarize_component = CommandComponent(
     command="python summarize.py --merged ${{inputs.merged}} --summary ${{outputs.summary}}",
     code=HERE / "src/summarize",
     environment="azureml:py-env:1",
@@ -139,7 +145,9 @@ def component_reuse(
     b_weight: Input(type="number") = 0.5,
 ):
     normalize_a = normalize_a_component(readings=station_a)
+    normalize_a.display_name = "Normalise station A"
     normalize_b = normalize_b_component(readings=station_b, scale=b_weight)
+    normalize_b.display_name = "Normalise station B"
     merge = merge_component(
         station_a=normalize_a.outputs.out,
         station_b=normalize_b.outputs.out,

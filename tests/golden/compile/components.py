@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl, load_component
-from azure.ai.ml.entities import Command, PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl, load_component
+from azure.ai.ml.entities import Command, CommandComponent, PipelineJob
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -40,7 +40,7 @@ ENVIRONMENTS = []
 COMPUTE = []
 DATA = []
 
-clean_a_component = command(
+clean_a_component = CommandComponent(
     display_name="Clean",
     command=(
         "python main.py --data ${{inputs.data}} $[[--level ${{inputs.level}}]]"
@@ -64,8 +64,8 @@ clean_a_component = command(
     environment_variables={"MODE": "strict"},
 )
 
-clean_b_component = command(
-    display_name="Clean B",
+clean_b_component = CommandComponent(
+    display_name="Clean",
     command=(
         "python main.py --data ${{inputs.data}} $[[--level ${{inputs.level}}]]"
         " --out ${{outputs.out}}"
@@ -83,7 +83,7 @@ clean_b_component = command(
         "azpipe_after_clean_a": Input(type="uri_folder"),
     },
     outputs={"out": Output(type="uri_folder")},
-    environment_variables={"MODE": "lenient"},
+    environment_variables={"MODE": "strict"},
 )
 
 train_component = load_component(source=HERE / "components/train.yml")
@@ -91,9 +91,7 @@ train_component = load_component(source=HERE / "components/train.yml")
 
 @dsl.pipeline(
     name="component_sources",
-    display_name="component_sources",
     description="A component declared here, a component file and registered components",
-    experiment_name="component_sources",
     default_compute="cpu-cluster",
 )
 def component_sources(raw: Input(type="uri_folder")):
@@ -104,9 +102,11 @@ def component_sources(raw: Input(type="uri_folder")):
         azpipe_after_clean_a=clean_a.outputs.azpipe_done,
     )
     clean_b.inputs.azpipe_after_clean_a.mode = "direct"
+    clean_b.display_name = "Clean B"
+    clean_b.environment_variables = {"MODE": "lenient"}
     train = train_component(data=clean_b.outputs.out)
-    train.compute = "serverless"
     train.display_name = "Train (from a file)"
+    train.compute = "serverless"
     score = Command(
         component="azureml:score_model:3",
         inputs={"model": train.outputs.model, "data": clean_a.outputs.out},
@@ -130,6 +130,7 @@ def build_pipeline() -> PipelineJob:
     job = component_sources(raw=Input(type="uri_folder", path=HERE / "data"))
     job.outputs.model.mode = "upload"
     job.outputs.scored.mode = "upload"
+    job.display_name = None
     return job
 
 

@@ -13,8 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl
-from azure.ai.ml.entities import AmlCompute, Data, Environment, PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl
+from azure.ai.ml.entities import (
+    AmlCompute,
+    CommandComponent,
+    Data,
+    Environment,
+    PipelineJob,
+)
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -63,7 +69,7 @@ DATA = [
     ),
 ]
 
-prep_data_component = command(
+prep_data_component = CommandComponent(
     command=(
         "python prep_data.py --input_data ${{inputs.dataset}}"
         " --training_data ${{outputs.training_data}} --test_data ${{outputs.test_data}}"
@@ -77,7 +83,7 @@ prep_data_component = command(
     },
 )
 
-train_component = command(
+train_component = CommandComponent(
     command=(
         "python train.py --training_data ${{inputs.training_data}}"
         " --epochs ${{inputs.epochs}} $[[--learning_rate ${{inputs.learning_rate}}]]"
@@ -93,7 +99,7 @@ train_component = command(
     outputs={"model": Output(type="mlflow_model")},
 )
 
-score_component = command(
+score_component = CommandComponent(
     command=(
         "python score.py --test_data ${{inputs.test_data}} --model ${{inputs.model}}"
         " --result ${{outputs.output_result}}"

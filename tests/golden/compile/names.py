@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl
-from azure.ai.ml.entities import PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl
+from azure.ai.ml.entities import CommandComponent, PipelineJob
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -40,7 +40,7 @@ ENVIRONMENTS = []
 COMPUTE = []
 DATA = []
 
-prep_component_ = command(
+prep_component_ = CommandComponent(
     command=(
         "python main.py --x ${{inputs.prep_component}} --n ${{inputs.len}}"
         " --out ${{outputs.out}}"
@@ -51,14 +51,14 @@ prep_component_ = command(
     outputs={"out": Output(type="uri_folder")},
 )
 
-str_component = command(
+str_component = CommandComponent(
     command="python main.py --out ${{outputs.out}}",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
     outputs={"out": Output(type="uri_folder")},
 )
 
-epochs_component = command(
+epochs_component = CommandComponent(
     command=(
         "python main.py --n ${{inputs.epochs}} --data ${{inputs.out}}"
         " --str ${{inputs.str_out}} --out ${{outputs.out}}"
@@ -76,7 +76,7 @@ epochs_component = command(
     },
 )
 
-yes_component = command(
+yes_component = CommandComponent(
     command="python main.py --in ${{inputs.out}}",
     code=HERE / "src",
     environment="azureml:AzureML-sklearn-1.0:1",
@@ -89,9 +89,7 @@ yes_component = command(
 
 @dsl.pipeline(
     name="main",
-    display_name="main",
     description="Names that would clash in Python if the compiler did not keep them apart",
-    experiment_name="main",
     default_compute="cpu-cluster",
 )
 def main_pipeline(
@@ -117,7 +115,9 @@ def main_pipeline(
 
 def build_pipeline() -> PipelineJob:
     """The pipeline job, ready to validate or submit."""
-    return main_pipeline()
+    job = main_pipeline()
+    job.display_name = None
+    return job
 
 
 def provision(ml_client: MLClient) -> None:

@@ -20,15 +20,16 @@ from azure.ai.ml import (
     Output,
     PyTorchDistribution,
     TensorFlowDistribution,
-    command,
     dsl,
 )
 from azure.ai.ml.entities import (
     AmlCompute,
     AmlTokenConfiguration,
+    CommandComponent,
     ComputeInstance,
     Data,
     Environment,
+    JobResourceConfiguration,
     ManagedIdentityConfiguration,
     PipelineJob,
     UserIdentityConfiguration,
@@ -82,8 +83,7 @@ DATA = [
     ),
 ]
 
-prep_component = command(
-    display_name="Prepare",
+prep_component = CommandComponent(
     description='Multi-line\ndescription with "quotes" and a \\ backslash\n',
     tags={"stage": "prep"},
     command=(
@@ -111,29 +111,27 @@ prep_component = command(
         "maybe_data": Input(type="uri_folder", optional=True),
     },
     outputs={"features": Output(type="uri_folder", mode="rw_mount")},
-    environment_variables={"LOG_LEVEL": "debug", "EMPTY": ""},
 )
 
-train_component = command(
+train_component = CommandComponent(
+    is_deterministic=False,
     command=(
         "python main.py train --features ${{inputs.features}}"
         " --model ${{outputs.model}}"
     ),
     code=HERE / "src",
     environment="azureml:gpu-env:2",
-    compute="gpu-box",
     inputs={"features": Input(type="uri_folder")},
-    outputs={"model": Output(type="mlflow_model", name="my-model", version="7")},
-    instance_count=2,
-    instance_type="STANDARD_NC6",
-    shm_size="2g",
+    outputs={"model": Output(type="mlflow_model")},
+    resources=JobResourceConfiguration(
+        instance_count=2,
+        instance_type="STANDARD_NC6",
+        shm_size="2g",
+    ),
     distribution=PyTorchDistribution(process_count_per_instance=2),
-    timeout=3600,
-    identity=ManagedIdentityConfiguration(),
-    is_deterministic=False,
 )
 
-evaluate_component = command(
+evaluate_component = CommandComponent(
     command=(
         "python main.py evaluate --model ${{inputs.model}} --data ${{inputs.data}}"
         " --metrics ${{outputs.metrics}}"
@@ -143,27 +141,18 @@ evaluate_component = command(
         image="python:3.11-slim",
         conda_file=HERE / "envs/env.yaml",
     ),
-    compute="serverless",
     inputs={"model": Input(type="mlflow_model"), "data": Input(type="uri_file")},
     outputs={"metrics": Output(type="uri_folder")},
     distribution=MpiDistribution(process_count_per_instance=1),
-    identity=UserIdentityConfiguration(),
 )
 
-publish_component = command(
+publish_component = CommandComponent(
     command="python main.py publish --model ${{inputs.model}} --store ${{outputs.store}}",
     code=HERE / "src",
     environment="publisher@latest",
     inputs={"model": Input(type="mlflow_model")},
-    outputs={
-        "store": Output(
-            type="uri_folder",
-            path="azureml://datastores/workspaceblobstore/paths/published/",
-            name="published",
-        ),
-    },
+    outputs={"store": Output(type="uri_folder")},
     distribution=TensorFlowDistribution(worker_count=2, parameter_server_count=1),
-    identity=AmlTokenConfiguration(),
 )
 
 
@@ -204,12 +193,29 @@ def every_setting(
         maybe_data=maybe_data,
     )
     prep.inputs.remote.mode = "direct"
+    prep.display_name = "Prepare"
+    prep.description = 'Multi-line\ndescription with "quotes" and a \\ backslash\n'
+    prep.tags = {"stage": "prep"}
+    prep.environment_variables = {"LOG_LEVEL": "debug", "EMPTY": ""}
+    prep.outputs.features.type = "uri_folder"
+    prep.outputs.features.mode = "rw_mount"
     train = train_component(features=prep.outputs.features)
+    train.compute = "gpu-box"
+    train.identity = ManagedIdentityConfiguration()
+    train.set_limits(timeout=3600)
     evaluate = evaluate_component(
         model=train.outputs.model,
         data=Input(type="uri_file", path="raw@latest"),
     )
-    publish = publish_component(model=train.outputs.model)  # noqa: F841
+    evaluate.compute = "serverless"
+    evaluate.identity = UserIdentityConfiguration()
+    publish = publish_component(model=train.outputs.model)
+    publish.identity = AmlTokenConfiguration()
+    publish.outputs.store.type = "uri_folder"
+    publish.outputs.store.path = (
+        "azureml://datastores/workspaceblobstore/paths/published/"
+    )
+    publish.outputs.store.name = "published"
     return {"model": train.outputs.model, "metrics": evaluate.outputs.metrics}
 
 
@@ -226,6 +232,8 @@ def build_pipeline() -> PipelineJob:
         local_folder=Input(type="uri_folder", path=HERE / "data"),
     )
     job.outputs.model.mode = "upload"
+    job.outputs.model.name = "my-model"
+    job.outputs.model.version = "7"
     return job
 
 

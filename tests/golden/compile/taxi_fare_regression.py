@@ -13,8 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient, Output, command, dsl
-from azure.ai.ml.entities import AmlCompute, Data, Environment, PipelineJob
+from azure.ai.ml import Input, MLClient, Output, dsl
+from azure.ai.ml.entities import (
+    AmlCompute,
+    CommandComponent,
+    Data,
+    Environment,
+    PipelineJob,
+)
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -63,7 +69,7 @@ DATA = [
     ),
 ]
 
-prep_component = command(
+prep_component = CommandComponent(
     command=(
         "python prep.py --raw_data ${{inputs.raw_data}}"
         " --test_fraction ${{inputs.test_fraction}} --seed ${{inputs.seed}}"
@@ -82,7 +88,7 @@ prep_component = command(
     },
 )
 
-transform_component = command(
+transform_component = CommandComponent(
     command=(
         "python transform.py --train_data ${{inputs.train_data}}"
         " --test_data ${{inputs.test_data}}"
@@ -101,7 +107,7 @@ transform_component = command(
     },
 )
 
-train_component = command(
+train_component = CommandComponent(
     command=(
         "python train.py --train_features ${{inputs.train_features}}"
         " --model ${{outputs.model}}"
@@ -117,7 +123,7 @@ train_component = command(
     },
 )
 
-predict_component = command(
+predict_component = CommandComponent(
     command=(
         "python predict.py --model ${{inputs.model}}"
         " --test_features ${{inputs.test_features}}"
@@ -132,7 +138,7 @@ predict_component = command(
     outputs={"predictions": Output(type="uri_folder")},
 )
 
-score_component = command(
+score_component = CommandComponent(
     command=(
         "python score.py --predictions ${{inputs.predictions}}"
         " --metrics ${{outputs.metrics}}"
