@@ -5,7 +5,8 @@ and nothing is written. Output goes to standard output, to a file (``-o
 FILE``), or into a folder (``-o DIR/``): ``NAME.py``, or ``NAME.yml`` with one
 ``az ml ... create -f`` file per declared environment, compute target and data
 asset. Files are written to a temporary name and moved into place, so a
-failure never leaves a half-written file.
+failure never leaves a half-written file. ``--validate`` proves the staged files
+(:mod:`azpipe.emit.proof`) before moving them: nothing is written when it fails.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validate",
         action="store_true",
-        help="also build the job with azure-ai-ml and run its offline validation (slower)",
+        help="before writing, load the YAML and run the module with azure-ai-ml, validate both and "
+        "require the same job; nothing is written otherwise (slower)",
     )
     add_color_argument(parser)
 
@@ -77,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     warnings = [d for d in pipeline.diagnostics if d.severity is Severity.WARNING]
     _show(warnings, pipeline, color)
-    if args.validate and not _validated(pipeline):
-        return 1
+    if args.validate:
+        return _validate_then_write(pipeline, files, args)
     return _write(files)
 
 
@@ -152,20 +154,102 @@ def _read(path: str) -> str:
         return ""
 
 
-def _validated(pipeline: Pipeline) -> bool:
-    """Build the job with azure-ai-ml and print what its validation reports."""
-    from azpipe.emit.job import quiet_azure
+def _validate_then_write(pipeline: Pipeline, files: dict[str | None, str], args: argparse.Namespace) -> int:
+    """``--validate``: stage the files next to where they go, prove them, then move them into place.
 
-    quiet_azure()
-    from azpipe.emit.job import build_job, validation_errors
+    The other target is rendered for the same folder and staged too, so the YAML
+    file is loaded with ``load_job`` and the module's ``build_pipeline()`` is run
+    from the folder they are written to; both are validated by azure-ai-ml and
+    compared. Nothing is written (and nothing printed to standard output) when a
+    problem is found.
+    """
+    from azpipe.emit.proof import prove
 
+    out_dir = _out_dir(pipeline, args)
+    other = _other_target(pipeline, args.target, out_dir)
+    staged: dict[str | None, str] = {}
+    scratch: list[str] = []
     try:
-        errors = validation_errors(build_job(pipeline))
-    except Exception as error:  # azure-ai-ml refused to build it: report, do not crash
-        errors = {"build_pipeline()": f"{type(error).__name__}: {error}"}
-    for where, message in sorted(errors.items()):
-        print(f"azpipe compile: azure-ai-ml: {where}: {message}", file=sys.stderr)
-    return not errors
+        for path, text in files.items():
+            staged[path] = _stage(path or os.path.join(out_dir, _stem(pipeline, args.target)), text)
+        if other is not None:
+            scratch.append(_stage(os.path.join(out_dir, _stem(pipeline, _OTHER[args.target])), other))
+    except OSError as error:
+        _discard([*staged.values(), *scratch])
+        print(f"azpipe compile: cannot write {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return 2
+    written = staged[next(iter(files))]  # the job file or the module (entity files follow)
+    extra = scratch[0] if scratch else None
+    yaml_path, module_path = (written, extra) if args.target == "yaml" else (extra, written)
+    try:
+        problems = prove(yaml_path, module_path)
+    finally:
+        _discard(scratch)
+    if problems:
+        _discard(list(staged.values()))
+        for problem in problems:
+            print(f"azpipe compile: --validate: {problem}", file=sys.stderr)
+        print("azpipe compile: nothing written", file=sys.stderr)
+        return 1
+    return _commit(staged, files)
+
+
+_OTHER = {"python": "yaml", "yaml": "python"}
+
+
+def _out_dir(pipeline: Pipeline, args: argparse.Namespace) -> str:
+    """The folder the output's relative paths start from."""
+    output: str | None = None if args.output in (None, "-") else str(args.output)
+    if output is None:
+        return pipeline.base_dir
+    return os.path.abspath(output) if _is_folder(output) else os.path.dirname(os.path.abspath(output))
+
+
+def _stem(pipeline: Pipeline, target: str) -> str:
+    from azpipe.emit.plan import pipeline_name
+
+    return f"{pipeline_name(pipeline)}.{'py' if target == 'python' else 'yml'}"
+
+
+def _other_target(pipeline: Pipeline, target: str, out_dir: str) -> str | None:
+    """The other target's text for ``out_dir``, or ``None`` when it cannot say this pipeline (S109)."""
+    from azpipe.emit import CompileRefused
+    from azpipe.emit.python import emit_python
+    from azpipe.emit.yaml import emit_yaml
+
+    emit = emit_yaml if target == "python" else emit_python
+    try:
+        return emit(pipeline, out_dir)
+    except CompileRefused as refused:
+        codes = ", ".join(sorted({d.code for d in refused.diagnostics}))
+        other = "YAML" if target == "python" else "Python"
+        print(f"azpipe compile: --validate: the {other} target cannot write this pipeline ({codes}); "
+              "validating the written one alone", file=sys.stderr)  # fmt: skip
+        return None
+
+
+def _commit(staged: dict[str | None, str], files: dict[str | None, str]) -> int:
+    """Move the staged files into place (standard output for ``None``)."""
+    try:
+        for path, temporary in staged.items():
+            if path is not None:
+                os.replace(temporary, path)
+    except OSError as error:
+        _discard(list(staged.values()))
+        print(f"azpipe compile: cannot write {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return 2
+    if None in staged:
+        _remove(staged[None])
+        sys.stdout.write(files[None])
+        return 0
+    for path in files:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _discard(paths: list[str]) -> None:
+    for path in paths:
+        _remove(path)
 
 
 def _write(files: dict[str | None, str]) -> int:
