@@ -83,14 +83,17 @@ def output_path_problem(path: str, kind: str | None) -> tuple[str, str] | None:
 
 def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
     for step in pipeline.steps.values():
-        if step.code is not None:
+        if step.code is not None and is_local_path(step.code):  # not a registered code asset
             yield step.code, step.code_span or step.span, f"code folder of step `{step.name}`"
     for component in pipeline.components.values():
-        if component.code is not None:
+        if component.code is not None and is_local_path(component.code):
             yield component.code, component.span, f"code folder of component `{component.name}`"
     for env in pipeline.environments.values():
         if env.conda_file:
             yield env.conda_file, env.span, f"conda file of environment `{env.name}`"
+        context = env.build.get("path")
+        if context and is_local_path(context):
+            yield context, env.span, f"build context of environment `{env.name}`"
     for asset in pipeline.data.values():
         if asset.path and is_local_path(asset.path):
             yield asset.path, asset.span, f"path of data asset `{asset.name}`"

@@ -301,7 +301,8 @@ def job_dict(job: Any) -> dict[str, Any]:
     Azure ML: local paths (an input's ``./data``, which azure-ai-ml dumps as
     ``azureml:./data``, relative to the pipeline's folder) become absolute; the
     names and versions of components and environments azure-ai-ml registers
-    anonymously are dropped; a node's environment equal to its component's, and
+    anonymously are dropped, as is a component's ``$schema`` (an editor's hint);
+    a node's environment equal to its component's, and
     environment variables stated on the component instead of the node, are moved
     to where the YAML form states them. The settings are those the job sends
     (``settings._to_dict()``, which also holds ``on_init``/``on_finalize``).
@@ -341,6 +342,7 @@ def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
         return
     if component.pop("name", None) is not None:  # a pipeline's components are registered anonymously
         component.pop("version", None)
+    component.pop("$schema", None)  # a schema URL for editors
     if component.get("additional_includes"):
         component["additional_includes"] = [
             _abs_path(item, base) for item in component["additional_includes"]

@@ -358,6 +358,7 @@ class _Planner:
         result = self._header()
         if not p.steps:
             self.refuse("S103", p.span, "the pipeline has no steps", "Azure ML runs one step or more")
+        self._python_only_identity(p.span, p.identity, "the pipeline")
         result.inputs = [self._input(item) for item in p.inputs.values()]
         result.steps = [self._step(p.steps[name]) for name in topological_order(p)]
         self._after(result.steps)
@@ -415,7 +416,12 @@ class _Planner:
 
     def _input(self, item: PipelineInput) -> InputPlan:
         result = InputPlan(
-            item.name, item.type, optional=item.optional, description=item.description, mode=item.mode
+            item.name,
+            item.type,
+            optional=item.optional,
+            description=item.description,
+            mode=item.mode,
+            datastore=item.datastore,
         )
         if item.data is not None:
             result.path = self.data_ref(item.data)
@@ -493,6 +499,7 @@ class _Planner:
         result.details, result.node = _placed(step, kind)
         for details in (result.details, result.node):
             self._check_typed(step, details)
+        self._python_only_identity(step.span, result.node.identity, f"step `{step.name}`")
         self._check_includes(step, kind)
         result.environment, result.node_environment = self._environments(step, kind)
         if kind == "command":
@@ -525,6 +532,12 @@ class _Planner:
             port.declared_mode = own.mode if own else None
             if step.uses is not None and own is not None and port.mode == own.mode:
                 port.mode = None  # the component's: the node does not restate it
+
+    def _python_only_identity(self, span: Span, identity: dict[str, Any], owner: str) -> None:
+        """azure-ai-ml 1.35 cannot load ``msi_resource_id`` from YAML (its loader passes it to
+        ``ManagedIdentityConfiguration``, which calls it ``resource_id``): only Python can say it."""
+        if "msi_resource_id" in identity:
+            self.target_only.append(("python", span, f"`identity.msi_resource_id` of {owner}"))
 
     def _check_typed(self, step: Step, details: Details) -> None:
         """Settings of a typed object (distribution, identity, a service) that its type does not take."""
@@ -621,7 +634,7 @@ class _Planner:
         spec = declared or port
         result = InPort(port.name, spec.type, spec.optional, spec.default, spec.description, mode=port.mode)
         result.min, result.max, result.enum = spec.min, spec.max, spec.enum
-        result.declared_mode = declared.mode if declared else None
+        result.declared_mode = declared.mode if declared else self._inherited_mode(port, kind)
         result.datastore = port.datastore
         if port.binding is not None:
             result.source = self._source(port.binding, port.type)
@@ -629,6 +642,15 @@ class _Planner:
             result.type = result.default = result.description = None
             result.min = result.max = result.enum = None
         return result
+
+    def _inherited_mode(self, port: Port, kind: str) -> str | None:
+        """A step's own input bound to a pipeline input takes its mode, as azure-ai-ml gives a
+        command job's component the mode of the pipeline input each input is bound to."""
+        ref = port.binding.ref if port.binding else None
+        if kind != "command" or ref is None or ref.kind is not RefKind.PARENT_INPUT:
+            return None
+        item = self.pipeline.inputs.get(ref.name)
+        return item.mode if item is not None else None
 
     def _source(self, binding: Binding, port_type: str | None) -> Source:
         ref = binding.ref

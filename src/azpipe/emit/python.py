@@ -196,10 +196,10 @@ class _Module:
         for name, service in values.items():
             kind = service.get("type")
             settings = {key: value for key, value in service.items() if key != "type"}
-            if kind in SERVICES:
-                found[name] = call(self.use(SERVICES[kind]), **settings)
-            else:
-                found[name] = call(self.use("JobService"), type=kind, **settings)
+            if kind in SERVICES or kind is None:  # untyped, azure-ai-ml reads a service as ssh
+                found[name] = call(self.use(SERVICES[kind or "ssh"]), **settings)
+            else:  # azure-ai-ml keeps no other type (S110 said so)
+                found[name] = call(self.use("JobService"), **settings)
         return found
 
     def resources(self, values: dict[str, Any]) -> Call | None:

@@ -22,6 +22,8 @@ from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
 
 INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode", "datastore")
+# A native file's pipeline input may also be `{value: ...}` (a literal), or set what azpipe refuses.
+NATIVE_INPUT_KEYS = (*INPUT_KEYS, "value", "path_on_compute")
 OUTPUT_KEYS = ("value", "type", "mode", "description", "path", "name", "version")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LITERAL_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
@@ -48,12 +50,18 @@ def infer_type(value: Any, base_dir: str) -> str:
 
 
 def read_input(
-    reader: Reader, name: str, key: Scalar, node: Node, data: dict[str, DataAsset], base_dir: str
+    reader: Reader,
+    name: str,
+    key: Scalar,
+    node: Node,
+    data: dict[str, DataAsset],
+    base_dir: str,
+    native: bool = False,
 ) -> PipelineInput | None:
     """A pipeline input: a literal, ``${{data.NAME}}``, or the mapping form."""
     where = f"pipeline input `{name}`"
     if isinstance(node, Map):
-        return _input_mapping(reader, name, key, node, base_dir)
+        return _input_mapping(reader, name, key, node, base_dir, native)
     binding = read_binding(reader, node, where, (RefKind.DATA,))
     if binding is None:
         return None
@@ -64,10 +72,16 @@ def read_input(
     return PipelineInput(name, key.span, infer_type(binding.value, base_dir), default=binding.value)
 
 
-def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: str) -> PipelineInput:
+def _input_mapping(
+    reader: Reader, name: str, key: Scalar, node: Map, base_dir: str, native: bool = False
+) -> PipelineInput:
     where = f"pipeline input `{name}`"
-    reader.mapping(node, where, INPUT_KEYS)
-    default_node = node.get("default")
+    reader.mapping(node, where, NATIVE_INPUT_KEYS if native else INPUT_KEYS)
+    refused = node.key_node("path_on_compute")
+    if native and refused is not None:
+        reader.report("S108", refused.span, f"azpipe does not carry `path_on_compute` of {where} to Azure ML",
+                      "remove it, or submit this file with `az ml job create`")  # fmt: skip
+    default_node = node.get("default") or (node.get("value") if native else None)
     path_node = node.get("path")
     default: Any = None
     if isinstance(default_node, Scalar):
@@ -105,10 +119,10 @@ def _input_mapping(reader: Reader, name: str, key: Scalar, node: Map, base_dir: 
     )
 
 
-def read_inputs(reader: Reader, pipeline: Pipeline, node: Node | None) -> None:
+def read_inputs(reader: Reader, pipeline: Pipeline, node: Node | None, native: bool = False) -> None:
     """Every pipeline input under ``inputs:`` (the same form in both file formats)."""
     for name, key, value in reader.named(node, "`inputs`"):
-        found = read_input(reader, name, key, value, pipeline.data, pipeline.base_dir)
+        found = read_input(reader, name, key, value, pipeline.data, pipeline.base_dir, native)
         if found:
             pipeline.inputs[name] = found
 

@@ -25,7 +25,15 @@ from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
 from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
-from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
+from azpipe.readers.shapes import (
+    IDENTITIES,
+    LIMITS,
+    QUEUE_SETTINGS,
+    RESOURCES,
+    read_services,
+    read_typed,
+    read_value,
+)
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
@@ -36,23 +44,24 @@ TOP_KEYS = (
 )  # fmt: skip
 SETTING_KEYS = ("default_compute", "default_datastore", "continue_on_step_failure", "force_rerun",
                 "on_init", "on_finalize")  # fmt: skip
+# Settings a node may also write at its top level (azure-ai-ml passes them to `command()`),
+# and the nested setting each is.
+FLAT_SETTINGS = {
+    "instance_count": ("resources", "instance_count"), "instance_type": ("resources", "instance_type"),
+    "locations": ("resources", "locations"), "docker_args": ("resources", "docker_args"),
+    "shm_size": ("resources", "shm_size"), "timeout": ("limits", "timeout"),
+    "job_tier": ("queue_settings", "job_tier"), "priority": ("queue_settings", "priority"),
+}  # fmt: skip
 NODE_KEYS = (
     "type", "component", "command", "code", "environment", "compute", "inputs", "outputs", "comment",
-    "experiment_name", "name", "parent_job_name", *DETAIL_KEYS,
+    "experiment_name", "name", "parent_job_name", *DETAIL_KEYS, *FLAT_SETTINGS,
 )  # fmt: skip
 OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
 NODE_INPUT_KEYS = (
-    "type",
-    "path",
-    "mode",
-    "optional",
-    "description",
-    "default",
-    "datastore",
-    "path_on_compute",
-)
+    "type", "path", "mode", "optional", "description", "default", "datastore", "path_on_compute", "value",
+)  # fmt: skip
 # Fields azure-ai-ml reads on a node and then drops (a node is named after its key).
-IGNORED_NODE_KEYS = ("experiment_name",)
+IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its component's
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
@@ -97,7 +106,7 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     pipeline.properties = reader.string_map(root.get("properties"), "`properties`")
     pipeline.services = read_services(reader, root.get("services"), "`services`")
     settings = _settings(reader, pipeline, root)
-    read_inputs(reader, pipeline, root.get("inputs"))
+    read_inputs(reader, pipeline, root.get("inputs"), native=True)
     for name, key, node in reader.named(root.get("outputs"), "`outputs`"):
         pipeline.outputs[name] = _pipeline_output(reader, name, key, node)
     jobs = _JobReader(reader, pipeline)
@@ -200,6 +209,8 @@ class _JobReader:
         if step.environment and step.environment.kind == "registered":
             step.environment.value = step.environment.value.removeprefix("azureml:")
         step.details = read_details(self.reader, mapping, where)
+        step.details.is_deterministic = None  # azure-ai-ml keeps the component's (S110 above)
+        self._flat_settings(step, mapping, where)
         before = len(self.reader.diagnostics)
         if "component" in mapping:
             self._component(step, mapping, where)
@@ -224,6 +235,17 @@ class _JobReader:
             if found is not None:
                 self.reader.report("S108", found.span, f"azpipe does not carry `{key}` of {where} to Azure ML",
                                    "remove it, or submit this file with `az ml job create`")  # fmt: skip
+
+    def _flat_settings(self, step: Step, mapping: Map, where: str) -> None:
+        """``instance_count: 2`` written on the node itself: the same as under ``resources:``."""
+        for key, (group, name) in FLAT_SETTINGS.items():
+            node = mapping.get(key)
+            if node is None:
+                continue
+            table = {"resources": RESOURCES, "limits": LIMITS, "queue_settings": QUEUE_SETTINGS}[group]
+            value = read_value(self.reader, node, f"`{key}` of {where}", table[name])
+            if value is not None:
+                getattr(step.details, group).setdefault(name, value)
 
     def _unsupported(self, step: Step, kind: str, node: Node) -> None:
         step.incomplete = True
@@ -309,7 +331,7 @@ class _JobReader:
             else None
         )
         port.datastore = self.reader.string(node.get("datastore"), f"`datastore` of {where}")
-        value = node.get("path") or node.get("default")
+        value = node.get("path") or node.get("default") or node.get("value")  # `value`: a literal's form
         if value is not None:
             port.binding = read_binding(self.reader, value, where, JOB_BINDINGS)
         if written is not None:

@@ -134,6 +134,10 @@ def read_services(reader: Reader, node: Node | None, where: str) -> dict[str, di
     found: dict[str, dict[str, Any]] = {}
     for name, _key, value in reader.named(node, where):
         found[name] = read_typed(reader, value, f"service `{name}` of {where}", SERVICES, open_types=True)
+        kind = value.get("type") if isinstance(value, Map) else None
+        if isinstance(kind, Scalar) and found[name].get("type") not in (None, *SERVICES):
+            reader.report("S110", kind.span, f"azure-ai-ml ignores the type `{kind.value}` of service `{name}`",
+                          "it keeps only " + ", ".join(SERVICES) + "; remove `type` or use one of them")  # fmt: skip
     return found
 
 

@@ -99,7 +99,7 @@ prep_component = CommandComponent(
     inputs={
         "raw": Input(type="uri_file"),
         "remote": Input(type="uri_folder"),
-        "web": Input(type="uri_folder"),
+        "web": Input(type="uri_folder", mode="download"),
         "local": Input(type="uri_folder"),
         "limit": Input(type="integer"),
         "ratio": Input(type="number"),
