@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from azpipe.checks import run_checks
+from azpipe.checks import check_document, run_checks
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
 from azpipe.readers import build_pipeline
@@ -79,6 +79,7 @@ def _checked(loaded: Loaded, path: str, base_dir: str, native: bool | None = Non
         native = is_native(loaded.root) if native is None else native
         pipeline, found = (build_native if native else build_pipeline)(loaded.root, path, base_dir)
         found = loaded.diagnostics + found
+        found += check_document(loaded.root, pipeline.source_format, found)
         resolve_ports(pipeline)
         pipeline.diagnostics = found + run_checks(pipeline, found)
     return _finished(pipeline, loaded, path)
@@ -138,7 +139,8 @@ def _checked_component(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
     if component is not None and component.code and code is not None and is_local_path(component.code):
         reader.diagnostics.extend(check_path(base_dir, component.code, code.span, f"code folder of {where}"))
     pipeline = Pipeline(path=path, base_dir=base_dir)
-    pipeline.diagnostics = loaded.diagnostics + reader.diagnostics
+    found = loaded.diagnostics + reader.diagnostics
+    pipeline.diagnostics = found + check_document(loaded.root, "component", found)
     return _finished(pipeline, loaded, path)
 
 

@@ -2,7 +2,7 @@
 
 Codes are stable: a retired code is never reused. A code's first letter names its
 family (Y: YAML, S: schema, E: expressions, R: references, P: ports, G: graph,
-T: types, N: names, F: files, C: compute, I: information). ``docs/rules.md`` is
+T: types, N: names, F: files, C: compute, V: values, I: information). ``docs/rules.md`` is
 generated from this table and the examples in ``tests/rules/``.
 """
 
@@ -51,7 +51,12 @@ _RULES = (
     Rule("S105", "conflicting-keys", _E, "Keys that cannot be used together."),
     Rule("S106", "invalid-value", _E, "A value outside the allowed set."),
     Rule("S107", "unsupported-node", _E, "An Azure ML node type azpipe does not model yet."),
-    Rule("S108", "unsupported-field", _E, "An Azure ML field azpipe does not carry to Azure ML (it would be lost)."),
+    Rule(
+        "S108",
+        "unsupported-field",
+        _E,
+        "An Azure ML field azpipe does not carry to Azure ML (it would be lost).",
+    ),
     Rule("S109", "target-only-field", _E, "A field the chosen compile target cannot write."),
     Rule("S110", "ignored-field", _W, "A field Azure ML reads and then ignores."),
     Rule("E201", "expression-syntax", _E, "A `${{ }}` or `$[[ ]]` that does not parse."),
@@ -77,7 +82,9 @@ _RULES = (
     Rule("T601", "type-mismatch", _E, "A binding whose types do not fit."),
     Rule("T602", "unknown-type", _E, "A type name Azure ML does not know."),
     Rule("T603", "non-finite-number", _E, "A number YAML reads as infinity or NaN (`.inf`, `.nan`)."),
-    Rule("T604", "legacy-type", _W, "An older type name Azure ML still reads (`path`), with its modern name."),
+    Rule(
+        "T604", "legacy-type", _W, "An older type name Azure ML still reads (`path`), with its modern name."
+    ),
     Rule("N701", "invalid-name", _E, "A name Azure ML rejects."),
     Rule("N702", "reserved-name", _E, "A name that is a Python keyword or a reserved word."),
     Rule("N703", "name-collision", _E, "Two names that differ only in case."),
@@ -94,6 +101,10 @@ _RULES = (
     Rule("F805", "file-folder-mismatch", _E, "A `uri_file` given a folder, or a `uri_folder` given a file."),
     Rule("C901", "no-compute", _E, "A step with no compute and no default."),
     Rule("C902", "no-environment", _E, "A step with no environment and no default."),
+    Rule("V001", "wrong-value-type", _E, "A value of the wrong type for its field (`instance_count: two`)."),
+    Rule("V002", "unknown-value", _E, "A value outside the set its field allows (a misspelt `mode`)."),
+    Rule("V003", "value-out-of-range", _E, "A number outside its field's range (`instance_count: 0`)."),
+    Rule("V004", "invalid-format", _E, "A text value not in its field's format (`shm_size: 2 GB`)."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
 )
 

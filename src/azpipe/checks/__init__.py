@@ -1,7 +1,8 @@
 """The checks: one module per family of rules, run in a fixed order.
 
 Each check is a plain function ``check(pipeline) -> Iterator[Diagnostic]``;
-:data:`CHECKS` is the ordered tuple the driver runs.
+:data:`CHECKS` is the ordered tuple the driver runs. :func:`check_document`
+checks the YAML document itself against the declarative schema (``azpipe.schema``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from azpipe.checks import (
     types,
     unused_inputs,
     usage,
+    values,
 )
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.model import Pipeline
+from azpipe.source.nodes import Node
 
 Check = Callable[[Pipeline], Iterator[Diagnostic]]
 
@@ -52,3 +55,9 @@ def run_checks(pipeline: Pipeline, found: list[Diagnostic]) -> list[Diagnostic]:
     if not any(d.code.startswith(_BREAKS_USAGE) and d.severity is Severity.ERROR for d in found + results):
         results += [diagnostic for check in AFTER_CLEAN_REFERENCES for diagnostic in check(pipeline)]
     return results
+
+
+def check_document(root: Node | None, form: str, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The value-level problems of a file's document (``form``: ``azpipe``, ``native`` or
+    ``component``), less those the readers' diagnostics ``found`` already report."""
+    return values.check(root, form, found)

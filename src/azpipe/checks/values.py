@@ -1,0 +1,437 @@
+"""Values against the declarative schema (V001 wrong-value-type, V002 unknown-value,
+V003 value-out-of-range, V004 invalid-format; and S101/S102/S103 where the readers
+do not look).
+
+One generic walker goes over a file's YAML nodes with the schema of its kind
+(:mod:`azpipe.schema`) and reports each mistake at the value's own line and
+column: ``resources: {instance_count: two}`` (Azure ML: "Not a valid integer"),
+``limits: {timeout: 2h}``, a misspelt ``queue_settings.job_tier``, a distribution
+key of another kind, a key misspelt inside an inline component. Paths in the
+messages are Azure ML's own (``jobs.train.resources.instance_count``).
+
+Scalars are read the way Azure ML (marshmallow) reads them: an integer field
+takes ``"2"`` as well as ``2``, a boolean field ``1`` and ``"yes"``, and under a
+pipeline job's nodes a ``${{ }}`` data binding may stand for any value.
+
+The readers check many of the same keys and values as they build the model; a
+problem they have already reported at a position is not reported again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from azpipe.diagnostics import Diagnostic, Severity, Span
+from azpipe.rules import rule
+from azpipe.schema import SCHEMAS, Schema
+from azpipe.source.nodes import Map, Node, Scalar, Seq
+from azpipe.suggest import closest, did_you_mean, snake_case
+
+# A path is built as nested pairs (parent, key) and spelt out only for a message.
+Path = tuple[Any, ...]
+
+# Patterns, compiled on first use (re's cache): `azpipe check` starts fast and most files never need them.
+_INTEGER_TEXT = r"^[+-]?[0-9]+$"
+_NUMBER_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# marshmallow's Boolean: what it takes for true and false besides YAML's booleans.
+_BOOLEAN_TEXT = frozenset(
+    {word for base in ("t", "true", "on", "y", "yes", "f", "false", "off", "n", "no")
+     for word in (base, base.capitalize(), base.upper())} | {"0", "1"}
+)  # fmt: skip
+_DURATION = r"(?i)^([0-9]+(?:\.[0-9]+)?)\s*(s|sec|secs|m|min|mins|h|hr|hrs|hours?|d|days?)$"
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_SHAPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+           "number": "a number", "boolean": "a boolean", "null": "empty"}  # fmt: skip
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean", "null"})
+
+
+def check(root: Node | None, form: str, found: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+    """Every value-level problem of the document ``root`` of a file of kind ``form``
+    (``azpipe``, ``native`` or ``component``), less those ``found`` already reports."""
+    schema = SCHEMAS.get(form)
+    if root is None or schema is None:
+        return []
+    walker = _Walker()
+    walker.walk(root, schema, (), bindings=False)
+    return _not_reported(walker.diagnostics, found)
+
+
+def _not_reported(mine: list[Diagnostic], found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Drop what the readers reported already, as severely: the same key problem at the same
+    key, or any problem at the same value. (A reader's warning does not hide an error.)"""
+    at: dict[tuple[str, int, int], Severity] = {}
+    same: dict[tuple[str, str, int, int], Severity] = {}
+    for d in found:
+        where = (d.span.file, d.span.line, d.span.column)
+        at[where] = max(at.get(where, Severity.INFO), d.severity)
+        same[(d.code, *where)] = max(same.get((d.code, *where), Severity.INFO), d.severity)
+    kept = []
+    for diagnostic in mine:
+        where = (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column)
+        keyed = diagnostic.code in ("S101", "S103")
+        before = same.get((diagnostic.code, *where)) if keyed else at.get(where)
+        if before is None or before < diagnostic.severity:
+            kept.append(diagnostic)
+    return kept
+
+
+class _Walker:
+    """Walks nodes with their schema, collecting diagnostics."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(rule(code).at(span, message, hint))
+
+    def walk(self, node: Node, schema: Schema, path: Path, bindings: bool) -> None:
+        """Check ``node`` (at ``path``) against ``schema``."""
+        if type(node) is Scalar and type(node.value) in _plain_scalars(schema):
+            return  # most values: a string where any string will do
+        if "x-bindings" in schema:
+            bindings = True
+        if bindings and isinstance(node, Scalar) and _is_binding(node):
+            return
+        if "anyOf" in schema:
+            self._any_of(node, schema["anyOf"], path, bindings)
+            return
+        types = _types(schema)
+        if isinstance(node, Map) and "object" in types:
+            self._mapping(node, schema, path, bindings)
+        elif isinstance(node, Seq) and "array" in types:
+            for item in node.items:
+                self.walk(item, schema.get("items", {}), (path, "[]"), bindings)
+        elif isinstance(node, Scalar) and (not types or not _SCALAR_TYPES.isdisjoint(types)):
+            self._scalar(node, schema, types, path)
+        elif types:
+            self._wrong_shape(node, types, path)
+
+    def _any_of(self, node: Node, branches: list[Schema], path: Path, bindings: bool) -> None:
+        for branch in branches:
+            if _fits_shape(node, branch):
+                self.walk(node, branch, path, bindings)
+                return
+        self._wrong_shape(node, [t for branch in branches for t in _types(branch)], path)
+
+    def _wrong_shape(self, node: Node, types: Iterable[str], path: Path) -> None:
+        wanted = " or ".join(dict.fromkeys(_SHAPES[t] for t in types if t != "null"))
+        self.report("S102", node.span, f"{_label(path)} must be {wanted}, not {_got(node)}")
+
+    # -- mappings
+
+    def _mapping(self, node: Map, schema: Schema, path: Path, bindings: bool) -> None:
+        if "oneOf" in schema:
+            variant = self._variant(node, schema, path, bindings)
+            if variant is None:
+                return
+            schema = variant
+            bindings = bindings or "x-bindings" in schema
+        properties: dict[str, Schema] = schema.get("properties", {})
+        others = schema.get("additionalProperties", True)
+        missing = [key for key in schema.get("required", ()) if key not in node]
+        for entry in node:
+            key = entry.key.value
+            if not isinstance(key, str):
+                continue  # the readers report keys that are not strings
+            if key in properties:
+                self.walk(entry.value, properties[key], (path, key), bindings)
+            elif isinstance(others, dict):
+                self.walk(entry.value, others, (path, key), bindings)
+            elif others is False and not entry.merged:
+                self._unknown_key(entry.key, key, schema, path, missing)
+        if missing or "dependentRequired" in schema:
+            self._required(node, schema, path, missing)
+
+    def _unknown_key(
+        self, key_node: Scalar, key: str, schema: Schema, path: Path, missing: list[str]
+    ) -> None:
+        known = list(schema.get("properties", {}))
+        meant = closest(key, missing)
+        ignored = schema.get("x-unknown") == "warning" and meant is None
+        where = f"unknown key `{key}` in {_label(path)}"
+        suggestion = did_you_mean(key, known)
+        if ignored:
+            hint = (suggestion + " " if suggestion else "") + "Azure ML ignores it"
+            diagnostic = rule("S101").at(key_node.span, where, hint).with_severity(Severity.WARNING)
+            self.diagnostics.append(diagnostic)
+        else:
+            self.report("S101", key_node.span, where, suggestion or "allowed keys: " + ", ".join(known))
+
+    def _required(self, node: Map, schema: Schema, path: Path, missing: list[str]) -> None:
+        head = Span(node.span.file, node.span.line, node.span.column, node.span.line, node.span.column + 1)
+        properties = schema.get("properties", {})
+        for key in missing:
+            self.report("S103", head, f"{_label(path)} needs `{key}`", properties.get(key, {}).get("x-hint"))
+        for key, needs in schema.get("dependentRequired", {}).items():
+            key_node = node.key_node(key)
+            for need in needs:
+                if key_node is not None and need not in node:
+                    self.report("S103", key_node.span, f"`{key}` in {_label(path)} needs `{need}` too")
+
+    def _variant(self, node: Map, schema: Schema, path: Path, bindings: bool) -> Schema | None:
+        """The alternative of ``schema["oneOf"]`` the discriminating key selects (merged with
+        what the alternatives share), or ``None`` after reporting why there is none."""
+        discriminator = schema["discriminator"]
+        name = discriminator["propertyName"]
+        value_node = node.get(name)
+        if value_node is None:
+            value = discriminator.get("x-default")
+            if value is None:
+                self._required(node, schema, path, [name])
+                return None
+        elif bindings and _is_binding(value_node):
+            return None
+        elif isinstance(value_node, Scalar) and isinstance(value_node.value, str):
+            value = value_node.value
+        else:
+            self._scalar_type(value_node, ["string"], (path, name))
+            return None
+        variant = _select(schema, value)
+        if value_node is not None and self._misspelt_kind(value_node, value, variant, schema, (path, name)):
+            return None
+        return None if variant is None else _merged(schema, variant)
+
+    def _misspelt_kind(
+        self, node: Scalar, value: str, variant: Schema | None, schema: Schema, path: Path
+    ) -> bool:
+        """Report a kind no alternative takes (unless the readers report those: ``x-others``),
+        or one that only the catch-all ``*`` takes but that is one or two edits from a kind."""
+        dispatch = _dispatch(schema)
+        exact = dispatch.fold(value) in dispatch.variants
+        near = variant is not None and not exact and closest(value, dispatch.kinds) is not None
+        if near or (variant is None and not schema["discriminator"].get("x-others")):
+            self._not_allowed(node, value, dispatch.kinds, path, schema.get("x-hint"))
+            return True
+        return False
+
+    # -- scalars
+
+    def _scalar(self, node: Scalar, schema: Schema, types: Sequence[str], path: Path) -> None:
+        if node.value is None:
+            return  # an empty value: the readers say where one is needed
+        if types and not self._scalar_type(node, types, path, schema):
+            return
+        value = node.value
+        if "enum" in schema and _folder(schema)(value) not in _allowed(schema):
+            self._not_allowed(node, value, schema["enum"], path, schema.get("x-hint"))
+            return
+        if "minimum" in schema or "maximum" in schema:
+            self._range(node, schema, path)
+        pattern = schema.get("pattern")
+        if pattern and isinstance(value, str) and not re.search(pattern, value):
+            self._format(node, value, schema, path)
+
+    def _format(self, node: Scalar, value: str, schema: Schema, path: Path) -> None:
+        words = schema.get("x-pattern-hint")
+        expected = f"must be {words}" if words else f"must match `{schema['pattern']}`"
+        hint = None
+        if schema.get("x-suggest") == "snake_case" and re.search(schema["pattern"], snake_case(value)):
+            hint = f"did you mean `{snake_case(value)}`?"
+        self.report(
+            schema.get("x-rule", "V004"), node.span, f"{_label(path)} {expected}, not `{value}`", hint
+        )
+
+    def _scalar_type(
+        self, node: Node, types: Sequence[str], path: Path, schema: Schema | None = None
+    ) -> bool:
+        if isinstance(node, Scalar) and any(_fits(node.value, kind) for kind in types):
+            return True
+        if not isinstance(node, Scalar):
+            self._wrong_shape(node, types, path)
+            return False
+        wanted = " or ".join(dict.fromkeys(_SHAPES[t] for t in types if t != "null"))
+        hint = _type_hint(node, types, (schema or {}).get("x-unit"))
+        self.report("V001", node.span, f"{_label(path)} must be {wanted}, not {_got(node)}", hint)
+        return False
+
+    def _range(self, node: Scalar, schema: Schema, path: Path) -> None:
+        number = _as_number(node.value)
+        if number is None:
+            return
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and number < low:
+            self.report("V003", node.span, f"{_label(path)} must be at least {low}, not {node.text}")
+        elif high is not None and number > high:
+            self.report("V003", node.span, f"{_label(path)} must be at most {high}, not {node.text}")
+
+    def _not_allowed(
+        self, node: Node, value: Any, choices: Sequence[str], path: Path, hint: str | None
+    ) -> None:
+        text = str(value)
+        suggestion = did_you_mean(text, choices) or hint or "one of: " + ", ".join(choices)
+        self.report("V002", node.span, f"{_label(path)} cannot be `{text}`", suggestion)
+
+
+def _select(schema: Schema, value: str) -> Schema | None:
+    """The alternative whose ``x-when`` holds ``value`` (``*``: any other value)."""
+    dispatch = _dispatch(schema)
+    return dispatch.variants.get(dispatch.fold(value), dispatch.wildcard)
+
+
+class _Dispatch:
+    """A ``oneOf``'s alternatives by (folded) discriminator value, made once per schema.
+
+    A plain class: a dataclass would cost milliseconds at import, and ``azpipe check`` starts
+    on every commit."""
+
+    __slots__ = ("fold", "kinds", "variants", "wildcard")
+
+    def __init__(self, schema: Schema) -> None:
+        self.fold = _folder(schema)
+        options = schema["oneOf"]
+        self.variants = {self.fold(when): v for v in options for when in v.get("x-when", ()) if when != "*"}
+        self.wildcard = next((v for v in options if "*" in v.get("x-when", ())), None)
+        self.kinds = [when for v in options for when in v.get("x-when", ()) if when not in ("", "*")]
+
+
+_DISPATCH: dict[int, _Dispatch] = {}
+
+
+def _dispatch(schema: Schema) -> _Dispatch:
+    found = _DISPATCH.get(id(schema))
+    if found is None:
+        found = _DISPATCH[id(schema)] = _Dispatch(schema)
+    return found
+
+
+_PLAIN: dict[int, frozenset[type]] = {}
+_PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
+
+
+def _plain_scalars(schema: Schema) -> frozenset[type]:
+    """The Python types of scalar values ``schema`` takes without any further check (no enum,
+    range or pattern): for those the walk can stop at once. Made once per schema."""
+    found = _PLAIN.get(id(schema))
+    if found is None:
+        branch = schema
+        if "anyOf" in schema:
+            branch = next((b for b in schema["anyOf"] if not {"object", "array"} & set(_types(b))), {})
+        plain = branch and not {
+            "enum",
+            "minimum",
+            "maximum",
+            "pattern",
+            "anyOf",
+            "oneOf",
+            "x-bindings",
+        } & set(branch)
+        kinds = [t for kind in _types(branch) for t in _PYTHON_TYPES.get(kind, ())] if plain else []
+        found = _PLAIN[id(schema)] = frozenset(kinds)
+    return found
+
+
+_ALLOWED: dict[int, frozenset[Any]] = {}
+
+
+def _allowed(schema: Schema) -> frozenset[Any]:
+    """The ``enum`` of ``schema``, folded as values are compared with it; made once per schema."""
+    found = _ALLOWED.get(id(schema))
+    if found is None:
+        fold = _folder(schema)
+        found = _ALLOWED[id(schema)] = frozenset(fold(choice) for choice in schema["enum"])
+    return found
+
+
+_MERGED: dict[tuple[int, int], Schema] = {}
+
+
+def _merged(schema: Schema, variant: Schema) -> Schema:
+    """An alternative with what all alternatives share (``required``, ``x-unknown``...); the
+    schemas are module constants, so each merge is made once."""
+    key = (id(schema), id(variant))
+    merged = _MERGED.get(key)
+    if merged is None:
+        shared = {k: v for k, v in schema.items() if k not in ("oneOf", "discriminator", "properties")}
+        merged = _MERGED[key] = {**shared, **variant}
+    return merged
+
+
+def _types(schema: Schema) -> Sequence[str]:
+    kind = schema.get("type")
+    if kind is None:
+        return ()
+    return (kind,) if isinstance(kind, str) else kind
+
+
+def _fits_shape(node: Node, schema: Schema) -> bool:
+    types = _types(schema)
+    if isinstance(node, Map):
+        return "object" in types
+    if isinstance(node, Seq):
+        return "array" in types
+    return not types or bool(set(types) & set(_SCALAR_TYPES))
+
+
+def _fits(value: Any, kind: str) -> bool:
+    """True when marshmallow reads ``value`` as a ``kind``."""
+    if value is None:
+        return kind == "null"
+    if kind == "string":
+        return isinstance(value, str)
+    if isinstance(value, bool):
+        return kind == "boolean"
+    if kind == "integer":
+        return (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) or (
+            isinstance(value, str) and bool(re.match(_INTEGER_TEXT, value.strip()))
+        )
+    if kind == "number":
+        return isinstance(value, (int, float)) or (
+            isinstance(value, str) and bool(re.match(_NUMBER_TEXT, value.strip()))
+        )
+    if kind == "boolean":
+        return value in (0, 1) if isinstance(value, (int, float)) else value in _BOOLEAN_TEXT
+    return False
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and re.match(_NUMBER_TEXT, value.strip()):
+        return float(value)
+    return None
+
+
+def _folder(schema: Schema) -> Callable[[Any], Any]:
+    """How values are compared with the allowed ones: lower-cased when Azure ML does."""
+    return _lower if schema.get("x-ignore-case") else _same
+
+
+def _lower(value: Any) -> Any:
+    return str(value).lower()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _is_binding(node: Node) -> bool:
+    return isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value
+
+
+def _label(path: Path) -> str:
+    keys: list[str] = []
+    while path:
+        path, key = path
+        keys.append(key)
+    return f"`{'.'.join(reversed(keys))}`" if keys else "the file"
+
+
+def _got(node: Node) -> str:
+    if isinstance(node, Scalar) and node.value is not None:
+        return f"the {node.kind} `{node.text}`"
+    return "empty" if isinstance(node, Scalar) else f"a {node.kind}"
+
+
+def _type_hint(node: Scalar, types: Sequence[str], unit: str | None) -> str | None:
+    """How to write the value instead: quoted, or (for a duration) in seconds."""
+    if "string" in types and not isinstance(node.value, str):
+        return f'quote it to keep it text: "{node.text}"'
+    match = re.match(_DURATION, str(node.value).strip()) if isinstance(node.value, str) else None
+    if unit == "seconds" and match:
+        seconds = float(match.group(1)) * _SECONDS[match.group(2)[0].lower()]
+        return f"write it in seconds: `{int(seconds)}`"
+    return None

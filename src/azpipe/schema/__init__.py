@@ -1,0 +1,69 @@
+"""The declarative schema: what keys exist where, and what their values may be.
+
+Pure data, written once and read by one generic walker
+(:mod:`azpipe.checks.values`), which reports every mistake at the value's own line
+and column. The vocabulary is JSON Schema's (draft 2020-12), so that the schema
+can later be printed for editors as it is, plus a few ``x-`` extensions for what
+JSON Schema cannot say about Azure ML's reading of YAML:
+
+``type``
+    ``object`` (a mapping), ``array`` (a list), ``string``, ``integer``,
+    ``number``, ``boolean``, or a list of them (any of).
+``properties`` / ``additionalProperties``
+    The known keys of a mapping and their schemas. ``additionalProperties:
+    False`` makes any other key an error (S101); a schema there applies to every
+    other entry (a mapping of names: jobs, ports, tags). Absent: other keys are
+    not this schema's business (the readers check them).
+``required`` / ``dependentRequired``
+    Keys that must be there (S103), and keys that need others.
+``enum``, ``minimum``, ``maximum``, ``pattern``
+    The allowed values (V002, V003, V004), with "did you mean" on enum values.
+``anyOf``
+    Alternatives by the value's shape (a string, or a mapping...).
+``oneOf`` + ``discriminator``
+    Alternatives chosen by one key's value (OpenAPI's ``discriminator``), as
+    ``distribution: {type: pytorch, ...}``: each alternative lists the values it
+    is for in ``x-when`` (``*``: any other value); the discriminator's
+    ``x-default`` is the value when the key is absent, and ``x-others`` says that
+    another value is the readers' to report (a node type azpipe does not model).
+``x-unknown: warning``
+    Azure ML reads this mapping with marshmallow's ``INCLUDE``: an unknown key is
+    ignored, so it is a warning (an error when it looks like a required key that
+    is missing, since then Azure ML does reject the file).
+``x-ignore-case``
+    Azure ML lower-cases the value before comparing it with ``enum``.
+``x-bindings``
+    A ``${{ }}`` data binding may stand for any value below (pipeline job nodes).
+``x-unit``, ``x-pattern-hint``, ``x-hint``
+    Words for the hint of a wrong value (``seconds``; what the pattern means).
+``x-rule``, ``x-suggest``
+    The rule a pattern violation is reported under when it is not V004 (N701
+    for Azure ML's names), and how to suggest a valid value (``snake_case``).
+``description``
+    One line for documentation and, later, editor hovers.
+
+Azure ML's part (:mod:`azpipe.schema.azure_ml`) is derived from azure-ai-ml
+1.35's marshmallow schemas (``azure/ai/ml/_schema``);
+``tests/test_schema_values.py`` compares the two, and checks that every field
+``azpipe.readers.fields`` carries has a shape here. Its scalars are read the way
+marshmallow reads them: an integer field takes ``"2"`` too, a boolean field
+``1``, ``"yes"`` or ``"True"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_JOB
+from azpipe.schema.language import AZPIPE
+
+Schema = dict[str, Any]
+
+# The schema of each kind of file ``azpipe check`` reads (see azpipe.source.kinds).
+SCHEMAS: dict[str, Schema] = {
+    "azpipe": AZPIPE,
+    "native": PIPELINE_JOB,
+    "component": COMMAND_COMPONENT,
+}
+
+__all__ = ["AZPIPE", "COMMAND_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]

@@ -1,0 +1,405 @@
+"""Azure ML's native files: pipeline jobs and command components (CLI v2 YAML).
+
+Derived from azure-ai-ml 1.35's marshmallow schemas; the class each part comes
+from is named next to it (``azure/ai/ml/_schema/...``). What azpipe does not
+model (sweep, parallel, spark... nodes) is left out: those nodes are reported as
+not supported (S107) and not walked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_Schema = dict[str, Any]
+
+STRING: _Schema = {"type": "string"}
+INTEGER: _Schema = {"type": "integer"}
+BOOLEAN: _Schema = {"type": "boolean"}
+# Free text Azure ML passes through `unknown=INCLUDE` on pipeline nodes: any scalar is taken.
+TEXT: _Schema = {"type": ["string", "number", "integer", "boolean"]}
+STRING_MAP: _Schema = {"type": "object", "additionalProperties": STRING}
+ANY_MAP: _Schema = {"type": "object"}
+ANY: _Schema = {}
+VERSION: _Schema = {"type": ["string", "integer", "number", "boolean"], "description": "An asset version."}
+COUNT: _Schema = {"type": "integer", "minimum": 1}
+PORT_NUMBER: _Schema = {"type": "integer", "minimum": 1, "maximum": 65535}
+
+# job_resource_configuration.py: JobResourceConfigurationSchema (unknown=RAISE).
+_RESOURCE_KEYS: _Schema = {
+    "instance_count": {**COUNT, "description": "How many nodes the job runs on."},
+    "instance_type": {**STRING, "description": "The instance type (Kubernetes compute)."},
+    "shm_size": {
+        "type": "string",
+        "pattern": r"^[0-9]+[bkmgBKMG]$",
+        "x-pattern-hint": "a number and a unit: b, k, m or g (`2g`)",
+        "description": "The size of the container's shared memory block.",
+    },
+    "max_instance_count": {**COUNT, "description": "The most nodes the job may scale to."},
+    "locations": {"type": "array", "items": STRING},
+    "docker_args": {"anyOf": [STRING, {"type": "array", "items": STRING}]},
+    "properties": ANY_MAP,
+}
+RESOURCES: _Schema = {
+    "type": "object",
+    "properties": _RESOURCE_KEYS,
+    "additionalProperties": False,
+    "description": "The compute resources a job asks for.",
+}
+# component/resource.py: ComponentResourceSchema (unknown=INCLUDE).
+COMPONENT_RESOURCES: _Schema = {**RESOURCES, "x-unknown": "warning"}
+
+# job/job_limits.py: CommandJobLimitsSchema.
+LIMITS: _Schema = {
+    "type": "object",
+    "properties": {
+        "timeout": {
+            "type": "integer",
+            "x-unit": "seconds",
+            "description": "The most seconds the job may run.",
+        },
+    },
+    "additionalProperties": False,
+}
+
+# job/distribution.py: PyTorch, TensorFlow and MPI distributions, chosen by `type`.
+DISTRIBUTION: _Schema = {
+    "type": "object",
+    "oneOf": [
+        {"type": "object", "x-when": ["pytorch"], "additionalProperties": False,
+         "properties": {"type": STRING, "process_count_per_instance": COUNT}},
+        {"type": "object", "x-when": ["mpi"], "additionalProperties": False,
+         "properties": {"type": STRING, "process_count_per_instance": COUNT}},
+        {"type": "object", "x-when": ["tensorflow"], "additionalProperties": False,
+         "properties": {"type": STRING, "worker_count": COUNT,
+                        "parameter_server_count": {"type": "integer", "minimum": 0}}},
+        # An experimental kind (RayDistributionSchema).
+        {"type": "object", "x-when": ["ray"], "additionalProperties": False,
+         "properties": {"type": STRING, "port": PORT_NUMBER, "address": STRING, "include_dashboard": BOOLEAN,
+                        "dashboard_port": PORT_NUMBER, "head_node_additional_args": STRING,
+                        "worker_node_additional_args": STRING}},
+    ],
+    "discriminator": {"propertyName": "type"},
+    "required": ["type"],
+    "x-ignore-case": True,
+    "description": "How a job is spread over nodes and processes.",
+}  # fmt: skip
+# A component's distribution: azure-ai-ml 1.35 lets a key of another kind through there.
+COMPONENT_DISTRIBUTION: _Schema = {**DISTRIBUTION, "x-unknown": "warning"}
+
+# queue_settings.py: QueueSettingsSchema (constants/_job/job.py: JobTierNames, JobPriorityValues).
+QUEUE_SETTINGS: _Schema = {
+    "type": "object",
+    "properties": {
+        "job_tier": {"type": "string", "enum": ["spot", "basic", "standard", "premium", "null"],
+                     "x-ignore-case": True},
+        "priority": {"type": "string", "enum": ["low", "medium", "high"], "x-ignore-case": True},
+    },
+    "additionalProperties": False,
+}  # fmt: skip
+
+# job/identity.py: managed, AML token and user identities, chosen by `type`.
+IDENTITY: _Schema = {
+    "type": "object",
+    "oneOf": [
+        {"type": "object", "x-when": ["managed", "managed_identity"], "additionalProperties": False,
+         "properties": {"type": STRING, "client_id": STRING, "object_id": STRING, "msi_resource_id": STRING}},
+        {"type": "object", "x-when": ["aml_token"], "additionalProperties": False, "properties": {"type": STRING}},
+        {"type": "object", "x-when": ["user_identity"], "additionalProperties": False, "properties": {"type": STRING}},
+    ],
+    "discriminator": {"propertyName": "type"},
+    "required": ["type"],
+    "x-ignore-case": True,
+}  # fmt: skip
+
+# job/services.py: the kinds of JobServiceSchema, chosen by `type`; any other type
+# (`custom`, `tracking`, `studio`) takes the settings they share.
+_SERVICE_COMMON: _Schema = {"type": STRING, "port": PORT_NUMBER, "nodes": STRING, "properties": ANY_MAP}
+SERVICE: _Schema = {
+    "type": "object",
+    "oneOf": [
+        {"type": "object", "x-when": ["ssh"], "additionalProperties": False,
+         "properties": {**_SERVICE_COMMON, "ssh_public_keys": STRING}},
+        {"type": "object", "x-when": ["tensor_board"], "additionalProperties": False,
+         "properties": {**_SERVICE_COMMON, "log_dir": STRING}},
+        {"type": "object", "x-when": ["vs_code", "jupyter_lab", "*"], "additionalProperties": False,
+         "properties": _SERVICE_COMMON},
+    ],
+    "discriminator": {"propertyName": "type", "x-default": "*"},
+    "x-ignore-case": True,
+}  # fmt: skip
+SERVICES: _Schema = {"type": "object", "additionalProperties": SERVICE}
+
+# assets/environment.py: AnonymousEnvironmentSchema (an environment written inline).
+ENVIRONMENT: _Schema = {
+    "type": "object",
+    "properties": {
+        "name": STRING,
+        "id": STRING,
+        "description": STRING,
+        "tags": STRING_MAP,
+        "version": VERSION,
+        "image": {**STRING, "description": "The Docker image."},
+        "conda_file": {"anyOf": [STRING, ANY_MAP], "description": "A conda file, or its content."},
+        "build": {"type": "object", "properties": {"path": STRING, "dockerfile_path": STRING},
+                  "additionalProperties": False},
+        "os_type": {"type": "string", "enum": ["linux", "windows"], "x-ignore-case": True},
+        "inference_config": ANY_MAP,
+        "datastore": STRING,
+        "auto_delete_setting": ANY_MAP,
+    },
+    "additionalProperties": False,
+}  # fmt: skip
+ENVIRONMENT_REF: _Schema = {"anyOf": [STRING, ENVIRONMENT]}
+
+# component/input_output.py: ParameterSchema and InputPortSchema, OutputPortSchema
+# and PrimitiveOutputSchema, chosen by `type` (DumpableEnumField: case-sensitive).
+_PRIMITIVES = ["boolean", "integer", "number", "string"]
+_ASSETS = ["path", "custom_model", "mlflow_model", "mltable", "triton_model", "uri_file", "uri_folder"]
+_PORT_MODES = ["direct", "download", "eval_download", "eval_mount", "mount", "ro_mount", "rw_mount", "upload",
+               "link"]  # fmt: skip
+_PORT_MODE: _Schema = {"type": "string", "enum": _PORT_MODES}
+_LIMIT: _Schema = {"type": ["string", "number", "integer"]}
+# A parameter's `default` is read as its type (Input._parse_default); `min` and `max` as numbers.
+_NUMERIC_LIMIT: _Schema = {"type": "number"}
+_PARAMETER_KEYS: _Schema = {"type": STRING, "optional": BOOLEAN, "description": STRING, "default": STRING,
+                            "min": _LIMIT, "max": _LIMIT, "enum": {"type": "array", "items": STRING}}  # fmt: skip
+COMPONENT_INPUT: _Schema = {
+    "anyOf": [
+        STRING,
+        {
+            "type": "object",
+            "oneOf": [
+                {"type": "object", "x-when": ["integer"], "additionalProperties": False,
+                 "properties": {**_PARAMETER_KEYS, "default": INTEGER, "min": _NUMERIC_LIMIT,
+                                "max": _NUMERIC_LIMIT}},
+                {"type": "object", "x-when": ["number", "float"], "additionalProperties": False,
+                 "properties": {**_PARAMETER_KEYS, "default": {"type": "number"}, "min": _NUMERIC_LIMIT,
+                                "max": _NUMERIC_LIMIT}},
+                {"type": "object", "x-when": ["boolean"], "additionalProperties": False,
+                 "properties": {**_PARAMETER_KEYS, "default": BOOLEAN}},
+                {"type": "object", "x-when": ["string"], "additionalProperties": False,
+                 "properties": {**_PARAMETER_KEYS, "default": TEXT}},
+                {"type": "object", "x-when": _ASSETS, "additionalProperties": False,
+                 "properties": {"type": STRING, "optional": BOOLEAN, "default": STRING, "description": STRING,
+                                "mode": _PORT_MODE}},
+            ],
+            "discriminator": {"propertyName": "type"},
+            "required": ["type"],
+        },
+    ]
+}  # fmt: skip
+COMPONENT_OUTPUT: _Schema = {
+    "anyOf": [
+        STRING,
+        {
+            "type": "object",
+            "oneOf": [
+                {"type": "object", "x-when": _PRIMITIVES, "x-unknown": "warning",
+                 "additionalProperties": False,
+                 "properties": {"type": STRING, "description": STRING, "mode": _PORT_MODE}},
+                {"type": "object", "x-when": _ASSETS, "additionalProperties": False,
+                 "properties": {"type": STRING, "description": STRING, "mode": _PORT_MODE}},
+            ],
+            "discriminator": {"propertyName": "type"},
+            "required": ["type"],
+        },
+    ]
+}  # fmt: skip
+
+# component/command_component.py: AnonymousCommandComponentSchema (inline in a node,
+# read with unknown=INCLUDE) and CommandComponentSchema (a file).
+_COMPONENT_KEYS: _Schema = {
+    "$schema": STRING,
+    "type": {"type": "string", "enum": ["command"], "x-ignore-case": True},
+    "name": STRING,
+    "version": VERSION,
+    "display_name": STRING,
+    "description": STRING,
+    "tags": STRING_MAP,
+    "properties": ANY_MAP,
+    "id": STRING,
+    "is_deterministic": BOOLEAN,
+    "command": {
+        **STRING,
+        "description": "The command line; `${{inputs.X}}` and `${{outputs.Y}}` name ports.",
+    },
+    "code": {**STRING, "description": "The folder (or URL, or registered code) the command runs in."},
+    "environment": ENVIRONMENT_REF,
+    "environment_variables": ANY_MAP,
+    "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT},
+    "outputs": {"type": "object", "additionalProperties": COMPONENT_OUTPUT},
+    "resources": COMPONENT_RESOURCES,
+    "distribution": COMPONENT_DISTRIBUTION,
+    "queue_settings": QUEUE_SETTINGS,
+    "additional_includes": {"type": "array", "items": STRING},
+    "auto_delete_setting": ANY_MAP,
+}
+INLINE_COMPONENT: _Schema = {
+    "type": "object",
+    "properties": _COMPONENT_KEYS,
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "required": ["command", "environment"],
+}
+COMMAND_COMPONENT: _Schema = {
+    **INLINE_COMPONENT,
+    "properties": {
+        **_COMPONENT_KEYS,
+        # core/fields.py: PythonFuncNameStr (ComponentNameStr).
+        "name": {
+            "type": "string",
+            "pattern": r"^[a-z][a-z0-9_]*$",
+            "x-pattern-hint": "lower-case letters, digits and `_`, starting with a letter",
+            "x-rule": "N701",
+            "x-suggest": "snake_case",
+            "description": "The component's name in the workspace.",
+        },
+    },
+    "required": ["name", "command", "environment"],
+    "description": "An Azure ML command component file.",
+}
+
+# job/input_output_entry.py: DataInputSchema, ModelInputSchema, MLTableInputSchema and
+# InputLiteralValueSchema; the union InputsField reads a node's or a pipeline's inputs with.
+_INPUT_COMMON: _Schema = {"type": STRING, "path": STRING, "datastore": STRING}
+_DATA_MODES = ["download", "ro_mount", "direct"]
+JOB_INPUT: _Schema = {
+    "anyOf": [
+        TEXT,
+        {
+            "type": "object",
+            "oneOf": [
+                {"type": "object", "x-when": ["uri_folder", "uri_file"], "additionalProperties": False,
+                 "properties": {**_INPUT_COMMON, "path_on_compute": STRING,
+                                "mode": {"type": "string", "enum": _DATA_MODES, "x-ignore-case": True}}},
+                {"type": "object", "x-when": ["mlflow_model", "custom_model", "triton_model"],
+                 "additionalProperties": False,
+                 "properties": {**_INPUT_COMMON,
+                                "mode": {"type": "string", "enum": _DATA_MODES, "x-ignore-case": True}}},
+                {"type": "object", "x-when": ["mltable"], "additionalProperties": False,
+                 "properties": {**_INPUT_COMMON, "path_on_compute": STRING,
+                                "mode": {"type": "string", "enum": [*_DATA_MODES, "eval_mount", "eval_download"],
+                                         "x-ignore-case": True}}},
+                # No `type`: a data input of any kind, or a literal written as {value: ...}.
+                {"type": "object", "x-when": [""], "additionalProperties": False,
+                 "properties": {"path": STRING, "datastore": STRING, "path_on_compute": STRING, "value": TEXT,
+                                "mode": {"type": "string", "enum": [*_DATA_MODES, "eval_mount", "eval_download"],
+                                         "x-ignore-case": True}}},
+            ],
+            "discriminator": {"propertyName": "type", "x-default": ""},
+            "x-ignore-case": True,
+            "x-hint": "a job's literal input is a plain value (`epochs: 10`) or `{value: 10}`",
+        },
+    ]
+}  # fmt: skip
+
+# job/input_output_entry.py: OutputSchema.
+OUTPUT: _Schema = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "x-ignore-case": True,
+                 "enum": ["uri_file", "uri_folder", "custom_model", "mlflow_model", "mltable", "triton_model"]},
+        "mode": {"type": "string", "enum": ["mount", "upload", "rw_mount", "direct"], "x-ignore-case": True},
+        "path": STRING,
+        "name": STRING,
+        "version": VERSION,
+    },
+    "additionalProperties": False,
+    "dependentRequired": {"version": ["name"]},
+}  # fmt: skip
+JOB_OUTPUT: _Schema = {"anyOf": [STRING, OUTPUT]}
+
+# pipeline/component_job.py: CommandSchema (a `command` node of `jobs:`, unknown=INCLUDE).
+COMMAND_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["command"],
+    "properties": {
+        "type": STRING,
+        "component": {"anyOf": [STRING, INLINE_COMPONENT]},
+        "command": STRING,
+        "code": STRING,
+        "environment": ENVIRONMENT_REF,
+        "environment_variables": ANY_MAP,
+        "compute": STRING,
+        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
+        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "properties": STRING_MAP,
+        "comment": STRING,
+        "resources": RESOURCES,
+        "distribution": DISTRIBUTION,
+        "limits": LIMITS,
+        "queue_settings": QUEUE_SETTINGS,
+        "services": SERVICES,
+        "identity": IDENTITY,
+        "name": TEXT,
+        "display_name": TEXT,
+        "description": TEXT,
+        "tags": ANY_MAP,
+        "experiment_name": TEXT,
+        "is_deterministic": BOOLEAN,
+        "parent_job_name": STRING,
+        # Passed to `command()` (unknown=INCLUDE), which reads them as resources, limits and
+        # queue settings.
+        "instance_count": _RESOURCE_KEYS["instance_count"],
+        "instance_type": _RESOURCE_KEYS["instance_type"],
+        "locations": _RESOURCE_KEYS["locations"],
+        "docker_args": _RESOURCE_KEYS["docker_args"],
+        "shm_size": _RESOURCE_KEYS["shm_size"],
+        "timeout": LIMITS["properties"]["timeout"],
+        "job_tier": QUEUE_SETTINGS["properties"]["job_tier"],
+        "priority": QUEUE_SETTINGS["properties"]["priority"],
+    },
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "x-bindings": True,
+}
+
+# pipeline/settings.py: PipelineJobSettingsSchema (unknown=INCLUDE).
+SETTINGS: _Schema = {
+    "type": "object",
+    "properties": {
+        "default_compute": STRING,
+        "default_datastore": STRING,
+        "continue_on_step_failure": BOOLEAN,
+        "force_rerun": BOOLEAN,
+        "on_init": STRING,
+        "on_finalize": STRING,
+    },
+    "additionalProperties": False,
+    "x-unknown": "warning",
+}
+
+# pipeline/pipeline_job.py: PipelineJobSchema (with job/base_job.py: BaseJobSchema).
+PIPELINE_JOB: _Schema = {
+    "type": "object",
+    "properties": {
+        "$schema": STRING,
+        "type": {"type": "string", "enum": ["pipeline"],
+                 "x-hint": "without `type: pipeline` Azure ML reads the file as a command job"},
+        "name": STRING,
+        "display_name": STRING,
+        "description": STRING,
+        "experiment_name": STRING,
+        "tags": STRING_MAP,
+        "properties": STRING_MAP,
+        "compute": STRING,
+        "identity": IDENTITY,
+        "services": SERVICES,
+        "settings": SETTINGS,
+        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
+        "outputs": {"type": "object", "additionalProperties": {"anyOf": [{"type": "null"}, OUTPUT]}},
+        "jobs": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "oneOf": [COMMAND_NODE],
+                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
+                "x-ignore-case": True,
+            },
+        },
+        "component": STRING,
+    },
+    "additionalProperties": False,
+    "required": ["type"],
+    "description": "An Azure ML pipeline job file.",
+}  # fmt: skip
