@@ -116,6 +116,21 @@ def test_both_forms_of_the_language_get_the_value_checks() -> None:
     assert {(7, 33), (7, 46), (8, 32)} <= errors
 
 
+def test_a_language_component_input_default_is_of_its_type() -> None:
+    # Found by the mutation test: azure-ai-ml refuses the compiled component ("Default value of
+    # Input cannot be parsed").
+    text = """\
+        azpipe: 1
+        name: example
+        components:
+          norm:
+            command: python n.py --s ${{inputs.scale}}
+            inputs:
+              scale: {type: number, default: half, min: low}
+    """
+    assert found(walk(text, "azpipe")) == [("V001", 7, 38), ("V001", 7, 49)]
+
+
 # ---------------------------------------------------------------- the walker
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from azpipe.schema.azure_ml import DISTRIBUTION, IDENTITY, LIMITS, QUEUE_SETTINGS, RESOURCES, SERVICES
+from azpipe.schema.azure_ml import (
+    COMPONENT_INPUT,
+    DISTRIBUTION,
+    IDENTITY,
+    LIMITS,
+    QUEUE_SETTINGS,
+    RESOURCES,
+    SERVICES,
+)
 
 _Schema = dict[str, Any]
 
@@ -23,7 +31,13 @@ _DETAILS: _Schema = {
     "services": SERVICES,
 }
 STEP: _Schema = {"type": "object", "properties": _DETAILS, "description": "A step: one command job."}
-COMPONENT: _Schema = {"type": "object", "properties": _DETAILS, "description": "A reusable command."}
+# A component's inputs are compiled into an Azure ML component: a parameter's `default`,
+# `min` and `max` must be what Azure ML reads for its type.
+COMPONENT: _Schema = {
+    "type": "object",
+    "properties": {**_DETAILS, "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT}},
+    "description": "A reusable command.",
+}
 
 AZPIPE: _Schema = {
     "type": "object",
