@@ -87,9 +87,11 @@ def imported(path: Path, out: Path | None = None) -> Pipeline:
     return pipeline
 
 
-def differences(original: Path, ignore: tuple[str, ...] = ()) -> list[str]:
+def differences(
+    original: Path, ignore: tuple[str, ...] = (), routes: tuple[str, ...] = ("direct", "import")
+) -> list[str]:
     """Every difference between azure-ai-ml's job for ``original`` and the jobs azpipe compiles
-    from it (directly and after import, both targets), as ``ROUTE TARGET: difference`` lines.
+    from it (``routes``: directly and after import; both targets), as ``ROUTE TARGET: difference``.
 
     ``ignore`` names job-dict paths (``.settings.x``) that may differ.
     """
@@ -97,8 +99,9 @@ def differences(original: Path, ignore: tuple[str, ...] = ()) -> list[str]:
     native = azpipe.load(original)
     assert errors(native) == [], native.check()
     found = []
-    routes = {"direct": native, "import": imported(original)}
-    for route, pipeline in routes.items():
+    built = {"direct": lambda: native, "import": lambda: imported(original)}
+    routes_ = {route: built[route]() for route in routes}
+    for route, pipeline in routes_.items():
         folder = original.parent / f"azpipe_{route}"
         for target, job in compiled_jobs(pipeline, folder).items():
             found += [f"{route} {target}: {line}" for line in diff(job_dict(job), expected)]

@@ -217,8 +217,10 @@ def _component(extra: str, port: str = "") -> str:
 def _example(schema: str, key: str) -> str | None:
     """A native file that sets ``key`` where ``schema`` applies (``None``: covered by its parent)."""
     value = SAMPLE.get(key, "x")
-    if schema in ("CommandSchema(unknown=INCLUDE)", "PipelineCommandJobSchema"):
+    if schema == "PipelineCommandJobSchema":
         return _node(f"    {key}: {value}\n")
+    if schema == "CommandSchema(unknown=INCLUDE)":  # a node with a component
+        return _component("").replace("    type: command\n", f"    type: command\n    {key}: {value}\n", 1)
     if schema == "AnonymousCommandComponentSchema":
         return _component(f"      {key}: {value}\n")
     if schema == "AnonymousEnvironmentSchema":
@@ -355,9 +357,6 @@ jobs:
   other:
     type: command
     component: azureml:registered:3
-    instance_count: 3
-    timeout: 30
-    job_tier: basic
     inputs:
       x: ${{{{parent.jobs.score.outputs.out}}}}
     outputs:

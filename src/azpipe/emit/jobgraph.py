@@ -209,8 +209,11 @@ def _node(node: Any, job_base: Any) -> dict[str, Any]:
         "description": node.description or getattr(component, "description", None),
         "tags": dict(node.tags or {}),
         "command": getattr(component, "command", None),
-        "code": _abs_path(code, base) if code is not None else None,
-        "environment": _env(node.environment or getattr(component, "environment", None), base),
+        "code": _asset_path(code, base) if code is not None else None,  # a folder, or a code asset
+        # A node's own environment is relative to the pipeline, its component's to the component.
+        "environment": _env(node.environment, job_base)
+        if node.environment
+        else _env(getattr(component, "environment", None), base),
         "compute": _strip_azureml(node.compute),
         "is_deterministic": getattr(component, "is_deterministic", None),
         "inputs": _inputs(node, getattr(component, "inputs", None) or {}, job_base),
@@ -253,15 +256,16 @@ def _pipeline_inputs(job: Any, base: Any) -> dict[str, Any]:
 
 
 def _pipeline_outputs(job: Any) -> dict[str, Any]:
+    """Each pipeline output as azure-ai-ml sends it (``_to_job_output()``; no type is ``uri_folder``)."""
     outputs = {}
     for key, value in job.outputs.items():
-        data, meta = value._data, getattr(value, "_meta", None)
+        sent = value._to_job_output()
         outputs[key] = {
-            "type": getattr(data, "type", None) or getattr(meta, "type", None),
-            "mode": getattr(data, "mode", None) or getattr(meta, "mode", None),
-            "name": getattr(data, "name", None),
-            "version": getattr(data, "version", None),
-            "path": getattr(data, "path", None),
+            "type": getattr(sent, "type", None) or _DEFAULT_OUTPUT_TYPE,
+            "mode": getattr(sent, "mode", None),
+            "name": getattr(sent, "name", None),
+            "version": getattr(sent, "version", None),
+            "path": getattr(sent, "path", None),
         }
     return outputs
 

@@ -230,7 +230,8 @@ class OutputPlan:
     """A pipeline output: a step output exposed under ``name``, with that output's settings.
 
     ``own_mode`` is the mode the pipeline output itself sets (``{value, mode}``);
-    ``mode`` is that, else the step output's.
+    ``mode`` is that, else the one the step's node sets (not its component's: an
+    output left without one in CLI v2 has none, whatever the component says).
     """
 
     name: str
@@ -244,6 +245,7 @@ class OutputPlan:
     own_mode: str | None = None
     description: str | None = None
     bound_type: str | None = None  # the type of the step output it exposes (when known)
+    bound_mode: str | None = None  # the mode its component declares for that output
 
 
 @dataclass
@@ -489,6 +491,7 @@ class _Planner:
             output.mode,
             output.description,
             bound,
+            port.declared_mode,
         )
 
     # ----------------------------------------------------------------- steps
@@ -514,18 +517,17 @@ class _Planner:
         result.inputs = [self._in_port(port, kind, interface.get(port.name)) for port in step.inputs.values()]
         result.inputs = [port for port in result.inputs if kind == "command" or port.source is not None]
         result.outputs = [_out_port(port) for port in step.outputs.values()]
+        self._declared_modes(step, result)
         # A registered component's outputs are those its node states (their type too).
         result.outputs = [
             port for port in result.outputs if kind in ("command", "registered") or port.configured
         ]
-        if kind == "command":
-            self._command_outputs(step, result)
         result.details.additional_includes = [self.path(item) for item in result.details.additional_includes]
         return result
 
-    def _command_outputs(self, step: Step, result: StepPlan) -> None:
+    def _declared_modes(self, step: Step, result: StepPlan) -> None:
         """Output modes: the component's, and the node's where it sets another."""
-        result.uses_inline = step.uses is not None
+        result.uses_inline = result.kind == "command" and step.uses is not None
         declared = step.uses.outputs if step.uses is not None else step.outputs
         for port in result.outputs:
             own = declared.get(port.name)

@@ -489,17 +489,19 @@ class _Module:
 
     def _pipeline_output(self, output: OutputPlan) -> list[str]:
         """Settings of a pipeline output that the step output's component does not carry."""
-        mode = output.own_mode if self.steps[output.step].kind == "command" else output.mode
         values = {
             "type": output.type if output.type != output.bound_type else None,  # else the step output's
-            "mode": mode,
             "path": output.path,
             "name": output.asset_name,
             "version": output.asset_version,
             "description": output.description,
+            "mode": output.mode,  # last: setting the path starts a new output, without a mode
         }
         target = f"job.outputs.{output.name}"
-        return [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
+        lines = [_assign(f"{target}.{attr}", value) for attr, value in values.items() if value is not None]
+        if output.mode is None and output.bound_mode is not None:  # @dsl.pipeline takes the component's
+            lines.append(f"{INDENT}{target}.mode = None")
+        return lines
 
 
 def _referenced(the_plan: Plan) -> set[str]:

@@ -82,18 +82,18 @@ _COMMAND_FUNCTION = {
     "compute": carried("step.compute"),
     "inputs": carried("step.inputs"),
     "outputs": carried("step.outputs"),
-    "instance_count": carried("resources.instance_count"),
-    "instance_type": carried("resources.instance_type"),
-    "locations": carried("resources.locations"),
-    "docker_args": carried("resources.docker_args"),
-    "shm_size": carried("resources.shm_size"),
-    "timeout": carried("limits.timeout"),
+    "instance_count": refused("S108"),  # also written into the component's resources by azure-ai-ml
+    "instance_type": refused("S108"),  # also written into the component's resources by azure-ai-ml
+    "locations": refused("S108"),  # also written into the component's resources by azure-ai-ml
+    "docker_args": refused("S108"),  # also written into the component's resources by azure-ai-ml
+    "shm_size": refused("S108"),  # also written into the component's resources by azure-ai-ml
+    "timeout": refused("S108"),  # also written into the component's limits by azure-ai-ml
     "code": carried("step.code"),
     "identity": carried("step.identity"),
     "is_deterministic": ignored("S110"),  # the component's counts
     "services": carried("step.services"),
-    "job_tier": carried("queue_settings.job_tier"),
-    "priority": carried("queue_settings.priority"),
+    "job_tier": refused("S108"),  # also written into the component's queue_settings by azure-ai-ml
+    "priority": refused("S108"),  # also written into the component's queue_settings by azure-ai-ml
     "parent_job_name": refused("S108"),
 }
 _INPUT = {

@@ -25,15 +25,7 @@ from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
 from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
-from azpipe.readers.shapes import (
-    IDENTITIES,
-    LIMITS,
-    QUEUE_SETTINGS,
-    RESOURCES,
-    read_services,
-    read_typed,
-    read_value,
-)
+from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
@@ -44,18 +36,20 @@ TOP_KEYS = (
 )  # fmt: skip
 SETTING_KEYS = ("default_compute", "default_datastore", "continue_on_step_failure", "force_rerun",
                 "on_init", "on_finalize")  # fmt: skip
-# Settings a node may also write at its top level (azure-ai-ml passes them to `command()`),
-# and the nested setting each is.
+# Settings a node with a component may also write at its top level (azure-ai-ml passes them to
+# `command()`, which writes them into the component's settings too): refused (S108), with the
+# nested setting to write instead. A job without a component takes none of them.
 FLAT_SETTINGS = {
     "instance_count": ("resources", "instance_count"), "instance_type": ("resources", "instance_type"),
     "locations": ("resources", "locations"), "docker_args": ("resources", "docker_args"),
     "shm_size": ("resources", "shm_size"), "timeout": ("limits", "timeout"),
     "job_tier": ("queue_settings", "job_tier"), "priority": ("queue_settings", "priority"),
 }  # fmt: skip
-NODE_KEYS = (
+JOB_KEYS = (
     "type", "component", "command", "code", "environment", "compute", "inputs", "outputs", "comment",
-    "experiment_name", "name", "parent_job_name", *DETAIL_KEYS, *FLAT_SETTINGS,
+    "experiment_name", "name", "parent_job_name", *DETAIL_KEYS,
 )  # fmt: skip
+NODE_KEYS = (*JOB_KEYS, *FLAT_SETTINGS)  # with a component
 OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
 NODE_INPUT_KEYS = (
     "type", "path", "mode", "optional", "description", "default", "datastore", "path_on_compute", "value",
@@ -200,7 +194,7 @@ class _JobReader:
         if kind != "command":
             self._unsupported(step, kind or "?", kind_node or key)
             return step
-        self.reader.mapping(mapping, where, NODE_KEYS)
+        self.reader.mapping(mapping, where, NODE_KEYS if "component" in mapping else JOB_KEYS)
         self._ignored_and_refused(name, mapping, where)
         compute = mapping.get("compute")
         step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
@@ -237,15 +231,15 @@ class _JobReader:
                                    "remove it, or submit this file with `az ml job create`")  # fmt: skip
 
     def _flat_settings(self, step: Step, mapping: Map, where: str) -> None:
-        """``instance_count: 2`` written on the node itself: the same as under ``resources:``."""
+        """``instance_count: 2`` on a node itself: azure-ai-ml also writes it into the component's
+        settings (they share one object), which azpipe does not do: refused, with what to write."""
+        if "component" not in mapping:
+            return  # a job without a component does not take them (S101 above)
         for key, (group, name) in FLAT_SETTINGS.items():
-            node = mapping.get(key)
-            if node is None:
-                continue
-            table = {"resources": RESOURCES, "limits": LIMITS, "queue_settings": QUEUE_SETTINGS}[group]
-            value = read_value(self.reader, node, f"`{key}` of {where}", table[name])
-            if value is not None:
-                getattr(step.details, group).setdefault(name, value)
+            found = mapping.key_node(key)
+            if found is not None:
+                self.reader.report("S108", found.span, f"azpipe does not carry `{key}` written on {where} itself",
+                                   f"write it as `{group}: {{{name}: ...}}`")  # fmt: skip
 
     def _unsupported(self, step: Step, kind: str, node: Node) -> None:
         step.incomplete = True
@@ -354,7 +348,13 @@ class _JobReader:
     def _output(
         self, step: Step, name: str, key: Scalar, node: Node, declared: Port | None, where: str
     ) -> Port:
-        base = replace(declared, span=key.span) if declared else Port(name, key.span, type="uri_folder")
+        # A job's own output is a folder unless it says otherwise; a registered component's is unknown.
+        unknown = step.uses is not None and not step.uses.known
+        base = (
+            replace(declared, span=key.span)
+            if declared
+            else Port(name, key.span, type=None if unknown else "uri_folder")
+        )
         binding_node = _output_binding(node)
         if binding_node is not None:
             if isinstance(node, Map) and any(k in node for k in ("mode", "name", "version")):
@@ -365,16 +365,27 @@ class _JobReader:
             )
             if binding and binding.ref:
                 self._bind_pipeline_output(step, name, binding)
-                if step.uses is None:  # a job's own output takes the pipeline output's type and mode
-                    exposed = self.pipeline.outputs.get(binding.ref.name)
-                    base.type = (exposed.type if exposed else None) or "uri_folder"
-                    base.mode = exposed.mode if exposed else None
+                if step.uses is None:
+                    self._own_bound_output(base, binding, node)
             return base
         if isinstance(node, Scalar) and node.value is None:
             return base
         port = read_output(self.reader, name, key, node, f"output `{name}` of {where}")
         port.type = port.type or base.type
         return port
+
+    def _own_bound_output(self, port: Port, binding: Binding, node: Node) -> None:
+        """The type and mode of a job's own output bound to a pipeline output, as azure-ai-ml gives
+        them: the pipeline output's for ``${{parent.outputs.x}}``; for ``{path: ${{...}}}`` (an
+        output object whose path is the binding) its own ``type``, else a folder, and no mode."""
+        assert binding.ref is not None
+        if isinstance(node, Map):
+            port.type = read_type(self.reader, node.get("type"), "`type` of an output") or "uri_folder"
+            port.mode = None
+            return
+        exposed = self.pipeline.outputs.get(binding.ref.name)
+        port.type = (exposed.type if exposed else None) or "uri_folder"
+        port.mode = exposed.mode if exposed else None
 
     def _bind_pipeline_output(self, step: Step, port: str, binding: Binding) -> None:
         assert binding.ref is not None

@@ -231,7 +231,8 @@ class StepReader:
                 self.reader, port_name, port_key, port_node, f"output `{port_name}` of {where}"
             )
             declared = component.outputs.get(port_name)
-            port.type = port.type or (declared.type if declared else "uri_folder")
+            # A registered component's output keeps no type unless the step states one: unknown.
+            port.type = port.type or (declared.type if declared else None)
             step.outputs[port_name] = port
 
     def _desugar(self, step: Step, template: Template, declare_outputs: bool) -> Template:

@@ -231,9 +231,9 @@ def build_pipeline() -> PipelineJob:
         ),
         local_folder=Input(type="uri_folder", path=HERE / "data"),
     )
-    job.outputs.model.mode = "upload"
     job.outputs.model.name = "my-model"
     job.outputs.model.version = "7"
+    job.outputs.model.mode = "upload"
     return job
 
 
