@@ -276,19 +276,26 @@ def collector_paused(paused: bool) -> Iterator[None]:
         gc.enable()
 
 
-def best_time(argv: list[str], repeat: int, gc_on: bool = False) -> float:
-    """Best CPU time of ``azpipe ARGV`` over ``repeat`` runs, in seconds.
+def cpu_time(argv: list[str], gc_on: bool = False) -> float:
+    """CPU time of one run of ``azpipe ARGV``, in seconds.
 
     CPU time, not wall time: on a shared machine the wall clock also counts the
     time other processes hold the cores, which would blur the growth ratios.
     """
-    times = []
+    with collector_paused(not gc_on):
+        start = time.process_time()
+        azpipe(argv)
+        return time.process_time() - start
+
+
+def best_times(argvs: list[list[str]], repeat: int, gc_on: bool = False) -> list[float]:
+    """The best of ``repeat`` CPU times of each command line, run in turns (all sizes once, then again),
+    so that a busy spell on the machine slows every size alike rather than one."""
+    best = [float("inf")] * len(argvs)
     for _ in range(repeat):
-        with collector_paused(not gc_on):
-            start = time.process_time()
-            azpipe(argv)
-            times.append(time.process_time() - start)
-    return min(times)
+        for index, argv in enumerate(argvs):
+            best[index] = min(best[index], cpu_time(argv, gc_on))
+    return best
 
 
 @dataclass
@@ -302,14 +309,15 @@ class Row:
 
 def measure(files: list[dict[str, str]], command: str, args: argparse.Namespace) -> Row:
     """Time ``command`` at every size; a ratio over the limit is timed again before it stands."""
-    row = Row(command, [best_time(command_line(command, paths), args.repeat, args.gc) for paths in files])
+    argvs = [command_line(command, paths) for paths in files]
+    azpipe(argvs[0])  # once untimed: the first run imports what the command needs
+    row = Row(command, best_times(argvs, args.repeat, args.gc))
     for index in range(1, len(files)):
         ratio = _ratio(row.times, index, args.floor)
         if ratio is not None and ratio > args.limit:
-            for at in (index - 1, index):
-                again = best_time(command_line(command, files[at]), 2 * args.repeat, args.gc)
-                row.times[at] = min(row.times[at], again)
-        row.ratios.append(_ratio(row.times, index, args.floor))
+            again = best_times(argvs[index - 1 : index + 1], 2 * args.repeat, args.gc)
+            row.times[index - 1 : index + 1] = map(min, row.times[index - 1 : index + 1], again)
+    row.ratios = [_ratio(row.times, index, args.floor) for index in range(1, len(files))]
     return row
 
 
