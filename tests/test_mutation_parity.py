@@ -302,11 +302,15 @@ def azure_rejects(path: Path, form: str) -> str | None:
 def compiled_rejected(path: Path) -> str | None:
     """For an azpipe-language file azpipe accepts: azure-ai-ml's complaint about what it compiles to."""
     import azpipe
+    from azpipe.emit import CompileRefused
     from azpipe.emit.yaml import emit_yaml
 
     pipeline = azpipe.load(path)
     job = path.parent / "_mutant_compiled.yml"
-    job.write_text(emit_yaml(pipeline, str(path.parent)), encoding="utf-8")
+    try:
+        job.write_text(emit_yaml(pipeline, str(path.parent)), encoding="utf-8")
+    except CompileRefused:
+        return None  # azpipe refuses it too
     try:
         return azure_rejects(job, "native")
     finally:
