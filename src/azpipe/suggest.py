@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -66,3 +67,44 @@ def snake_case(name: str, limit: int = 255) -> str:
         text = "_" + text
     text = text[:limit]
     return text + "_" if keyword.iskeyword(text) or keyword.issoftkeyword(text) else text
+
+
+class Suggestions:
+    """Suggestions ("did you mean") for many unknown names, at a cost linear in the file, not a product.
+
+    The nearest of N names is found by comparing with all N, so a file with
+    thousands of unknown references to thousands of declared names would cost
+    millions of comparisons. The comparisons of every call come out of one
+    ``budget``, which the caller sizes to the file (and may ``grant`` more as it
+    reads); a call that would overspend suggests nothing, and its hint falls
+    back to :meth:`listing`, which sorts each collection once.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._listings: dict[str, tuple[list[str], int]] = {}
+
+    def grant(self, comparisons: int) -> None:
+        """Allow ``comparisons`` more (for what the caller has read since)."""
+        self.budget += comparisons
+
+    def closest(self, name: str, candidates: Collection[str], max_edits: int | None = None) -> str | None:
+        """:func:`closest`, or ``None`` when comparing with every candidate would overspend."""
+        if len(candidates) > self.budget:
+            return None
+        self.budget -= len(candidates)
+        return closest(name, candidates, max_edits)
+
+    def did_you_mean(
+        self, name: str, candidates: Collection[str], max_edits: int | None = None
+    ) -> str | None:
+        """:func:`did_you_mean` within the budget."""
+        match = self.closest(name, candidates, max_edits)
+        return f"did you mean `{match}`?" if match else None
+
+    def listing(self, key: str, names: Collection[str], limit: int = 8) -> tuple[list[str], int]:
+        """The first ``limit`` of ``names`` in sorted order and how many there are, worked out once
+        per ``key`` (which names one collection, such as ``"steps"``)."""
+        if key not in self._listings:
+            self._listings[key] = (heapq.nsmallest(limit, names), len(names))
+        return self._listings[key]

@@ -9,13 +9,17 @@ inside ``$[[ ]]``, where Azure ML drops the segment when it is not given.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
+from azpipe.checks.references import HINTS_BASE, HINTS_PER_NAME, declared_names
 from azpipe.diagnostics import Diagnostic
 from azpipe.expr.ast import RefKind, Template
 from azpipe.model import Pipeline, Port, Step
 from azpipe.rules import rule
 from azpipe.source.nodes import Scalar
-from azpipe.suggest import did_you_mean
+from azpipe.suggest import Suggestions
+
+LISTED = 8  # ports named in a hint
 
 # Outputs Azure ML fills itself: `artifacts` holds what a command writes under ./outputs and ./logs.
 RESERVED_OUTPUTS = ("artifacts",)
@@ -23,6 +27,7 @@ RESERVED_OUTPUTS = ("artifacts",)
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the ports of every component and step."""
+    suggestions = Suggestions(HINTS_PER_NAME * declared_names(pipeline) + HINTS_BASE)
     for component in pipeline.components.values():
         if component.command and component.command_node:
             owner = f"component `{component.name}`"
@@ -33,12 +38,13 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                 component.outputs,
                 owner,
                 declared_only=False,
+                suggestions=suggestions,
             )
     for step in pipeline.steps.values():
-        yield from _step(step)
+        yield from _step(step, suggestions)
 
 
-def _step(step: Step) -> Iterator[Diagnostic]:
+def _step(step: Step, suggestions: Suggestions) -> Iterator[Diagnostic]:
     for port in step.inputs.values():
         if port.binding is None and not port.optional and port.default is None:
             yield rule("P404").at(
@@ -48,9 +54,8 @@ def _step(step: Step) -> Iterator[Diagnostic]:
             )
     if step.uses is not None or step.command is None or step.command_node is None:
         return
-    yield from _command(
-        step.command, step.command_node, step.inputs, step.outputs, f"step `{step.name}`", declared_only=True
-    )
+    owner = f"step `{step.name}`"
+    yield from _command(step.command, step.command_node, step.inputs, step.outputs, owner, True, suggestions)
 
 
 def _command(
@@ -60,6 +65,7 @@ def _command(
     outputs: dict[str, Port],
     owner: str,
     declared_only: bool,
+    suggestions: Suggestions,
 ) -> Iterator[Diagnostic]:
     used: set[tuple[RefKind, str]] = set()
     for placeholder, in_segment in template.placeholders():
@@ -70,8 +76,10 @@ def _command(
         used.add((ref.kind, ref.name))
         if ref.name not in ports:
             what = "input" if ref.kind is RefKind.INPUT else "output"
-            hint = did_you_mean(ref.name, ports) or (
-                f"{owner} has {what}s: " + ", ".join(ports) if ports else f"{owner} declares no {what}s"
+            hint = (
+                suggestions.did_you_mean(ref.name, ports)
+                or _listed(ports, f"{owner} has {what}s: ")
+                or (f"{owner} declares no {what}s")
             )
             yield rule("P405").at(
                 node.span_of(placeholder.start, placeholder.end), f"`{ref}` names no {what} of {owner}", hint
@@ -92,3 +100,11 @@ def _command(
                     f"{what} `{port.name}` of {owner} is never used in its command",
                     f"use it as `${{{{{kind.value}.{port.name}}}}}` or remove it",
                 )
+
+
+def _listed(ports: dict[str, Port], prefix: str) -> str:
+    """``prefix`` and the first ports in declaration order (how many in all when there are more)."""
+    if not ports:
+        return ""
+    more = f", … ({len(ports)} in all)" if len(ports) > LISTED else ""
+    return prefix + ", ".join(islice(ports, LISTED)) + more

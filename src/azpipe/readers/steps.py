@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import islice
 
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
@@ -15,7 +16,7 @@ from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
 from azpipe.source.nodes import Map, Node, Scalar
-from azpipe.suggest import did_you_mean
+from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
@@ -29,6 +30,7 @@ IDENTITY_KEYS = ("type", *union(IDENTITIES))
 BINDABLE = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT, RefKind.DATA)
 IMPLICIT = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 REGISTERED_PREFIXES = ("azureml:",)
+LISTED_PORTS = 8  # ports named in a hint
 
 
 def read_step_hooks(reader: Reader, pipeline: Pipeline, settings: Map) -> None:
@@ -97,6 +99,9 @@ class StepReader:
         self.reader = reader
         self.components = components
         self.base_dir = base_dir  # component files are relative to the pipeline file
+        # Suggestions for unknown components and ports: 1,000 comparisons, and 10 more per name read.
+        ports = sum(len(c.inputs) + len(c.outputs) for c in components.values())
+        self.suggestions = Suggestions(1000 + 10 * (len(components) + ports))
 
     def read(self, name: str, key: Scalar, node: Node) -> Step | None:
         """The step, with implicit ports desugared."""
@@ -112,17 +117,20 @@ class StepReader:
         step.details = read_details(self.reader, mapping, where)
         after = self.reader.string_list(mapping.get("after"), f"`after` of {where}")
         step.after = [(text, scalar.span) for text, scalar in after]
-        errors_before = self._errors()
+        self.suggestions.grant(10)
+        errors_before = len(self.reader.diagnostics)
         if "uses" in mapping:
             self._uses(step, mapping, where)
         else:
             self._command(step, mapping, where)
         step.incomplete = step.command is None and (step.uses is None or step.uses.known)
-        step.incomplete |= self._errors() > errors_before
+        step.incomplete |= self._new_errors(errors_before)
         return step
 
-    def _errors(self) -> int:
-        return sum(d.code in ("E201", "R307", "S103") for d in self.reader.diagnostics)
+    def _new_errors(self, since: int) -> bool:
+        """True when a diagnostic reported after the first ``since`` makes the step incomplete
+        (only the new ones are looked at: a file may hold one per step)."""
+        return any(d.code in ("E201", "R307", "S103") for d in self.reader.diagnostics[since:])
 
     def _command(self, step: Step, mapping: Map, where: str) -> None:
         if "command" not in mapping:
@@ -164,7 +172,7 @@ class StepReader:
                 return
         component = component or registered_component(value, uses_node)
         if component is None:
-            hint = did_you_mean(value, self.components) or (
+            hint = self.suggestions.did_you_mean(value, self.components) or (
                 "declare it under `components:`, or name a file (`./train.yml`) or a "
                 "registered component (`azureml:NAME:VERSION`, `NAME@latest`)"
             )
@@ -187,7 +195,9 @@ class StepReader:
             port_where = f"input `{port_name}` of {where}"
             declared = component.inputs.get(port_name) if component else None
             if component and component.known and declared is None:
-                hint = did_you_mean(port_name, component.inputs) or _ports_hint(component.inputs)
+                hint = self.suggestions.did_you_mean(port_name, component.inputs) or _ports_hint(
+                    component.inputs
+                )
                 self.reader.report(
                     "R302", port_key.span, f"component `{component.name}` has no input `{port_name}`", hint
                 )
@@ -222,7 +232,9 @@ class StepReader:
         step.outputs = {name: replace(port) for name, port in component.outputs.items()}
         for port_name, port_key, port_node in self.reader.named(node, f"outputs of {where}"):
             if component.known and port_name not in component.outputs:
-                hint = did_you_mean(port_name, component.outputs) or _ports_hint(component.outputs)
+                hint = self.suggestions.did_you_mean(port_name, component.outputs) or _ports_hint(
+                    component.outputs
+                )
                 self.reader.report(
                     "R302", port_key.span, f"component `{component.name}` has no output `{port_name}`", hint
                 )
@@ -327,4 +339,8 @@ def written_type(port: Port, written: str, own_interface: bool) -> None:
 
 
 def _ports_hint(ports: dict[str, Port]) -> str:
-    return "its ports: " + ", ".join(ports) if ports else "it declares none"
+    """``its ports: a, b``: the first eight, and how many in all when there are more."""
+    if not ports:
+        return "it declares none"
+    more = f", … ({len(ports)} in all)" if len(ports) > LISTED_PORTS else ""
+    return "its ports: " + ", ".join(islice(ports, LISTED_PORTS)) + more
