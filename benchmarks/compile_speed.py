@@ -87,8 +87,8 @@ def main() -> None:
         assert pipeline.ok, pipeline.check()[:3]
         repeat = args.repeat if size <= 1000 else max(1, args.repeat // 2)
         load = median_time(functools.partial(azpipe.load, path), repeat)
-        python = median_time(pipeline.to_python, repeat)
-        yaml = median_time(pipeline.to_yaml, repeat)
+        python = median_time(functools.partial(azpipe.to_python, pipeline), repeat)
+        yaml = median_time(functools.partial(azpipe.to_yaml, pipeline), repeat)
         per_step = (load + python) / size * 1e6
         aml = (
             median_time(aml_build(pipeline, folder, size), 1) * 1e3 if size <= args.aml_max else float("nan")

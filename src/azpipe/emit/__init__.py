@@ -15,7 +15,9 @@ and :mod:`azpipe.emit.jobgraph`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 
 from azpipe.diagnostics import Diagnostic
 
@@ -31,4 +33,22 @@ class CompileRefused(Exception):
         super().__init__(f"the pipeline has {len(errors)} error(s){where}")
 
 
-__all__ = ["CompileRefused"]
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while emitting (restored after, as it was).
+
+    Emitting allocates many small, short-lived objects; each automatic collection
+    would walk the whole loaded model (every step, port and span) again, which is
+    half the time of compiling a 10,000-step pipeline. Nothing emitting creates
+    needs the collector: reference counting frees it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["CompileRefused", "paused_gc"]

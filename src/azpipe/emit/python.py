@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from azpipe import __version__
+from azpipe.emit import paused_gc
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.plan import (
     ComputePlan,
@@ -93,7 +94,8 @@ def emit_python(pipeline: Pipeline, out_dir: str | None = None) -> str:
 
     Raises :class:`azpipe.emit.CompileRefused` when the pipeline has errors.
     """
-    return render_python(plan(pipeline, out_dir))
+    with paused_gc():
+        return render_python(plan(pipeline, out_dir))
 
 
 def render_python(the_plan: Plan) -> str:

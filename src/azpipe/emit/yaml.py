@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azpipe import __version__
+from azpipe.emit import paused_gc
 from azpipe.emit.names import file_stem
 from azpipe.emit.plan import (
     ComputePlan,
@@ -43,13 +44,15 @@ def emit_yaml(pipeline: Pipeline, out_dir: str | None = None) -> str:
 
     Raises :class:`azpipe.emit.CompileRefused` when the pipeline has errors.
     """
-    return render_yaml(plan(pipeline, out_dir))
+    with paused_gc():
+        return render_yaml(plan(pipeline, out_dir))
 
 
 def emit_yaml_files(pipeline: Pipeline, out_dir: str) -> dict[str, str]:
     """File name → text of every file for ``out_dir``: the job and one file per declared entity."""
-    the_plan = plan(pipeline, out_dir)
-    files = {f"{the_plan.name}.yml": render_yaml(the_plan)}
+    with paused_gc():
+        the_plan = plan(pipeline, out_dir)
+        files = {f"{the_plan.name}.yml": render_yaml(the_plan)}
     taken: set[str] = set()
     for kind, name, text in _entity_files(the_plan):
         stem = file_stem(name, taken)
