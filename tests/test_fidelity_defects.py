@@ -262,3 +262,22 @@ def test_a_field_only_python_can_say_is_refused_for_yaml(tmp_path: Path) -> None
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("S109", 5, 3)
     assert "description of pipeline output `model`" in diagnostic.message
     assert azpipe.to_job(pipeline).outputs["model"].description == "The trained model"
+
+
+def test_import_elsewhere_keeps_every_path_right(tmp_path: Path) -> None:
+    """`import -o other/dir/x.yaml` rewrites the new fields' paths too (includes, build contexts)."""
+    path = write(tmp_path, {
+        **INLINE_COMPONENT,
+        "pipeline.yml": INLINE_COMPONENT["pipeline.yml"].replace(
+            f"      environment: {ENV}\n", "      environment: {build: {path: ./context}}\n"
+        ),
+        "context/": "", "context/Dockerfile": "FROM python:3.11\n",
+    })  # fmt: skip
+    elsewhere = imported(path, tmp_path / "other" / "dir" / "x.yaml")
+    assert "../../shared" in elsewhere.source_text and "../../context" in elsewhere.source_text
+    assert same_graph(elsewhere, tmp_path / "out") == []
+    jobs = compiled_jobs(elsewhere, tmp_path / "out")
+    component = jobs["yaml"].jobs["train"].component
+    assert [Path(component.base_path, p).resolve() for p in component.additional_includes] == [
+        tmp_path / "shared"
+    ]

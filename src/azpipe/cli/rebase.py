@@ -33,9 +33,11 @@ def rebased(pipeline: Pipeline, folder: str) -> Pipeline:
         asset.path = move(asset.path)
     for env in clone.environments.values():
         env.conda_file = move(env.conda_file)
+        _build(env.build, move)
     components = {id(c): c for c in clone.components.values()}
     for step in clone.steps.values():
         step.code = move(step.code)
+        step.details.additional_includes = [move(item) for item in step.details.additional_includes]
         _environment(step.environment, move)
         for port in step.inputs.values():
             binding = port.binding
@@ -55,12 +57,20 @@ def _component(component: Component, move: _Mover) -> None:
         component.path = move(component.path)
     elif component.source == "inline":
         component.code = move(component.code)
+        component.details.additional_includes = [move(item) for item in component.details.additional_includes]
         _environment(component.environment, move)
 
 
 def _environment(ref: EnvRef | None, move: _Mover) -> None:
     if ref is not None and ref.kind == "inline" and ref.inline is not None:
         ref.inline.conda_file = move(ref.inline.conda_file)
+        _build(ref.inline.build, move)
+
+
+def _build(build: dict[str, str], move: _Mover) -> None:
+    """An environment's Docker build context (its Dockerfile path is relative to the context)."""
+    if "path" in build:
+        build["path"] = move(build["path"])
 
 
 class _Mover:
