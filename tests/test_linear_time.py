@@ -13,9 +13,12 @@ little. A case fails below :data:`BREAK_EVEN`. C loops that run no Python line
 same shapes up to 20,000 elements for those.
 
 The shapes come from that benchmark (names zero-padded, so that longer numbers
-do not make the work per element grow). Where azpipe spends a budget linear in
-the file (dummy points of long edges, "did you mean" comparisons), the counts
-bend down once past it. The issue's reproductions are the cases
+do not make the work per element grow). Two kinds of work are allowed to grow
+faster, within a budget linear in the file: the dummy points of long edges in
+the SVG layout, and "did you mean" comparisons. Below its budget such work may
+grow quadratically, which a fit cannot tell from a quadratic spot, so the line
+counts are taken with both budgets at zero, and two tests check that each
+budget bounds its work. The issue's reproductions are the cases
 ``wide``/``wide_inputs``-``check`` (one command with thousands of distinct
 references), ``fan_in``-``check`` (fan-in from distinct steps) and
 ``chain``-``graph text``/``diff mermaid``/``diff markdown`` (20,000 steps); they
@@ -25,6 +28,7 @@ property test mixes shapes at random; ``AZPIPE_LONG=1`` runs it longer.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import os
@@ -43,6 +47,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from azpipe.render import layout
+from azpipe.suggest import Suggestions
 from tests.test_render_svg import _touches, crosses, graphs, overlap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,12 +99,24 @@ def break_even(files: list[dict[str, str]], size: int, command: str, extra: tupl
     when the counts bend down or not at all.
     """
     shapes.azpipe(shapes.command_line(command, files[0]) + list(extra))  # lazy imports and caches first
-    counts = [executed_lines(shapes.command_line(command, paths) + list(extra)) for paths in files]
+    with no_budgets():
+        counts = [executed_lines(shapes.command_line(command, paths) + list(extra)) for paths in files]
     first, second = counts[1] - counts[0], counts[2] - counts[1]  # b N + 3 a N², 2 b N + 12 a N²
     quadratic = (second - 2 * first) / (6 * size * size)
     linear = (first - 3 * quadratic * size * size) / size
     assert linear > 0, counts
     return linear / quadratic if quadratic > 0 else math.inf
+
+
+@contextlib.contextmanager
+def no_budgets() -> Iterator[None]:
+    """No dummy points for long edges (every one takes a side lane) and no suggestions."""
+    with (
+        mock.patch.object(layout, "CHAIN_BUDGET", (0, 0)),
+        mock.patch.object(Suggestions, "PER_NAME", 0),
+        mock.patch.object(Suggestions, "BASE", 0),
+    ):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +233,26 @@ def test_long_edges_take_lanes_past_the_budget() -> None:
     dummies = per_item * (len(nodes) + len(links)) + constant  # two points each, in trunks
     assert points <= 2 * dummies + 8 * len(links) < count * count / 5  # chains alone: about 2 count²
     assert placed.width > count * layout.DUMMY_GAP  # the lanes are beside the drawing
+
+
+def test_suggestions_stay_within_their_budget(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 misspelt steps and 300 misspelt inputs: names compared within the budgets (the references
+    check, the ports check and the step reader each have one), far below 300 × 300 per kind."""
+    import azpipe.suggest
+
+    compared = 0
+    original = azpipe.suggest.edit_distance
+
+    def counted(a: str, b: str, limit: int = 3) -> int:
+        nonlocal compared
+        compared += 1
+        return original(a, b, limit)
+
+    monkeypatch.setattr(azpipe.suggest, "edit_distance", counted)
+    paths = shapes.write_files(folder, [("typos", 300)])
+    assert shapes.azpipe(["check", paths["file"]]) == 1
+    names = 1600  # at most: 300 inputs, 302 steps, 300 outputs and 600 implicit inputs
+    assert 0 < compared <= 3 * (Suggestions.BASE + Suggestions.PER_NAME * names) < 300 * 300
 
 
 def test_benchmark_runs_and_reports() -> None:

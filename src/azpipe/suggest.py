@@ -75,18 +75,27 @@ class Suggestions:
     The nearest of N names is found by comparing with all N, so a file with
     thousands of unknown references to thousands of declared names would cost
     millions of comparisons. The comparisons of every call come out of one
-    ``budget``, which the caller sizes to the file (and may ``grant`` more as it
-    reads); a call that would overspend suggests nothing, and its hint falls
-    back to :meth:`listing`, which sorts each collection once.
+    ``budget``, sized to the names the file declares (:meth:`for_names`,
+    :meth:`add_names` as they are read); a call that would overspend suggests
+    nothing, and its hint falls back to :meth:`listing`, which sorts each
+    collection once.
     """
+
+    PER_NAME = 10  # comparisons allowed per name the file declares
+    BASE = 1000  # and for any file
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self._listings: dict[str, tuple[list[str], int]] = {}
 
-    def grant(self, comparisons: int) -> None:
-        """Allow ``comparisons`` more (for what the caller has read since)."""
-        self.budget += comparisons
+    @classmethod
+    def for_names(cls, count: int) -> Suggestions:
+        """Suggestions for a file that declares ``count`` names."""
+        return cls(cls.BASE + cls.PER_NAME * count)
+
+    def add_names(self, count: int) -> None:
+        """Allow more comparisons for ``count`` names the caller has read since."""
+        self.budget += self.PER_NAME * count
 
     def closest(self, name: str, candidates: Collection[str], max_edits: int | None = None) -> str | None:
         """:func:`closest`, or ``None`` when comparing with every candidate would overspend."""

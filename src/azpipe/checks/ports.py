@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 
-from azpipe.checks.references import HINTS_BASE, HINTS_PER_NAME, declared_names
+from azpipe.checks.references import declared_names
 from azpipe.diagnostics import Diagnostic
 from azpipe.expr.ast import RefKind, Template
 from azpipe.model import Pipeline, Port, Step
@@ -27,7 +27,7 @@ RESERVED_OUTPUTS = ("artifacts",)
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the ports of every component and step."""
-    suggestions = Suggestions(HINTS_PER_NAME * declared_names(pipeline) + HINTS_BASE)
+    suggestions = Suggestions.for_names(declared_names(pipeline))
     for component in pipeline.components.values():
         if component.command and component.command_node:
             owner = f"component `{component.name}`"

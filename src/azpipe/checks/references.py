@@ -19,8 +19,6 @@ from azpipe.model import EnvRef, Pipeline, Step
 from azpipe.rules import rule
 from azpipe.suggest import Suggestions, snake_case
 
-HINTS_PER_NAME, HINTS_BASE = 10, 1000  # name comparisons for suggestions: per declared name, plus
-
 
 class Hints:
     """The hints of one check of a pipeline: suggestions within a budget linear in its size (see
@@ -28,7 +26,7 @@ class Hints:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.suggestions = Suggestions(HINTS_PER_NAME * declared_names(pipeline) + HINTS_BASE)
+        self.suggestions = Suggestions.for_names(declared_names(pipeline))
         self._renamed: dict[str, str] | None = None
 
     def declared(self, what: str, names: Mapping[str, object]) -> str:

@@ -99,9 +99,9 @@ class StepReader:
         self.reader = reader
         self.components = components
         self.base_dir = base_dir  # component files are relative to the pipeline file
-        # Suggestions for unknown components and ports: 1,000 comparisons, and 10 more per name read.
+        # For unknown components and ports; each step read adds to the budget.
         ports = sum(len(c.inputs) + len(c.outputs) for c in components.values())
-        self.suggestions = Suggestions(1000 + 10 * (len(components) + ports))
+        self.suggestions = Suggestions.for_names(len(components) + ports)
 
     def read(self, name: str, key: Scalar, node: Node) -> Step | None:
         """The step, with implicit ports desugared."""
@@ -117,7 +117,7 @@ class StepReader:
         step.details = read_details(self.reader, mapping, where)
         after = self.reader.string_list(mapping.get("after"), f"`after` of {where}")
         step.after = [(text, scalar.span) for text, scalar in after]
-        self.suggestions.grant(10)
+        self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
         if "uses" in mapping:
             self._uses(step, mapping, where)
