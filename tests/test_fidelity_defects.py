@@ -281,3 +281,18 @@ def test_import_elsewhere_keeps_every_path_right(tmp_path: Path) -> None:
     assert [Path(component.base_path, p).resolve() for p in component.additional_includes] == [
         tmp_path / "shared"
     ]
+
+
+def test_a_pipelines_compute_is_its_default_compute(tmp_path: Path) -> None:
+    """`compute:` at the top of a job (public azureml-examples `doris-test`) is the older name of
+    `settings.default_compute`; registered components' outputs without a type stay untyped."""
+    path = write(tmp_path, {
+        "pipeline.yml": "type: pipeline\ncompute: azureml:arccompute\njobs:\n"
+                        "  train:\n    type: command\n    component: azureml:train@latest\n"
+                        "    inputs: {train_input: /mount/nfs/, epoch: 1}\n"
+                        "    outputs:\n      train_output: {mode: rw_mount}\n    resources: {instance_count: 2}\n"
+                        "  registry:\n    type: command\n    component: azureml:model_registry@latest\n"
+                        "    inputs:\n      registry_input: ${{parent.jobs.train.outputs.train_output}}\n",
+    })  # fmt: skip
+    assert [d.code for d in azpipe.load(path).diagnostics if d.severity is not Severity.INFO] == []
+    assert differences(path) == []

@@ -318,6 +318,9 @@ def job_dict(job: Any) -> dict[str, Any]:
     compute = found.pop("compute", None)  # the older name of `settings.default_compute`
     if compute is not None:
         settings.setdefault("default_compute", compute)
+    for key in ("default_compute", "default_datastore"):  # `azureml:NAME` and `NAME` are one name
+        if key in settings:
+            settings[key] = _strip_azureml(settings[key])
     if settings:
         found["settings"] = settings
     else:
