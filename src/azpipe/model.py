@@ -227,6 +227,10 @@ class Step:
     after: list[tuple[str, Span]] = field(default_factory=list)
     details: Settings = field(default_factory=Settings)
     incomplete: bool = False  # its command or component could not be read: interface unknown
+    # The Azure ML node type: command, pipeline, sweep, parallel, spark, automl, data_transfer
+    # or import. A command step is the default; each other kind keeps its own fields in
+    # its own attribute below (the kinds' work adds them), never in an untyped bag.
+    kind: str = "command"
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
