@@ -99,15 +99,23 @@ def test_compute_creation_polls_the_long_running_operation(harness: Harness, tmp
     assert created["properties"]["provisioningState"] == "Succeeded"
 
 
-def test_experiment_defaults_to_the_pipeline_name(harness: Harness, tmp_path: Path) -> None:
+def test_an_unset_experiment_stays_unset(harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `az ml job create`: azure-ai-ml files the job under the current folder's name, never the pipeline's."""
     run = harness.run("submit", str(copy(INPUTS, tmp_path)))
     assert run.code == 0, run.err
     ((_, body),) = harness.azure.bodies("PUT", "job")
     assert body["properties"]["experimentName"] == "tuning"
     path = tmp_path / "inputs" / "pipeline.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("experiment: tuning\n", ""), encoding="utf-8")
-    assert harness.run("submit", str(path)).code == 0
-    assert harness.azure.bodies("PUT", "job")[-1][1]["properties"]["experimentName"] == "tune"
+    where = tmp_path / "my project"
+    where.mkdir()
+    monkeypatch.chdir(where)
+    run = harness.run("submit", str(path))
+    assert run.code == 0, run.err
+    sent = harness.azure.bodies("PUT", "job")[-1][1]["properties"]["experimentName"]
+    assert sent == "myproject"  # azure-ai-ml's own default (spaces removed), not the pipeline's name `tune`
+    dry = harness.run("submit", str(path), "--dry-run")
+    assert "experiment  unset (azure-ai-ml uses the current folder's name: myproject)" in dry.out
 
 
 # ------------------------------------------------------------------- the job request body

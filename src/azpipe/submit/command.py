@@ -152,11 +152,11 @@ def _dry_run(
 ) -> int:
     """Print the plan and the job; no client is made and azure-ai-ml is not even imported."""
     from azpipe.emit.yaml import emit_yaml
-    from azpipe.submit.plan import DryRun, provisioning, render, uploads
+    from azpipe.submit.plan import DryRun, default_experiment, provisioning, render, uploads
 
     dry = DryRun(
         pipeline.name,
-        pipeline.experiment or pipeline.name,
+        pipeline.experiment or f"unset (azure-ai-ml uses the current folder's name: {default_experiment()})",
         workspace,
         problem,
         provisioning(pipeline),
@@ -181,7 +181,7 @@ def _send(args: argparse.Namespace, compiled: Any, workspace: Workspace, console
     provision(ml_client, compiled, console, workspace)
     submitted = jobs.submit(ml_client, compiled.job, compiled.experiment, workspace, console)
     console.result(
-        f"submitted job {submitted.name} (experiment {compiled.experiment}, status {submitted.status})"
+        f"submitted job {submitted.name} (experiment {submitted.experiment or 'Default'}, status {submitted.status})"
     )
     console.result(f"Studio: {submitted.studio_url or 'not given by the service'}")
     if not args.stream:

@@ -21,7 +21,7 @@ class Compiled:
     """A pipeline ready to submit: the job and what must exist before it runs."""
 
     job: Any  # azure.ai.ml.entities.PipelineJob
-    experiment: str
+    experiment: str | None  # unset: azure-ai-ml names it after the current folder, as `az ml job create` does
     environments: list[Any] = field(default_factory=list)  # azure.ai.ml.entities.Environment
     data: list[Any] = field(default_factory=list)  # azure.ai.ml.entities.Data
     compute: list[Any] = field(default_factory=list)  # AmlCompute / ComputeInstance
@@ -48,11 +48,9 @@ def compile_pipeline(pipeline: Pipeline) -> Compiled:
     text = emit_python(pipeline)
     module = load_module(text, os.path.join(pipeline.base_dir, f"{pipeline.name}.py"))
     job = module.build_pipeline()
-    experiment = pipeline.experiment or pipeline.name
-    job.experiment_name = experiment
     return Compiled(
         job,
-        experiment,
+        pipeline.experiment,
         list(getattr(module, "ENVIRONMENTS", [])),
         list(getattr(module, "DATA", [])),
         list(getattr(module, "COMPUTE", [])),

@@ -29,6 +29,7 @@ class Submitted:
     name: str
     status: str
     studio_url: str | None
+    experiment: str | None = None  # the experiment the service filed it under
 
 
 @dataclass
@@ -61,12 +62,19 @@ def check_workspace(ml_client: Any, workspace: Workspace) -> None:
         ml_client.workspaces.get(workspace.name)
 
 
-def submit(ml_client: Any, job: Any, experiment: str, workspace: Workspace, console: Console) -> Submitted:
-    """Submit ``job`` under ``experiment``; code folders and anonymous components are uploaded first."""
+def submit(
+    ml_client: Any, job: Any, experiment: str | None, workspace: Workspace, console: Console
+) -> Submitted:
+    """Submit ``job`` under ``experiment``; code folders and anonymous components are uploaded first.
+
+    An unset ``experiment`` stays unset: azure-ai-ml then files the job under the current
+    folder's name (``Default`` at a root), exactly as ``az ml job create`` does.
+    """
     context = Context(f"submitting the job to {workspace.describe()}", "job", workspace)
     with guarded(context), sdk_output(console):
         created = ml_client.jobs.create_or_update(job, experiment_name=experiment)
-    return Submitted(str(created.name), state(created.status), created.studio_url)
+    filed = getattr(created, "experiment_name", None) or experiment
+    return Submitted(str(created.name), state(created.status), created.studio_url, filed)
 
 
 def follow(ml_client: Any, name: str, workspace: Workspace, console: Console) -> int:

@@ -13,6 +13,7 @@ here, so a dry run is fast and cannot reach the network.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from azpipe.emit.plan import plan
 from azpipe.model import Compute, DataAsset, Environment, Pipeline
@@ -90,6 +91,14 @@ def uploads(pipeline: Pipeline) -> list[str]:
         if item.path is not None and item.path.local:
             found.append(f"input       {item.name}: {item.path.text}")
     return sorted(dict.fromkeys(found))
+
+
+def default_experiment() -> str:
+    """The experiment azure-ai-ml files a job under when none is set: the current folder's name.
+
+    The same rule as azure-ai-ml's ``generate_defaults`` (``Default`` at a filesystem root).
+    """
+    return Path("./").resolve().stem.replace(" ", "") or "Default"
 
 
 @dataclass
