@@ -178,8 +178,8 @@ class Settings:
 class Component:
     """A reusable command: from ``components:``, a component file, or registered.
 
-    ``source`` is ``inline``, ``file`` or ``registered``; a registered component's
-    interface is unknown offline (``inputs``/``outputs`` are empty and ``known`` False).
+    ``source`` is ``inline``, ``file``, ``pipeline`` (a sub-pipeline file) or ``registered``;
+    a registered component's interface is unknown offline (``inputs``/``outputs`` are empty and ``known`` False).
     """
 
     name: str
@@ -194,6 +194,9 @@ class Component:
     version: str | None = None
     path: str | None = None  # file components: the file, relative to the pipeline
     details: Settings = field(default_factory=Settings)
+    # source "pipeline": the sub-pipeline file's own loaded model (its inputs and outputs
+    # are this component's interface); None when it could not be read (a cycle, an error).
+    pipeline: Pipeline | None = None
 
     @property
     def known(self) -> bool:
