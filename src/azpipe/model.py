@@ -234,6 +234,7 @@ class Step:
     # or import. A command step is the default; each other kind keeps its own fields in
     # its own attribute below (the kinds' work adds them), never in an untyped bag.
     kind: str = "command"
+    sweep: Sweep | None = None  # kind "sweep": the search over the trial's inputs (docs/language.md, Sweeps)
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
@@ -312,3 +313,45 @@ class Pipeline:
         if step.uses and step.uses.environment:
             return step.uses.environment
         return self.default_environment
+
+
+# --------------------------------------------------------------- sweeps (issue 11 item 2)
+
+
+@dataclass
+class Distribution:
+    """One search-space entry: ``type`` (choice, randint, uniform, loguniform, normal, lognormal,
+    quniform, qloguniform, qnormal, qlognormal) and its parameters as azure-ai-ml names them
+    (``values``; ``upper``; ``min_value``/``max_value``; ``mu``/``sigma``; ``q``)."""
+
+    type: str
+    span: Span
+    params: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)  # each parameter's value, for diagnostics
+
+
+@dataclass
+class Sweep:
+    """A step's ``sweep:`` block (a native ``type: sweep`` node): the trial is the step's command.
+
+    ``sampling_algorithm`` is its type (``random``, ``grid``, ``bayesian``); ``sampling`` holds
+    the mapping form's other fields (``seed``, ``rule``, ``logbase``) and ``sampling_form`` says
+    how it was written (``string`` or ``mapping``), which both targets keep. ``early_termination``
+    is its mapping with ``type`` (``bandit``, ``median_stopping``, ``truncation_selection``).
+    """
+
+    span: Span
+    search_space: dict[str, Distribution] = field(default_factory=dict)
+    goal: str | None = None
+    primary_metric: str | None = None
+    objective_span: Span | None = None
+    sampling_algorithm: str | None = None
+    sampling: dict[str, Any] = field(default_factory=dict)
+    sampling_form: str = "string"
+    sampling_span: Span | None = None
+    limits: dict[str, Any] = field(default_factory=dict)
+    limit_spans: dict[str, Span] = field(default_factory=dict)
+    limits_span: Span | None = None
+    early_termination: dict[str, Any] = field(default_factory=dict)
+    early_termination_span: Span | None = None
+    key_spans: dict[str, Span] = field(default_factory=dict)  # each search-space key
