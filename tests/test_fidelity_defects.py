@@ -296,3 +296,32 @@ def test_a_pipelines_compute_is_its_default_compute(tmp_path: Path) -> None:
     })  # fmt: skip
     assert [d.code for d in azpipe.load(path).diagnostics if d.severity is not Severity.INFO] == []
     assert differences(path) == []
+
+
+def test_settings_azure_ml_does_not_know_are_passed_on_as_written(tmp_path: Path) -> None:
+    """azure-ai-ml keeps unknown `settings:` keys (unknown=INCLUDE) and sends them: so does azpipe, with a warning."""
+    path = write(tmp_path, {
+        "pipeline.yml": "type: pipeline\nsettings:\n  default_compute: azureml:cpu-cluster\n"
+                        "  continue_on_step_faliure: true\n  custom-flag: {a: 1}\n"
+                        f"jobs:\n  a:\n    command: echo hi\n    environment: {ENV}\n",
+    })  # fmt: skip
+    pipeline = azpipe.load(path)
+    warned = [(d.code, d.span.line, d.severity) for d in pipeline.diagnostics]
+    assert warned == [("S101", 4, Severity.WARNING), ("S101", 5, Severity.WARNING)]
+    assert "did you mean `continue_on_step_failure`" in str(pipeline.diagnostics[0].hint)
+    assert differences(path) == []
+    for job in compiled_jobs(pipeline, tmp_path / "out").values():
+        settings = job.settings._to_dict()
+        assert settings["continue_on_step_faliure"] is True and settings["custom-flag"] == {"a": 1}
+    again = imported(path)
+    assert again.extra_settings == {"continue_on_step_faliure": True, "custom-flag": {"a": 1}}
+
+
+def test_a_private_settings_key_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, {
+        "pipeline.yml": "type: pipeline\nsettings:\n  default_compute: azureml:cpu-cluster\n  _init: 3\n"
+                        f"jobs:\n  a:\n    command: echo hi\n    environment: {ENV}\n",
+    })  # fmt: skip
+    assert [(d.code, d.span.line) for d in azpipe.load(path).diagnostics if d.severity == Severity.ERROR] == [
+        ("S108", 4)
+    ]

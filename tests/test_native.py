@@ -82,10 +82,7 @@ def compile_matches_original(original: Path, imported: azpipe.Pipeline, warned: 
         theirs = job_graph(load_job(original))
     finally:
         os.chdir(here)
-    if theirs.get("experiment_name") is None:  # azpipe names the experiment after the pipeline
-        ours.pop("experiment_name", None), theirs.pop("experiment_name", None)
-    for key in warned:  # settings Azure ML passes on and ignores; azpipe warned and dropped them
-        theirs.get("settings", {}).pop(key, None)
+    assert warned <= set(ours.get("settings", {})), "settings azpipe warned about are still passed on"
     for name, output in theirs.get("outputs", {}).items():
         if output.get("type") is None and name in ours.get("outputs", {}):
             output["type"] = ours["outputs"][name].get("type")  # unset: the bound output's type

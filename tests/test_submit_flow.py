@@ -99,7 +99,9 @@ def test_compute_creation_polls_the_long_running_operation(harness: Harness, tmp
     assert created["properties"]["provisioningState"] == "Succeeded"
 
 
-def test_an_unset_experiment_stays_unset(harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unset_experiment_stays_unset(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As `az ml job create`: azure-ai-ml files the job under the current folder's name, never the pipeline's."""
     run = harness.run("submit", str(copy(INPUTS, tmp_path)))
     assert run.code == 0, run.err

@@ -80,6 +80,7 @@ def _header(pipeline: Pipeline) -> list[str]:
         "force_rerun": pipeline.force_rerun,
         "on_init": pipeline.on_init,
         "on_finalize": pipeline.on_finalize,
+        **pipeline.extra_settings,
     }
     lines += _block({"settings": _set(settings)}, 0)
     return lines

@@ -271,6 +271,7 @@ class Pipeline:
     force_rerun: bool | None = None
     on_init: str | None = None  # settings: the step run before all others
     on_finalize: str | None = None  # settings: the step run after all others, even on failure
+    extra_settings: dict[str, Any] = field(default_factory=dict)  # settings Azure ML passes on as written
     job_name: str | None = None  # the job's own name in the workspace (unique per workspace)
     identity: dict[str, Any] = field(default_factory=dict)
     properties: dict[str, Any] = field(default_factory=dict)

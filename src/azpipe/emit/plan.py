@@ -299,6 +299,7 @@ class Plan:
     source_sha256: str
     on_init: str | None = None
     on_finalize: str | None = None
+    extra_settings: dict[str, Any] = field(default_factory=dict)  # passed on as written
     job_name: str | None = None
     identity: dict[str, Any] = field(default_factory=dict)
     properties: dict[str, Any] = field(default_factory=dict)
@@ -392,6 +393,7 @@ class _Planner:
             source_sha256=hashlib.sha256(p.source_text.encode("utf-8")).hexdigest(),
             on_init=p.on_init,
             on_finalize=p.on_finalize,
+            extra_settings=dict(p.extra_settings),
             job_name=p.job_name,
             identity=dict(p.identity),
             properties=dict(p.properties),

@@ -10,6 +10,7 @@ This module writes text only: it never imports azure-ai-ml.
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -485,6 +486,7 @@ class _Module:
             "services": self.services(p.services),
         }
         lines = [_assign(f"job.{attr}", value) for attr, value in values.items() if value is not None]
+        lines += [_set_setting(key, value) for key, value in p.extra_settings.items()]
         if p.display_name is None:  # `@dsl.pipeline` would name it after the function
             lines.insert(0, f"{INDENT}job.display_name = None")
         return lines
@@ -528,6 +530,13 @@ def _assign(target: str, value: Any) -> str:
     if isinstance(value, str) and width(line) > WIDTH and width(text) + 2 * len(INDENT) <= WIDTH:
         return f"{INDENT}{target} = (\n{INDENT * 2}{text}\n{INDENT})"
     return line
+
+
+def _set_setting(key: str, value: Any) -> str:
+    """A setting ``@dsl.pipeline`` does not take, set on the job's settings as written."""
+    if key.isidentifier() and not keyword.iskeyword(key):
+        return _assign(f"job.settings.{key}", value)
+    return f"{INDENT}setattr(job.settings, {py(key, 4, 25)}, {py(value, 4, 30)})"
 
 
 def _file_path(reference: str) -> PathValue:

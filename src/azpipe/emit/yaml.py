@@ -114,6 +114,7 @@ def _settings(the_plan: Plan) -> dict[str, Any]:
         "force_rerun": the_plan.force_rerun,
         "on_init": the_plan.on_init,
         "on_finalize": the_plan.on_finalize,
+        **the_plan.extra_settings,
     }
 
 

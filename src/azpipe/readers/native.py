@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import replace
 
-from azpipe.diagnostics import Diagnostic, Severity
+from azpipe.diagnostics import Diagnostic
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
 from azpipe.readers.bindings import read_binding, read_template
@@ -25,6 +25,7 @@ from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
 from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
+from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.source.nodes import Map, Node, Scalar
@@ -125,9 +126,10 @@ def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> Map | None:
     if compute is not None:
         pipeline.default_compute = read_compute_ref(reader, compute, "`compute`")
         pipeline.default_compute_span = compute.span
-    settings = _lenient_mapping(reader, root.get("settings"), "`settings`", SETTING_KEYS)
+    settings = read_settings_mapping(reader, root.get("settings"), SETTING_KEYS)
     if settings is None:
         return None
+    read_extra_settings(reader, pipeline, settings, SETTING_KEYS)
     default = settings.get("default_compute")
     if default is not None:
         pipeline.default_compute = read_compute_ref(reader, default, "`settings.default_compute`")
@@ -139,16 +141,6 @@ def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> Map | None:
     )
     pipeline.force_rerun = reader.boolean(settings.get("force_rerun"), "`settings.force_rerun`")
     return settings
-
-
-def _lenient_mapping(reader: Reader, node: Node | None, where: str, allowed: tuple[str, ...]) -> Map | None:
-    """A mapping whose unknown keys are warnings: Azure ML passes them on and ignores them."""
-    before = len(reader.diagnostics)
-    mapping = reader.mapping(node, where, allowed)
-    reader.diagnostics[before:] = [
-        d.with_severity(Severity.WARNING) if d.code == "S101" else d for d in reader.diagnostics[before:]
-    ]
-    return mapping
 
 
 def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineOutput:

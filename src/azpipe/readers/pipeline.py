@@ -9,6 +9,7 @@ from azpipe.model import Pipeline
 from azpipe.readers.entities import read_compute, read_compute_ref, read_data, read_env_ref, read_environment
 from azpipe.readers.interface import read_inputs, read_output
 from azpipe.readers.reader import Reader
+from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import StepReader, read_component, read_step_hooks
 from azpipe.source.nodes import Map, Node, Scalar
@@ -88,8 +89,9 @@ def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
             reader, defaults.get("environment"), "`defaults.environment`"
         )
         pipeline.default_datastore = reader.string(defaults.get("datastore"), "`defaults.datastore`")
-    settings = reader.mapping(mapping.get("settings"), "`settings`", SETTING_KEYS)
+    settings = read_settings_mapping(reader, mapping.get("settings"), SETTING_KEYS)
     if settings is not None:
+        read_extra_settings(reader, pipeline, settings, SETTING_KEYS)
         pipeline.continue_on_step_failure = reader.boolean(
             settings.get("continue_on_step_failure"), "`settings.continue_on_step_failure`"
         )

@@ -1,0 +1,42 @@
+"""A pipeline's ``settings:``: the keys azure-ai-ml passes on as written.
+
+azure-ai-ml reads ``settings:`` leniently (``unknown = INCLUDE``): a key it does
+not know is kept and sent to Azure ML unchanged. azpipe does the same, so that no
+setting is lost between the file and the job, and warns (S101), since a key Azure
+ML does not know is most often a typo of one it does.
+"""
+
+from __future__ import annotations
+
+from azpipe.diagnostics import Severity
+from azpipe.model import Pipeline
+from azpipe.readers.reader import Reader
+from azpipe.source.nodes import Map, Node, plain
+from azpipe.suggest import did_you_mean
+
+
+def read_settings_mapping(reader: Reader, node: Node | None, known: tuple[str, ...]) -> Map | None:
+    """``settings:`` as a mapping; unknown keys are warnings (S101), not errors."""
+    before = len(reader.diagnostics)
+    mapping = reader.mapping(node, "`settings`", known)
+    reader.diagnostics[before:] = [
+        d.with_severity(Severity.WARNING) if d.code == "S101" else d for d in reader.diagnostics[before:]
+    ]
+    return mapping
+
+
+def read_extra_settings(reader: Reader, pipeline: Pipeline, settings: Map, known: tuple[str, ...]) -> None:
+    """Keep the settings azpipe does not model, to send on as written.
+
+    A private-looking key (``_init``) would overwrite azure-ai-ml's own attributes of
+    the settings object: refused (S108) rather than passed on.
+    """
+    for entry in settings:
+        key = entry.key.value
+        if not isinstance(key, str) or key in known:
+            continue
+        if key.startswith("_"):
+            hint = did_you_mean(key.lstrip("_"), known) or "remove it"
+            reader.report("S108", entry.key.span, f"azpipe does not carry `settings.{key}` to Azure ML", hint)
+            continue
+        pipeline.extra_settings[key] = plain(entry.value)
