@@ -105,6 +105,18 @@ _RULES = (
     Rule("V002", "unknown-value", _E, "A value outside the set its field allows (a misspelt `mode`)."),
     Rule("V003", "value-out-of-range", _E, "A number outside its field's range (`instance_count: 0`)."),
     Rule("V004", "invalid-format", _E, "A text value not in its field's format (`shm_size: 2 GB`)."),
+    Rule("W101", "unknown-search-input", _E, "A search-space key that is not an input of the sweep's trial."),
+    Rule("W102", "search-type-mismatch", _E, "A distribution whose samples do not fit the input's type."),
+    Rule(
+        "W103",
+        "unsupported-distribution",
+        _E,
+        "A distribution its sampling does not take (grid: choice; bayesian: choice, uniform, quniform).",
+    ),
+    Rule("W104", "bayesian-early-termination", _E, "Bayesian sampling with an early-termination policy."),
+    Rule("W105", "search-input-bound", _E, "A search-space input that `inputs:` also binds."),
+    Rule("W106", "unsupported-sweep-field", _E, "A sweep field or step setting azpipe does not carry yet."),
+    Rule("W107", "sweep-needs-search-space", _E, "A sweep with no search space."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
 )
 

@@ -20,6 +20,7 @@ from azpipe.checks import (
     ports,
     references,
     shell,
+    sweep,
     types,
     unused_inputs,
     usage,
@@ -43,6 +44,7 @@ CHECKS: tuple[Check, ...] = (
     path_kinds.check,
     types.check,
     cycles.check,
+    sweep.check,
 )
 # Usage warnings follow from the references; while one is broken they are only noise.
 AFTER_CLEAN_REFERENCES: tuple[Check, ...] = (usage.check, unused_inputs.check)

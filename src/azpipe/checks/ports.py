@@ -46,7 +46,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 
 def _step(step: Step, suggestions: Suggestions) -> Iterator[Diagnostic]:
     for port in step.inputs.values():
-        if port.binding is None and not port.optional and port.default is None:
+        swept = step.sweep is not None and port.name in step.sweep.search_space  # the sweep binds it
+        if port.binding is None and not port.optional and port.default is None and not swept:
             yield rule("P404").at(
                 step.uses_span or port.span,
                 f"input `{port.name}` of step `{step.name}` is not bound",

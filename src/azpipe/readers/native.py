@@ -28,6 +28,7 @@ from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
+from azpipe.readers.sweep import read_sweep_node
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
@@ -60,7 +61,7 @@ IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its c
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
-UNSUPPORTED_NODES = ("sweep", "parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow")
+UNSUPPORTED_NODES = ("parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow")
 JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 
 
@@ -183,6 +184,12 @@ class _JobReader:
         step = Step(name, key.span)
         kind_node = mapping.get("type")
         kind = self.reader.string(kind_node, f"`type` of {where}") if kind_node else "command"
+        if kind == "sweep":  # its own fields: azpipe.readers.sweep
+            read_sweep_node(self.reader, step, mapping, where)
+            self._ignored_and_refused(name, mapping, where)
+            if "trial" in mapping:
+                self._component(step, mapping, where, key="trial")
+            return step
         if kind != "command":
             self._unsupported(step, kind or "?", kind_node or key)
             return step
@@ -240,8 +247,8 @@ class _JobReader:
         hint = "azpipe checks, draws and runs `command` jobs; the rest of the file is still checked"
         self.reader.report("S107" if known else "S106", node.span, f"job `{step.name}`: {message}", hint)
 
-    def _component(self, step: Step, mapping: Map, where: str) -> None:
-        node = mapping.get("component")
+    def _component(self, step: Step, mapping: Map, where: str, key: str = "component") -> None:
+        node = mapping.get(key)
         assert node is not None
         component: Component | None = None
         if isinstance(node, Map):
@@ -259,7 +266,7 @@ class _JobReader:
                     value, node.span, source="registered"
                 )
         else:
-            self.reader.wrong_shape(node, f"`component` of {where}", "file path, name or mapping")
+            self.reader.wrong_shape(node, f"`{key}` of {where}", "file path, name or mapping")
         if component is None:
             step.incomplete = True
             return

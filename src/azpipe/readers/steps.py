@@ -15,11 +15,13 @@ from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
+from azpipe.readers.sweep import read_step_sweep
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
+    "sweep",
 )  # fmt: skip
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
@@ -123,6 +125,8 @@ class StepReader:
             self._uses(step, mapping, where)
         else:
             self._command(step, mapping, where)
+        if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)
+            read_step_sweep(self.reader, step, mapping, where)
         step.incomplete = step.command is None and (step.uses is None or step.uses.known)
         step.incomplete |= self._new_errors(errors_before)
         return step
