@@ -118,6 +118,17 @@ _RULES = (
     Rule("W106", "unsupported-sweep-field", _E, "A sweep field or step setting azpipe does not carry yet."),
     Rule("W107", "sweep-needs-search-space", _E, "A sweep with no search space."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
+    Rule("U101", "subpipeline-cycle", _E, "Pipeline files that use each other as sub-pipelines in a cycle."),
+    Rule(
+        "U102",
+        "subpipeline-step-field",
+        _E,
+        "A field only a command takes, on a step that uses a sub-pipeline.",
+    ),
+    Rule("U103", "inline-pipeline-component", _E, "A pipeline node whose component is defined inline."),
+    Rule(
+        "U104", "not-a-pipeline-component", _E, "A `type: pipeline` node whose component is not a pipeline."
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

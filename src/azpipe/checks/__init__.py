@@ -20,6 +20,7 @@ from azpipe.checks import (
     ports,
     references,
     shell,
+    subpipeline,
     sweep,
     types,
     unused_inputs,
@@ -44,6 +45,7 @@ CHECKS: tuple[Check, ...] = (
     path_kinds.check,
     types.check,
     cycles.check,
+    subpipeline.check,
     sweep.check,
 )
 # Usage warnings follow from the references; while one is broken they are only noise.

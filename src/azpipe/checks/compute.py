@@ -28,6 +28,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     if pipeline.default_compute and pipeline.default_compute_span:
         yield from _near_miss(pipeline, pipeline.default_compute, pipeline.default_compute_span)
     for step in pipeline.steps.values():
+        if step.kind == "pipeline":
+            continue  # a sub-pipeline's steps run where it says, else on this pipeline's default
         if step.compute and step.compute_span:
             yield from _near_miss(pipeline, step.compute, step.compute_span)
         elif pipeline.compute_of(step) is None and not step.incomplete:
@@ -41,7 +43,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 
 def _environments(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
-        registered = step.uses is not None and not step.uses.known
+        registered = step.uses is not None and not step.uses.known or step.kind == "pipeline"
         if pipeline.environment_of(step) is None and not step.incomplete and not registered:
             yield rule("C902").at(step.span, f"step `{step.name}` has no environment",
                                   "set `environment:` on the step or `defaults: {environment: ...}`, "

@@ -28,6 +28,7 @@ from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
+from azpipe.readers.subpipeline import read_pipeline_node
 from azpipe.readers.sweep import read_sweep_node
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
@@ -84,10 +85,8 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
         root, "the pipeline job", TOP_KEYS + (("version",) if component_file else ()), required=("jobs",)
     )
     if isinstance(schema, Scalar) and component_file:
-        # Its compute and inputs come from the pipeline that uses it.
+        # Its compute and inputs come from the pipeline that uses it (readers/subpipeline.py).
         pipeline.source_format = "native-component"
-        reader.report("S107", schema.span, "pipeline component files are not supported yet",
-                      "azpipe checks its jobs; compile, run and submit the pipeline job that uses it")  # fmt: skip
     pipeline.display_name = reader.string(root.get("display_name"), "`display_name`")
     given = reader.string(root.get("name"), "`name`")
     pipeline.name = default_name(given or pipeline.display_name, path)
@@ -189,6 +188,9 @@ class _JobReader:
             self._ignored_and_refused(name, mapping, where)
             if "trial" in mapping:
                 self._component(step, mapping, where, key="trial")
+            return step
+        if kind == "pipeline":  # a sub-pipeline: azpipe.readers.subpipeline
+            read_pipeline_node(self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs))
             return step
         if kind != "command":
             self._unsupported(step, kind or "?", kind_node or key)

@@ -9,12 +9,14 @@ from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, Port, Step
 from azpipe.readers.bindings import read_binding, read_template
-from azpipe.readers.component_file import is_component_file, read_component_file
+from azpipe.readers.component_file import is_component_file
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
+from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
+from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
 from azpipe.readers.sweep import read_step_sweep
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import Suggestions, did_you_mean
@@ -127,7 +129,8 @@ class StepReader:
             self._command(step, mapping, where)
         if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)
             read_step_sweep(self.reader, step, mapping, where)
-        step.incomplete = step.command is None and (step.uses is None or step.uses.known)
+        known = step.uses is None or step.uses.known
+        step.incomplete = step.command is None and step.kind != "pipeline" and known  # a sub-pipeline has none
         step.incomplete |= self._new_errors(errors_before)
         return step
 
@@ -171,7 +174,7 @@ class StepReader:
         step.uses_span = uses_node.span
         component = self.components.get(value)
         if component is None and is_component_file(value):
-            component = read_component_file(self.reader, value, uses_node, self.base_dir)
+            component = read_uses_file(self.reader, value, uses_node, self.base_dir)
             if component is None:  # missing or broken: already reported
                 return
         component = component or registered_component(value, uses_node)
@@ -183,6 +186,9 @@ class StepReader:
             self.reader.report("R307", uses_node.span, f"`uses: {value}` names no component", hint)
             return
         step.uses = component
+        if component.source == "pipeline":  # a sub-pipeline: a pipeline node (readers/subpipeline.py)
+            step.kind = "pipeline"
+            refuse_step_keys(self.reader, mapping, where, SUBPIPELINE_KEYS, ("command", "code"))
         if not component.known:
             self.reader.report(
                 "I001",

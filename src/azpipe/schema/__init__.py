@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_JOB
+from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB
 from azpipe.schema.language import AZPIPE
 
 Schema = dict[str, Any]
@@ -64,6 +64,7 @@ SCHEMAS: dict[str, Schema] = {
     "azpipe": AZPIPE,
     "native": PIPELINE_JOB,
     "component": COMMAND_COMPONENT,
+    "native-component": PIPELINE_COMPONENT,
 }
 
-__all__ = ["AZPIPE", "COMMAND_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]
+__all__ = ["AZPIPE", "COMMAND_COMPONENT", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]

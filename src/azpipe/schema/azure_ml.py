@@ -370,6 +370,24 @@ SETTINGS: _Schema = {
 }
 
 # pipeline/pipeline_job.py: PipelineJobSchema (with job/base_job.py: BaseJobSchema).
+# pipeline/pipeline_component.py: PipelineSchema (a `type: pipeline` node: a pipeline component
+# file, name or registry id); keys it does not take are the readers' (U102).
+PIPELINE_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["pipeline"],
+    "properties": {
+        "type": STRING,
+        "component": STRING,
+        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
+        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "properties": STRING_MAP,
+        "comment": STRING,
+        "display_name": TEXT,
+        "description": TEXT,
+        "tags": ANY_MAP,
+    },
+    "required": ["component"],
+}
 PIPELINE_JOB: _Schema = {
     "type": "object",
     "properties": {
@@ -392,7 +410,7 @@ PIPELINE_JOB: _Schema = {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "oneOf": [COMMAND_NODE],
+                "oneOf": [COMMAND_NODE, PIPELINE_NODE],
                 "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
                 "x-ignore-case": True,
             },
@@ -403,3 +421,17 @@ PIPELINE_JOB: _Schema = {
     "required": ["type"],
     "description": "An Azure ML pipeline job file.",
 }  # fmt: skip
+
+# pipeline/pipeline_component.py: PipelineComponentSchema (a `type: pipeline` component file, used
+# by a pipeline node): a pipeline's jobs behind a component's typed inputs and outputs.
+PIPELINE_COMPONENT: _Schema = {
+    **PIPELINE_JOB,
+    "properties": {
+        **PIPELINE_JOB["properties"],
+        "version": VERSION,
+        "is_deterministic": BOOLEAN,
+        "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT},
+        "outputs": {"type": "object", "additionalProperties": COMPONENT_OUTPUT},
+    },
+    "description": "An Azure ML pipeline component file.",
+}
