@@ -235,6 +235,7 @@ class Step:
     # its own attribute below (the kinds' work adds them), never in an untyped bag.
     kind: str = "command"
     sweep: Sweep | None = None  # kind "sweep": the search over the trial's inputs (docs/language.md, Sweeps)
+    parallel: Parallel | None = None  # kind "parallel": batch inference (docs/language.md, Parallel steps)
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
@@ -356,3 +357,30 @@ class Sweep:
     early_termination: dict[str, Any] = field(default_factory=dict)
     early_termination_span: Span | None = None
     key_spans: dict[str, Span] = field(default_factory=dict)  # each search-space key
+
+@dataclass
+class Parallel:
+    """A parallel (batch inference) step's own settings: Azure ML's ``parallel`` node.
+
+    The task's ``code`` and ``environment`` are the step's own (``Step.code``,
+    ``Step.environment``), so path and environment checks see them; ``input_data``
+    and ``append_row_to`` name the step's own input and output; ``spans`` hold
+    where each setting was written (by its key as written, ``task.entry_script``...).
+    """
+
+    span: Span
+    input_data: str | None = None  # the step input Azure ML splits into mini-batches
+    mini_batch_size: str | None = None  # "10" (files or rows), "10kb", "100mb", "1gb" (bytes)
+    entry_script: str | None = None  # relative to the task's code; defines init() and run()
+    program_arguments: Template | None = None  # refers to the step's own ports only
+    program_arguments_node: Scalar | None = None
+    append_row_to: str | None = None  # the step output run()'s rows are appended to
+    task_type: str = "run_function"
+    max_concurrency_per_instance: int | None = None
+    error_threshold: int | None = None
+    mini_batch_error_threshold: int | None = None
+    retry_settings: dict[str, Any] = field(default_factory=dict)  # max_retries, timeout
+    logging_level: str | None = None
+    partition_keys: list[str] | None = None
+    spans: dict[str, Span] = field(default_factory=dict)
+

@@ -117,6 +117,27 @@ _RULES = (
     Rule("W105", "search-input-bound", _E, "A search-space input that `inputs:` also binds."),
     Rule("W106", "unsupported-sweep-field", _E, "A sweep field or step setting azpipe does not carry yet."),
     Rule("W107", "sweep-needs-search-space", _E, "A sweep with no search space."),
+    Rule(
+        "L101", "parallel-port", _E, "`input_data`/`append_row_to` not one reference to the step's own port."
+    ),
+    Rule(
+        "L102",
+        "parallel-input-type",
+        _E,
+        "A parallel step's `input_data` that is not a `uri_folder` or `mltable`.",
+    ),
+    Rule("L103", "entry-script-missing", _E, "A parallel task's entry script not found in its code folder."),
+    Rule("L104", "entry-script-contract", _E, "An entry script without `init()` and `run(mini_batch)`."),
+    Rule(
+        "L105",
+        "mini-batch-size",
+        _E,
+        "A `mini_batch_size` Azure ML cannot read (`10`, `10kb`, `100mb`, `1gb`).",
+    ),
+    Rule(
+        "L106", "parallel-threshold", _E, "A parallel threshold, concurrency or retry setting out of range."
+    ),
+    Rule("L107", "not-on-parallel", _E, "A step setting Azure ML's parallel node has no field for."),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
     Rule("U101", "subpipeline-cycle", _E, "Pipeline files that use each other as sub-pipelines in a cycle."),
     Rule(

@@ -17,7 +17,7 @@ node and declared mode, binding), outputs (type, mode, name, version,
 binding), environment variables, resources, distribution, limits, identity,
 queue settings, services, properties, comment, the component's properties and
 additional includes, and the component id when the node names a registered
-component. :func:`job_dict` compares every field azure-ai-ml keeps.
+component; a parallel node's settings and task, as its node and its component state them. :func:`job_dict` compares every field azure-ai-ml keeps.
 
 Normalised, because the two forms only spell them differently: bindings become
 ``parent.inputs.x``/``parent.jobs.S.outputs.y``/``parent.outputs.z`` (literals
@@ -199,6 +199,43 @@ def _outputs(node: Any, declared: dict[str, Any], base: Any) -> dict[str, Any]:
 
 def _node(node: Any, job_base: Any) -> dict[str, Any]:
     """One node; its component's paths are relative to the component, its inputs' to the pipeline."""
+    found = _command_node(node, job_base)
+    if node.type == "parallel":  # its settings and task, on the node and on its component
+        found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
+    return found
+
+
+def _parallel(node: Any, base: Any) -> dict[str, Any]:
+    """A parallel node's own fields: its settings as the node and its component state them, and the task."""
+    component = node.component
+    settings = (
+        "input_data", "mini_batch_size", "partition_keys", "max_concurrency_per_instance", "error_threshold",
+        "mini_batch_error_threshold", "logging_level",
+    )  # fmt: skip
+    found: dict[str, Any] = {}
+    for owner, value in (("node", node), ("component", component)):
+        found[owner] = {name: getattr(value, name, None) for name in settings}
+        found[owner]["retry_settings"] = _rest(getattr(value, "retry_settings", None))
+        task = getattr(value, "task", None)
+        found[owner]["task"] = None if task is None else _task(task, base)
+    return found
+
+
+def _task(task: Any, base: Any) -> dict[str, Any]:
+    """A parallel task (an object, or the mapping azure-ai-ml keeps from YAML)."""
+
+    def get(name: str) -> Any:
+        return task.get(name) if isinstance(task, dict) else getattr(task, name, None)
+
+    code = get("code")
+    names = ("type", "entry_script", "program_arguments", "append_row_to", "model")
+    found = {name: get(name) for name in names}
+    found["code"] = _asset_path(code, base) if code is not None else None
+    found["environment"] = _env(get("environment"), base)
+    return found
+
+
+def _command_node(node: Any, job_base: Any) -> dict[str, Any]:
     component = node.component
     base = getattr(component, "base_path", None)
     code = getattr(component, "code", None)

@@ -20,6 +20,7 @@ from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
+from azpipe.emit.parallel import plan_parallel
 from azpipe.expr.ast import RefKind
 from azpipe.graph import topological_order
 from azpipe.model import (
@@ -195,6 +196,7 @@ class StepPlan:
     details: Details = field(default_factory=Details)
     node: Details = field(default_factory=Details)
     uses_inline: bool = False  # a `command` step whose component is declared, not its own
+    parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
 
     def output(self, name: str) -> OutPort | None:
         """The output called ``name``, if the node declares it."""
@@ -525,6 +527,8 @@ class _Planner:
             port for port in result.outputs if kind in ("command", "registered") or port.configured
         ]
         result.details.additional_includes = [self.path(item) for item in result.details.additional_includes]
+        if step.parallel is not None:  # a parallel node (emit/parallel.py)
+            plan_parallel(step, result)
         return result
 
     def _declared_modes(self, step: Step, result: StepPlan) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from azpipe import __version__
 from azpipe.emit import paused_gc
 from azpipe.emit.names import ModuleNames, module_names
+from azpipe.emit.parallel import python_component, python_imports
 from azpipe.emit.plan import (
     ComputePlan,
     DataPlan,
@@ -138,7 +139,8 @@ class _Module:
     def _imports(self) -> list[str]:
         lines = [_from_import("azure.ai.ml", [n for n in ML_IMPORTS if n in self.used])]
         entities = [n for n in ENTITY_IMPORTS if n in self.used]
-        return lines + ([_from_import("azure.ai.ml.entities", entities)] if entities else [])
+        lines += [_from_import("azure.ai.ml.entities", entities)] if entities else []
+        return lines + python_imports(self.used)
 
     def use(self, name: str) -> str:
         """Record that the module uses ``name``; returns it."""
@@ -280,6 +282,8 @@ class _Module:
                 source=self.path(_file_path(step.component)),
                 params_override=_valid_name_override(step),
             )
+        elif step.kind == "parallel":  # emit/parallel.py
+            value = python_component(self, step)
         else:
             value = self._command(step)
         return f"{variable} = {py(value, 0, len(variable) + 3)}"

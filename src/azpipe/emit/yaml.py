@@ -16,6 +16,7 @@ from typing import Any
 from azpipe import __version__
 from azpipe.emit import paused_gc
 from azpipe.emit.names import file_stem
+from azpipe.emit.parallel import yaml_parallel
 from azpipe.emit.plan import (
     ComputePlan,
     DataPlan,
@@ -172,6 +173,7 @@ class _Step:
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     additional_includes: list[str] = field(default_factory=list)
+    parallel: dict[str, Any] | None = None  # kind `parallel`: its settings and task (emit/parallel.py)
 
 
 HEAD = ("display_name", "description", "tags")
@@ -214,6 +216,7 @@ def _step(step: StepPlan) -> _Step:
             for port in step.outputs
         },
         additional_includes=[yaml_path(item) for item in step.details.additional_includes],
+        parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
     )
 
 

@@ -12,6 +12,7 @@ from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
+from azpipe.readers.parallel import read_parallel
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
@@ -23,7 +24,7 @@ from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
-    "sweep",
+    "parallel", "sweep",
 )  # fmt: skip
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
@@ -123,6 +124,10 @@ class StepReader:
         step.after = [(text, scalar.span) for text, scalar in after]
         self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
+        if "parallel" in mapping:  # a parallel step (readers/parallel.py)
+            read_parallel(self, step, mapping, where)
+            step.incomplete = self._new_errors(errors_before)
+            return step
         if "uses" in mapping:
             self._uses(step, mapping, where)
         else:

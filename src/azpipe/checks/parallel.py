@@ -1,0 +1,208 @@
+"""Parallel steps (rule family L1xx): what Azure ML's parallel node needs to run.
+
+``input_data`` names a folder or table input of the step, ``append_row_to`` one
+of its outputs; the entry script exists in the task's code and defines
+``init()`` and ``run(mini_batch)`` (read with :mod:`ast`, never imported);
+``mini_batch_size`` reads as Azure ML reads it; thresholds, concurrency and
+retries are in range; ``program_arguments`` names only the step's own ports.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+
+from azpipe.checks import ports as port_checks
+from azpipe.diagnostics import Diagnostic, Span
+from azpipe.model import Parallel, Pipeline, Step
+from azpipe.resolve import source_type
+from azpipe.rules import rule
+from azpipe.suggest import Suggestions, did_you_mean
+
+SPLITTABLE = ("uri_folder", "mltable", "path")  # `path`: the older name of uri_folder
+# azure-ai-ml's rule (entities/_builders/parallel.py), less what its conversion then refuses.
+MINI_BATCH_SIZE = re.compile(r"^\d+([kKmMgG][bB])?$")
+MAX_SCRIPT_BYTES = 2_000_000  # an entry script larger than this is not read
+# (setting, lowest value, what it means): Azure ML's documented ranges.
+RANGES = (
+    ("error_threshold", -1, "-1 ignores every failed item"),
+    ("mini_batch_error_threshold", -1, "-1 ignores every failed mini-batch"),
+    ("max_concurrency_per_instance", 1, "the number of worker processes per node"),
+    ("retry_settings.max_retries", 1, "the number of tries of a failed mini-batch"),
+    ("retry_settings.timeout", 1, "the seconds one run() call may take"),
+)
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Every parallel step's problems."""
+    for step in pipeline.steps.values():
+        if step.parallel is not None:
+            yield from _step(pipeline, step, step.parallel)
+
+
+def _step(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    yield from _input_data(pipeline, step, parallel)
+    yield from _append_row_to(step, parallel)
+    yield from _entry_script(pipeline, step, parallel)
+    yield from _mini_batch_size(step, parallel)
+    yield from _ranges(step, parallel)
+    yield from _arguments(step, parallel)
+
+
+def _span(step: Step, parallel: Parallel, key: str) -> Span:
+    return parallel.spans.get(key) or parallel.span or step.span
+
+
+def _input_data(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    name = parallel.input_data
+    if name is None:
+        return
+    span = _span(step, parallel, "input_data")
+    port = step.inputs.get(name)
+    if port is None:
+        hint = did_you_mean(name, step.inputs) or _ports_hint(step, "inputs")
+        yield rule("L101").at(span, f"`input_data` of step `{step.name}` names no input `{name}`", hint)
+        return
+    kind = port.type or source_type(pipeline, port)
+    if kind is not None and kind not in SPLITTABLE:
+        yield rule("L102").at(
+            span,
+            f"`input_data` of step `{step.name}` is input `{name}` of type `{kind}`",
+            "Azure ML splits a `uri_folder` (files) or an `mltable` (rows) into mini-batches",
+        )
+
+
+def _append_row_to(step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    name = parallel.append_row_to
+    if name is None or name in step.outputs:
+        return
+    hint = did_you_mean(name, step.outputs) or _ports_hint(step, "outputs")
+    span = _span(step, parallel, "task.append_row_to")
+    yield rule("L101").at(span, f"`task.append_row_to` of step `{step.name}` names no output `{name}`", hint)
+
+
+def _ports_hint(step: Step, what: str) -> str:
+    names = list(step.inputs if what == "inputs" else step.outputs)
+    return f"its {what}: " + ", ".join(names[:8]) if names else f"declare it under `{what}:`"
+
+
+def _entry_script(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    script = parallel.entry_script
+    if script is None:
+        return
+    span = _span(step, parallel, "task.entry_script")
+    if step.code is None:
+        yield rule("L103").at(
+            span,
+            f"step `{step.name}` runs `{script}` but its task has no `code`",
+            "set `task.code` to the folder that holds the entry script",
+        )
+        return
+    if step.code.startswith("azureml:") or "://" in step.code:  # a registered code asset: not here
+        return
+    if os.path.isabs(script) or ".." in re.split(r"[\\/]", script):
+        yield rule("L103").at(
+            span, f"entry script `{script}` of step `{step.name}` is not inside its code folder",
+            "name it relative to `task.code`",
+        )  # fmt: skip
+        return
+    code_dir = os.path.join(pipeline.base_dir, step.code)
+    if not os.path.isdir(code_dir):  # F801 reports the folder itself
+        return
+    path = os.path.join(code_dir, script)
+    if not os.path.isfile(path):
+        yield rule("L103").at(
+            span,
+            f"entry script `{script}` of step `{step.name}` is not in `{step.code}`",
+            did_you_mean(script, _python_files(code_dir)) or "the path is relative to `task.code`",
+        )
+        return
+    problem = entry_script_problem(path)
+    if problem is not None:
+        yield rule("L104").at(span, f"entry script `{script}` of step `{step.name}` {problem[0]}", problem[1])
+
+
+def _python_files(folder: str) -> list[str]:
+    try:
+        return sorted(name for name in os.listdir(folder) if name.endswith(".py"))[:1000]
+    except OSError:
+        return []
+
+
+def entry_script_problem(path: str) -> tuple[str, str] | None:
+    """Why the script at ``path`` breaks Azure ML's contract (message, hint), or None.
+
+    The script is parsed, never imported: ``init()`` and ``run(mini_batch)`` must be
+    module-level functions (``run`` takes the mini-batch as its one argument).
+    """
+    try:
+        if os.path.getsize(path) > MAX_SCRIPT_BYTES:
+            return "is too large to read", f"azpipe reads entry scripts up to {MAX_SCRIPT_BYTES} bytes"
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except SyntaxError as error:
+        return f"does not parse: {error.msg} (line {error.lineno})", "Azure ML imports it; fix the syntax"
+    except (OSError, ValueError, RecursionError, MemoryError) as error:
+        return f"cannot be read: {type(error).__name__}", "make it a readable Python file"
+    functions = {
+        node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    missing = [name for name in ("init", "run") if name not in functions]
+    if missing:
+        names = " and ".join(f"`{name}()`" for name in missing)
+        return f"defines no {names}", "Azure ML calls `init()` once per worker, then `run(mini_batch)`"
+    run = functions["run"].args
+    positional = run.posonlyargs + run.args
+    required = len(positional) - len(run.defaults)
+    if (not positional and run.vararg is None) or required > 1:
+        return "defines `run` without one `mini_batch` argument", "define `def run(mini_batch):`"
+    return None
+
+
+def _mini_batch_size(step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    size = parallel.mini_batch_size
+    if size is None or "${{" in size or MINI_BATCH_SIZE.match(size):
+        return
+    yield rule("L105").at(
+        _span(step, parallel, "mini_batch_size"),
+        f"`mini_batch_size` of step `{step.name}` cannot be `{size}`",
+        'a count of files or rows (`"10"`) or a size in kb, mb or gb (`"100mb"`)',
+    )
+
+
+def _ranges(step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    for key, lowest, meaning in RANGES:
+        if key.startswith("retry_settings."):
+            value = parallel.retry_settings.get(key.split(".", 1)[1])
+        else:
+            value = getattr(parallel, key)
+        if value is not None and value < lowest:
+            yield rule("L106").at(
+                _span(step, parallel, key),
+                f"`{key}` of step `{step.name}` is {value}; it must be at least {lowest}",
+                meaning,
+            )
+
+
+def _arguments(step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+    """``program_arguments`` names the step's own ports, as a command does (P40x); the ports
+    ``input_data`` and ``append_row_to`` name are used even when no argument names them."""
+    template, node = parallel.program_arguments, parallel.program_arguments_node
+    used = {
+        span
+        for span in (
+            step.inputs[parallel.input_data].span if parallel.input_data in step.inputs else None,
+            step.outputs[parallel.append_row_to].span if parallel.append_row_to in step.outputs else None,
+        )
+        if span is not None
+    }
+    if template is None or node is None:
+        return
+    suggestions = Suggestions.for_names(len(step.inputs) + len(step.outputs))
+    owner = f"step `{step.name}`"
+    for found in port_checks._command(template, node, step.inputs, step.outputs, owner, True, suggestions):
+        if found.code in ("P401", "P402") and found.span in used:
+            continue
+        yield found

@@ -1,0 +1,180 @@
+"""Parallel (batch inference) steps: the ``parallel:`` block of a step.
+
+Azure ML's ``parallel`` node splits one input into mini-batches and calls the
+entry script's ``run(mini_batch)`` on each. The block holds the node's parallel
+settings and its ``task``; the task's ``code`` and ``environment`` become the
+step's own (so the path and environment checks see them), ``program_arguments``
+is a template over the step's ports, desugared like a command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from azpipe.expr.ast import Placeholder, RefKind
+from azpipe.model import Parallel, Port, Step
+from azpipe.readers.bindings import read_template
+from azpipe.readers.entities import read_env_ref
+from azpipe.readers.ports import read_output
+from azpipe.readers.reader import Reader
+from azpipe.source.nodes import Map, Node, Scalar
+
+if TYPE_CHECKING:
+    from azpipe.readers.steps import StepReader
+
+PARALLEL_KEYS = (
+    "input_data", "mini_batch_size", "task", "max_concurrency_per_instance", "error_threshold",
+    "mini_batch_error_threshold", "retry_settings", "logging_level", "partition_keys",
+)  # fmt: skip
+TASK_KEYS = ("type", "code", "entry_script", "program_arguments", "environment", "append_row_to")
+RETRY_KEYS = ("max_retries", "timeout")
+LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING")
+TASK_TYPES = ("run_function",)  # azure-ai-ml also names `model` and `function`, which it never builds
+# Step keys a parallel step does not take: its command is the entry script, its code the task's.
+NOT_PARALLEL = ("command", "uses", "code")
+# Step settings a parallel node has no field for (azure-ai-ml's ParallelSchema).
+NOT_ON_PARALLEL = ("distribution", "limits", "services", "queue_settings", "additional_includes")
+
+
+def read_parallel(step_reader: StepReader, step: Step, mapping: Map, where: str) -> None:
+    """A step with ``parallel:``: its ports, the block's settings and the task."""
+    reader = step_reader.reader
+    block = mapping.get("parallel")
+    step.kind = "parallel"
+    for key in NOT_PARALLEL:
+        found = mapping.key_node(key)
+        if found is not None:
+            reader.report(
+                "S105",
+                found.span,
+                f"{where} has both `parallel` and `{key}`",
+                "a parallel step runs `parallel.task.entry_script`; its code is `parallel.task.code`",
+            )
+    for key in NOT_ON_PARALLEL:
+        found = mapping.key_node(key)
+        if found is not None:
+            reader.report(
+                "L107",
+                found.span,
+                f"`{key}` does not apply to parallel step `{step.name}`",
+                "Azure ML's parallel node has no such setting; remove it",
+            )
+    assert block is not None
+    step.parallel = Parallel(block.span)
+    _own_ports(step_reader, step, mapping, where)
+    body = reader.mapping(block, f"`parallel` of {where}", PARALLEL_KEYS, required=("input_data", "task"))
+    if body is None:
+        return
+    read_parallel_settings(reader, step.parallel, body, f"`parallel` of {where}")
+    task = reader.mapping(
+        body.get("task"), f"`parallel.task` of {where}", TASK_KEYS, required=("entry_script",)
+    )
+    if task is not None:
+        _task(step_reader, step, mapping, task, where)
+
+
+def read_parallel_settings(reader: Reader, parallel: Parallel, body: Map, where: str) -> None:
+    """The node's parallel settings (not the task) from ``body``: the ``parallel:`` block or a native node."""
+    for entry in body:
+        if isinstance(entry.key.value, str):
+            parallel.spans[entry.key.value] = entry.value.span
+    parallel.input_data = _port_name(
+        reader, body.get("input_data"), f"`input_data` of {where}", RefKind.INPUT
+    )
+    size = body.get("mini_batch_size")
+    parallel.mini_batch_size = reader.string(size, f"`mini_batch_size` of {where}")
+    for key in ("max_concurrency_per_instance", "error_threshold", "mini_batch_error_threshold"):
+        setattr(parallel, key, reader.integer(body.get(key), f"`{key}` of {where}", minimum=None))
+    retry = reader.mapping(body.get("retry_settings"), f"`retry_settings` of {where}", RETRY_KEYS)
+    for key in RETRY_KEYS:
+        node = retry.get(key) if retry is not None else None
+        value = reader.integer(node, f"`retry_settings.{key}` of {where}", minimum=None)
+        if value is not None and node is not None:
+            parallel.retry_settings[key] = value
+            parallel.spans[f"retry_settings.{key}"] = node.span
+    parallel.logging_level = reader.choice(
+        body.get("logging_level"), f"`logging_level` of {where}", LOGGING_LEVELS
+    )
+    keys = body.get("partition_keys")
+    if keys is not None:
+        parallel.partition_keys = [
+            text for text, _ in reader.string_list(keys, f"`partition_keys` of {where}")
+        ]
+
+
+def read_task_fields(reader: Reader, parallel: Parallel, task: Map, where: str) -> None:
+    """The task's own fields: type, entry script, append_row_to (code, environment and arguments elsewhere)."""
+    for entry in task:
+        if isinstance(entry.key.value, str):
+            parallel.spans["task." + entry.key.value] = entry.value.span
+    kind = reader.choice(task.get("type"), f"`task.type` of {where}", TASK_TYPES)
+    parallel.task_type = kind or parallel.task_type
+    parallel.entry_script = reader.string(task.get("entry_script"), f"`task.entry_script` of {where}")
+    parallel.append_row_to = _port_name(
+        reader, task.get("append_row_to"), f"`task.append_row_to` of {where}", RefKind.OUTPUT
+    )
+
+
+def _task(step_reader: StepReader, step: Step, mapping: Map, task: Map, where: str) -> None:
+    reader = step_reader.reader
+    parallel = step.parallel
+    assert parallel is not None
+    read_task_fields(reader, parallel, task, where)
+    code = task.get("code")
+    step.code = reader.string(code, f"`parallel.task.code` of {where}")
+    step.code_span = code.span if code is not None else None
+    environment = task.get("environment")
+    if environment is not None:
+        own = mapping.key_node("environment")
+        if own is not None:
+            reader.report(
+                "S105",
+                own.span,
+                f"{where} names its environment twice: `environment` and `parallel.task.environment`",
+                "keep one of them",
+            )
+        step.environment = read_env_ref(reader, environment, f"`parallel.task.environment` of {where}")
+    # Like `${{outputs.NAME}}` in a command: declares the output when the step lists none.
+    row_output = parallel.append_row_to
+    if row_output is not None and row_output not in step.outputs and "outputs" not in mapping:
+        span = parallel.spans["task.append_row_to"]
+        step.outputs[parallel.append_row_to] = Port(
+            parallel.append_row_to, span, type="uri_folder", implicit=True
+        )
+    parsed = read_template(
+        reader, task.get("program_arguments"), f"`parallel.task.program_arguments` of {where}"
+    )
+    if parsed:
+        template, parallel.program_arguments_node = parsed
+        # The command's own desugaring: upstream references become implicit inputs.
+        parallel.program_arguments = step_reader._desugar(
+            step, template, declare_outputs="outputs" not in mapping
+        )
+
+
+def _own_ports(step_reader: StepReader, step: Step, mapping: Map, where: str) -> None:
+    """The step's inputs and outputs, read as a command step's (outputs default to folders)."""
+    reader = step_reader.reader
+    step_reader._inputs(step, mapping.get("inputs"), where, None)
+    for name, key, node in reader.named(mapping.get("outputs"), f"outputs of {where}"):
+        port = read_output(reader, name, key, node, f"output `{name}` of {where}")
+        step.outputs[name] = replace(port, type=port.type or "uri_folder")
+
+
+def _port_name(reader: Reader, node: Node | None, where: str, kind: RefKind) -> str | None:
+    """``${{inputs.NAME}}`` (or ``${{outputs.NAME}}``): the name of one of the step's own ports."""
+    text = reader.string(node, where, allow_numbers=False)
+    if text is None or not isinstance(node, Scalar):
+        return None
+    parsed = read_template(reader, node, where)
+    if parsed is None:
+        return None
+    template, _ = parsed
+    refs = list(template.refs())
+    single = len(template.parts) == 1 and isinstance(template.parts[0], Placeholder)
+    form = f"${{{{{kind.value}.NAME}}}}"
+    if not single or refs[0].kind is not kind:
+        reader.report("L101", node.span, f"{where} must be one reference `{form}`", f"write `{form}`")
+        return None
+    return refs[0].name
