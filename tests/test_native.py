@@ -259,7 +259,7 @@ def test_native_file_positions(tmp_path: Path) -> None:
 def test_unsupported_nodes_do_not_stop_the_rest(tmp_path: Path) -> None:
     (tmp_path / "pipeline.yml").write_text(
         "type: pipeline\nsettings: {default_compute: azureml:cpu}\njobs:\n"
-        "  s:\n    type: sweep\n    trial: ./x.yml\n"
+        "  s:\n    type: flow\n    component: ./x.yml\n"
         "  b:\n    type: command\n    environment: azureml:env:1\n"
         "    command: cat ${{inputs.x}} ${{inputs.y}}\n    inputs:\n      x: ${{parent.jobs.s.outputs.best}}\n"
     )
