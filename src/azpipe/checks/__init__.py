@@ -23,6 +23,7 @@ from azpipe.checks import (
     shell,
     subpipeline,
     sweep,
+    targets,
     types,
     unused_inputs,
     usage,
@@ -49,6 +50,7 @@ CHECKS: tuple[Check, ...] = (
     cycles.check,
     subpipeline.check,
     sweep.check,
+    targets.check,
 )
 # Usage warnings follow from the references; while one is broken they are only noise.
 AFTER_CLEAN_REFERENCES: tuple[Check, ...] = (usage.check, unused_inputs.check)
@@ -58,6 +60,9 @@ _BREAKS_USAGE = ("S", "E", "R3", "Y")
 def run_checks(pipeline: Pipeline, found: list[Diagnostic]) -> list[Diagnostic]:
     """Every diagnostic of every check, in check order; ``found`` are the builder's."""
     results = [diagnostic for check in CHECKS for diagnostic in check(pipeline)]
+    # A steps mapping the reader could not read (or none at all) is already an S error.
+    if not any(d.code.startswith("S") and d.severity is Severity.ERROR for d in found):
+        results += targets.check_has_steps(pipeline)
     if not any(d.code.startswith(_BREAKS_USAGE) and d.severity is Severity.ERROR for d in found + results):
         results += [diagnostic for check in AFTER_CLEAN_REFERENCES for diagnostic in check(pipeline)]
     return results

@@ -106,3 +106,16 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
             and is_local_path(value)
         ):
             yield value, item.span, f"path of pipeline input `{item.name}`"
+    yield from _step_input_paths(pipeline)
+
+
+def _step_input_paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
+    """Local paths given to step inputs as literals (``data: ./data``), which ``run`` reads
+    and ``submit`` uploads, at the value."""
+    for step in pipeline.steps.values():
+        for port in step.inputs.values():
+            binding = port.binding
+            if binding is None or binding.ref is not None or not isinstance(binding.value, str):
+                continue
+            if (binding.type or port.type) in ASSET_TYPES and is_local_path(binding.value):
+                yield binding.value, binding.span, f"input `{step.name}.{port.name}`"

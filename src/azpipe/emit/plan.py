@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from azpipe.checks.targets import inputs_without_value, orders_by_port, target_only, target_only_diagnostic
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
 from azpipe.emit.parallel import plan_parallel
@@ -35,7 +36,7 @@ from azpipe.model import (
     Settings,
     Step,
 )
-from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, SERVICES, misplaced, settings_of
+from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, SERVICES, misplaced
 from azpipe.rules import rule
 
 AFTER_OUTPUT = "azpipe_done"
@@ -319,9 +320,7 @@ class Plan:
 def refuse_for(the_plan: Plan, target: str) -> None:
     """Raise :class:`CompileRefused` when the plan holds what only the other target can say."""
     found = [
-        rule("S109").at(
-            span, f"{what} cannot be written in the {target} target", f"it is only in the {only} target"
-        )
+        target_only_diagnostic(only, target, span, what)
         for only, span, what in the_plan.target_only
         if only != target
     ]
@@ -333,14 +332,19 @@ def plan(pipeline: Pipeline, out_dir: str | None = None) -> Plan:
     """The plan for ``pipeline``, with paths relative to ``out_dir`` (default: the pipeline's folder).
 
     Raises :class:`CompileRefused` when the pipeline has errors or uses what the
-    targets cannot express.
+    targets cannot express. The checks (:mod:`azpipe.checks.targets`) report all of it
+    with the same codes (as warnings where another command accepts it: a pipeline input
+    with no value, what only one target can write); the rest is asserted here.
     """
     if not pipeline.ok:
         raise CompileRefused(pipeline.check())
     builder = _Planner(pipeline, os.path.abspath(out_dir or pipeline.base_dir))
     result = builder.build()
-    if builder.refusals:
-        raise CompileRefused(sorted(builder.refusals, key=Diagnostic.sort_key))
+    # Run and submit take a value with --set; a compiled file has none to write (S103,
+    # a warning in `check`).
+    refusals = builder.refusals + list(inputs_without_value(pipeline))
+    if refusals:
+        raise CompileRefused(sorted(refusals, key=Diagnostic.sort_key))
     return result
 
 
@@ -351,25 +355,23 @@ class _Planner:
         self.pipeline = pipeline
         self.out_dir = out_dir
         self.refusals: list[Diagnostic] = []
-        self.target_only: list[tuple[str, Span, str]] = []
 
     def refuse(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
-        """Record why the pipeline cannot be compiled."""
+        """Record why the pipeline cannot be compiled; a check must report the same first
+        (``tests/test_check_superset.py`` fails otherwise)."""
         self.refusals.append(rule(code).at(span, message, hint))
 
     def build(self) -> Plan:
         """The whole plan."""
         p = self.pipeline
         result = self._header()
-        if not p.steps:
-            self.refuse("S103", p.span, "the pipeline has no steps", "Azure ML runs one step or more")
-        self._python_only_identity(p.span, p.identity, "the pipeline")
+        assert p.steps, "S103: checks.targets reports a pipeline with no steps"
         result.inputs = [self._input(item) for item in p.inputs.values()]
         result.steps = [self._step(p.steps[name]) for name in topological_order(p)]
         self._after(result.steps)
         result.outputs = self._outputs(result.steps)
         _name_registered_outputs(result.steps)
-        result.target_only = self.target_only
+        result.target_only = target_only(p)
         result.environments = [self._environment_entity(name) for name in p.environments]
         result.compute = [_compute(target) for target in p.compute.values()]
         result.data = [
@@ -435,13 +437,6 @@ class _Planner:
             result.path = self.path(item.default)
         elif item.default is not None:
             result.value = _typed(item.default, item.type)
-        if not result.has_value and not item.optional:
-            self.refuse(
-                "S103",
-                item.span,
-                f"pipeline input `{item.name}` has no value",
-                "give it a `default` (or a `path`), or make it `optional: true`",
-            )
         return result
 
     def _outputs(self, steps: list[StepPlan]) -> list[OutputPlan]:
@@ -463,21 +458,9 @@ class _Planner:
         if port is None:  # a registered component's output: not declared by the step
             port = ports[(step.name, name)] = OutPort(name)
             step.outputs.append(port)
-        if port.pipeline_output is not None:
-            span = output.binding.span if output.binding else output.span
-            self.refuse(
-                "S106",
-                span,
-                f"`{step.name}.outputs.{name}` is already pipeline output `{port.pipeline_output}`",
-                "Azure ML binds a step output to one pipeline output",
-            )
-            return None
+        assert port.pipeline_output is None, "S106: checks.targets reports a step output exposed twice"
         port.pipeline_output = output.name
         mode = output.mode or port.mode
-        if output.description is not None:  # CLI v2 pipeline outputs have no description
-            self.target_only.append(
-                ("python", output.span, f"the description of pipeline output `{output.name}`")
-            )
         declared = self.pipeline.steps[step.name].outputs.get(name)
         bound = declared.type if declared is not None else port.type
         # Unset, a native file's pipeline output is a folder (azure-ai-ml's default); in the
@@ -505,9 +488,8 @@ class _Planner:
         result = StepPlan(step.name, kind, compute=step.compute)
         result.details, result.node = _placed(step, kind)
         for details in (result.details, result.node):
-            self._check_typed(step, details)
-        self._python_only_identity(step.span, result.node.identity, f"step `{step.name}`")
-        self._check_includes(step, kind)
+            _assert_typed(details)
+        assert not (step.details.additional_includes and step.uses), "S105: checks.targets reports it"
         result.environment, result.node_environment = self._environments(step, kind)
         if kind == "command":
             code = step.uses.code if step.uses else step.code
@@ -541,47 +523,6 @@ class _Planner:
             if step.uses is not None and own is not None and port.mode == own.mode:
                 port.mode = None  # the component's: the node does not restate it
 
-    def _python_only_identity(self, span: Span, identity: dict[str, Any], owner: str) -> None:
-        """azure-ai-ml 1.35 cannot load ``msi_resource_id`` from YAML (its loader passes it to
-        ``ManagedIdentityConfiguration``, which calls it ``resource_id``): only Python can say it."""
-        if "msi_resource_id" in identity:
-            self.target_only.append(("python", span, f"`identity.msi_resource_id` of {owner}"))
-
-    def _check_typed(self, step: Step, details: Details) -> None:
-        """Settings of a typed object (distribution, identity, a service) that its type does not take."""
-        if details.distribution and "type" not in details.distribution:
-            self.refuse(
-                "S103",
-                step.span,
-                f"the `distribution` of step `{step.name}` needs a `type`",
-                "`pytorch`, `mpi`, `tensorflow` or `ray`",
-            )
-            return
-        typed = [
-            ("distribution", details.distribution, DISTRIBUTIONS),
-            ("identity", details.identity, IDENTITIES),
-        ]
-        typed += [(f"services.{name}", service, SERVICES) for name, service in details.services.items()]
-        for where, values, table in typed:
-            kind = values.get("type")
-            for key in misplaced(values, table):
-                hint = "its settings: " + (", ".join(settings_of(table, kind)) or "none")
-                self.refuse(
-                    "S105",
-                    step.span,
-                    f"`{where}.{key}` of step `{step.name}` does not apply to `{kind}`",
-                    hint,
-                )
-
-    def _check_includes(self, step: Step, kind: str) -> None:
-        if step.details.additional_includes and step.uses is not None:
-            self.refuse(
-                "S105",
-                step.span,
-                f"step `{step.name}` uses a component: `additional_includes` belongs to the component",
-                "list them in the component (under `components:` or in its file)",
-            )
-
     def _component_ref(self, value: str, kind: str) -> str:
         if kind == "file":
             text = self.path(value).text
@@ -593,28 +534,17 @@ class _Planner:
         own = self._env_plan(step.environment) if step.environment else None
         if kind == "command" and step.uses is None:
             ref = self.pipeline.environment_of(step)
-            if ref is None:
-                self._no_environment(step)
+            assert ref is not None, "C902: checks.compute reports a step with no environment"
             return (self._env_plan(ref) if ref else None), None
         if kind == "command":  # an inline component: its own environment, the step's on the node
             assert step.uses is not None
             base = step.uses.environment or (None if own else self.pipeline.default_environment)
-            if base is None and own is None:
-                self._no_environment(step)
+            assert base or own, "C902: checks.compute reports a step with no environment"
             return (self._env_plan(base) if base else None), own
         if own is None and kind == "file" and step.uses is not None and step.uses.environment is None:
             default = self.pipeline.default_environment  # a component file without its own environment
             own = self._env_plan(default) if default else None
         return None, own
-
-    def _no_environment(self, step: Step) -> None:
-        self.refuse(
-            "S103",
-            step.span,
-            f"step `{step.name}` has no environment",
-            "set `environment:` on the step or `defaults: {environment: ...}`; "
-            "Azure ML runs every command in an environment",
-        )
 
     def _env_plan(self, ref: EnvRef) -> EnvPlan:
         if ref.kind == "inline" and ref.inline is not None:
@@ -681,24 +611,11 @@ class _Planner:
         done: dict[str, OutPort] = {}
         taken: dict[str, set[str]] = {}  # port names of each step, folded: built once, kept up to date
         for step in steps:
-            for earlier_name, span in dict(self.pipeline.steps[step.name].after).items():
-                earlier = by_name[earlier_name]
-                if self._after_possible(step, earlier, span):
-                    _link(earlier, step, done, taken)
-
-    def _after_possible(self, step: StepPlan, earlier: StepPlan, span: Span) -> bool:
-        for other in (earlier, step):
-            if other.kind != "command":
-                what = "a component file" if other.kind == "file" else "a registered component"
-                self.refuse(
-                    "S105",
-                    span,
-                    f"`after:` cannot order step `{other.name}`: it uses {what}",
-                    "azpipe adds an ordering port to both steps, so both must be steps or "
-                    "`components:` it defines; bind a real output instead",
-                )
-                return False
-        return True
+            own = self.pipeline.steps[step.name]
+            for earlier_name in dict(own.after):
+                # S105 in checks.targets: only components azpipe writes take the ordering port.
+                assert orders_by_port(own) and orders_by_port(self.pipeline.steps[earlier_name])
+                _link(by_name[earlier_name], step, done, taken)
 
     # ----------------------------------------------------------------- entities
 
@@ -777,6 +694,14 @@ def _free_name(wanted: str, step: StepPlan, taken: dict[str, set[str]]) -> str:
     name = next(name for name in candidates if name.lower() not in names)
     names.add(name.lower())
     return name
+
+
+def _assert_typed(details: Details) -> None:
+    """The readers report settings a typed object's type does not take (S101, S103)."""
+    assert not details.distribution or "type" in details.distribution
+    typed = [(details.distribution, DISTRIBUTIONS), (details.identity, IDENTITIES)]
+    typed += [(service, SERVICES) for service in details.services.values()]
+    assert not any(misplaced(values, table) for values, table in typed)
 
 
 def _out_port(port: Port) -> OutPort:
