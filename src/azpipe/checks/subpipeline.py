@@ -31,7 +31,7 @@ def _as_component(inner: Pipeline, found: list[Diagnostic], computed: bool) -> I
     (an unbound required one is P404 there), and its steps run on the outer pipeline's
     default compute when ``computed`` (Azure ML's rule for a pipeline component's nodes)."""
     unset = {item.span for item in inner.inputs.values() if item.default is None and item.data is None}
-    steps = {step.span for step in inner.steps.values()}
+    steps = _step_spans(inner, set())
     for diagnostic in found:
         if diagnostic.code == "S103" and diagnostic.span in unset:
             continue
@@ -62,6 +62,16 @@ def _checked(inner: Pipeline) -> list[Diagnostic]:
         resolve_ports(inner)
         inner.diagnostics = found + run_checks(inner, found)
     return inner.diagnostics
+
+
+def _step_spans(inner: Pipeline, seen: set[int]) -> set[object]:
+    """The steps of ``inner`` and of its sub-pipelines, all the way down (each pipeline once)."""
+    seen.add(id(inner))
+    spans: set[object] = {step.span for step in inner.steps.values()}
+    for deeper in sub_pipelines(inner):
+        if id(deeper) not in seen:
+            spans |= _step_spans(deeper, seen)
+    return spans
 
 
 def _form(inner: Pipeline) -> str:

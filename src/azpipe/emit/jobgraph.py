@@ -202,7 +202,31 @@ def _node(node: Any, job_base: Any) -> dict[str, Any]:
     found = _command_node(node, job_base)
     if node.type == "parallel":  # its settings and task, on the node and on its component
         found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
+    if node.type == "pipeline" and not isinstance(node.component, str):  # a sub-pipeline, recursively
+        found["pipeline"] = _sub_pipeline(node.component)
     return found
+
+
+def _sub_pipeline(component: Any) -> dict[str, Any]:
+    """A pipeline component: its display name, interface (type, optional, default, description of
+    each input; type and mode of each output) and every node of its jobs, as a pipeline's (its
+    name is not compared: a component file's is dropped, as for any anonymous component)."""
+    base = getattr(component, "base_path", None)
+
+    def port(value: Any, *names: str) -> dict[str, Any]:
+        found = {name: getattr(value, name, None) for name in names}
+        return {name: str(v) if name == "default" and v is not None else v for name, v in found.items()}
+
+    return {
+        "display_name": component.display_name,
+        "description": component.description,
+        "tags": dict(component.tags or {}),
+        "inputs": {
+            n: port(v, "type", "optional", "default", "description") for n, v in component.inputs.items()
+        },
+        "outputs": {n: port(v, "type", "mode", "description") for n, v in component.outputs.items()},
+        "jobs": {name: _node(node, base) for name, node in component.jobs.items()},
+    }
 
 
 def _parallel(node: Any, base: Any) -> dict[str, Any]:
@@ -408,6 +432,11 @@ def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
             del outputs[name]
     if "outputs" in node and not outputs:
         del node["outputs"]
+    inner_jobs = getattr(job_node.component, "jobs", None)  # a sub-pipeline: its nodes alike
+    if isinstance(component.get("jobs"), dict) and isinstance(inner_jobs, dict):
+        for name, inner in component["jobs"].items():
+            if isinstance(inner, dict) and name in inner_jobs:
+                _node_dict(inner, inner_jobs[name], base)
 
 
 _ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment"

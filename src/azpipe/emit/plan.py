@@ -198,6 +198,7 @@ class StepPlan:
     node: Details = field(default_factory=Details)
     uses_inline: bool = False  # a `command` step whose component is declared, not its own
     parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
+    pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
     def output(self, name: str) -> OutPort | None:
         """The output called ``name``, if the node declares it."""
@@ -511,6 +512,10 @@ class _Planner:
         result.details.additional_includes = [self.path(item) for item in result.details.additional_includes]
         if step.parallel is not None:  # a parallel node (emit/parallel.py)
             plan_parallel(step, result)
+        if step.kind == "pipeline":  # a sub-pipeline (emit/subpipeline.py, which extends this module)
+            from azpipe.emit.subpipeline import plan_subpipeline
+
+            plan_subpipeline(self, step, result)
         return result
 
     def _declared_modes(self, step: Step, result: StepPlan) -> None:

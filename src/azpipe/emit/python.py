@@ -34,6 +34,7 @@ from azpipe.emit.plan import (
     plan,
     refuse_for,
 )
+from azpipe.emit.subpipeline import python_function
 from azpipe.emit.templates import render
 from azpipe.emit.values import INDENT, WIDTH, Call, Code, Long, call, py, py_str, width
 from azpipe.model import Pipeline
@@ -274,6 +275,8 @@ class _Module:
         )
 
     def _component(self, step: StepPlan) -> str:
+        if step.pipeline is not None:  # a sub-pipeline: a nested @dsl.pipeline function
+            return python_function(self, step, _Module)
         variable = self.names.components[step.name]
         if step.kind == "file":
             assert step.component is not None

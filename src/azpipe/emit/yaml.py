@@ -33,6 +33,7 @@ from azpipe.emit.plan import (
     plan,
     refuse_for,
 )
+from azpipe.emit.subpipeline import name_component_files, yaml_component_files
 from azpipe.emit.templates import render
 from azpipe.model import Pipeline
 
@@ -54,6 +55,7 @@ def emit_yaml_files(pipeline: Pipeline, out_dir: str) -> dict[str, str]:
     with paused_gc():
         the_plan = plan(pipeline, out_dir)
         files = {f"{the_plan.name}.yml": render_yaml(the_plan)}
+        files.update(yaml_component_files(the_plan, render_yaml))  # sub-pipelines' components
     taken: set[str] = set()
     for kind, name, text in _entity_files(the_plan):
         stem = file_stem(name, taken)
@@ -65,6 +67,7 @@ def emit_yaml_files(pipeline: Pipeline, out_dir: str) -> dict[str, str]:
 def render_yaml(the_plan: Plan) -> str:
     """The pipeline job YAML for a plan (refused when it holds what only Python can say)."""
     refuse_for(the_plan, "yaml")
+    name_component_files(the_plan)
     return render(
         "pipeline.yml.j2",
         plan=the_plan,
@@ -174,6 +177,7 @@ class _Step:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     additional_includes: list[str] = field(default_factory=list)
     parallel: dict[str, Any] | None = None  # kind `parallel`: its settings and task (emit/parallel.py)
+    node_type: str | None = None  # a node type the kind does not say (`pipeline`)
 
 
 HEAD = ("display_name", "description", "tags")
@@ -217,6 +221,7 @@ def _step(step: StepPlan) -> _Step:
         },
         additional_includes=[yaml_path(item) for item in step.details.additional_includes],
         parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
+        node_type="pipeline" if step.pipeline is not None else None,
     )
 
 
