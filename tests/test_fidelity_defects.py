@@ -325,3 +325,16 @@ def test_a_private_settings_key_is_refused(tmp_path: Path) -> None:
     assert [(d.code, d.span.line) for d in azpipe.load(path).diagnostics if d.severity == Severity.ERROR] == [
         ("S108", 4)
     ]
+
+
+def test_an_unbound_pipeline_output_is_named_not_silently_dropped(tmp_path: Path) -> None:
+    """azure-ai-ml keeps an output no job writes (empty on Azure ML); azpipe says it leaves it out."""
+    path = write(tmp_path, {
+        "pipeline.yml": "type: pipeline\nsettings: {default_compute: azureml:cpu-cluster}\n"
+                        "outputs:\n  empty:\n    type: uri_folder\n  model:\n"
+                        f"jobs:\n  a:\n    command: echo hi > ${{{{outputs.m}}}}\n    environment: {ENV}\n"
+                        "    outputs:\n      m: ${{parent.outputs.model}}\n",
+    })  # fmt: skip
+    found = [(d.code, d.span.line, d.severity) for d in azpipe.load(path).diagnostics]
+    assert found == [("S110", 4, Severity.WARNING)]
+    assert "empty" not in azpipe.to_yaml(azpipe.load(path))

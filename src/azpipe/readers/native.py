@@ -111,7 +111,22 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
             pipeline.steps[name] = step
     if settings is not None:
         read_step_hooks(reader, pipeline, settings)
+    _unbound_outputs(reader, pipeline)
     return pipeline, reader.diagnostics
+
+
+def _unbound_outputs(reader: Reader, pipeline: Pipeline) -> None:
+    """A pipeline output no job writes: Azure ML keeps it and leaves it empty; azpipe says it
+    leaves it out (the Python target cannot declare an output no node returns)."""
+    if any(step.incomplete for step in pipeline.steps.values()) or any(
+        d.code == "R308" for d in reader.diagnostics
+    ):
+        return  # a job azpipe could not read, or a misspelt binding, may be meant for it
+    for output in pipeline.outputs.values():
+        if output.binding is None:
+            reader.report("S110", output.span, f"pipeline output `{output.name}` is bound to no job output",
+                          "Azure ML would leave it empty, and azpipe leaves it out of the compiled job: "
+                          f"bind a job output to `${{{{parent.outputs.{output.name}}}}}` or remove it")  # fmt: skip
 
 
 def default_name(given: str | None, path: str) -> str:
