@@ -93,3 +93,39 @@ def test_corpus_pipeline_with_pipeline_components(tmp_path: Path) -> None:
     finally:
         os.chdir(cwd)
     assert diff(job_graph(yaml_job), job_graph(original)) == []
+
+
+def run_cli(*argv: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from azpipe.cli.main import main
+
+    with contextlib.redirect_stderr(io.StringIO()) as stderr, contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("target", "output", "written"),
+    [
+        ("python", "out/", ["outer.py"]),
+        ("yaml", "out/", ["features.pipeline.yml", "outer.yml"]),
+        ("yaml", "out/job.yml", ["features.pipeline.yml", "job.yml"]),
+    ],
+)
+def test_compile_validate_writes_the_component_files(
+    tmp_path: Path, target: str, output: str, written: list[str]
+) -> None:
+    write(tmp_path, {"features/pipeline.yaml": FEATURES, "pipeline.yaml": OUTER})
+    (tmp_path / "out").mkdir()
+    code, said = run_cli("compile", str(tmp_path / "pipeline.yaml"), "--target", target,
+                         "-o", str(tmp_path / output), "--validate")  # fmt: skip
+    assert code == 0, said
+    assert sorted(os.listdir(tmp_path / "out")) == written  # no proof copies left behind
+
+
+def test_yaml_to_standard_output_is_refused_with_sub_pipelines(tmp_path: Path) -> None:
+    write(tmp_path, {"features/pipeline.yaml": FEATURES, "pipeline.yaml": OUTER})
+    code, said = run_cli("compile", str(tmp_path / "pipeline.yaml"), "--target", "yaml")
+    assert code == 1 and "S109" in said and "-o FOLDER/" in said

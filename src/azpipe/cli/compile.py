@@ -123,6 +123,8 @@ def _render(pipeline: Pipeline, args: argparse.Namespace) -> dict[str | None, st
 
     output = None if args.output in (None, "-") else args.output
     emit = emit_python if args.target == "python" else emit_yaml
+    if args.target == "yaml" and not (output and _is_folder(output)):  # sub-pipelines: their files too
+        return _yaml_file(pipeline, output)
     if output is None:
         return {None: emit(pipeline)}
     if not _is_folder(output):
@@ -132,6 +134,28 @@ def _render(pipeline: Pipeline, args: argparse.Namespace) -> dict[str | None, st
         return {os.path.join(output, f"{pipeline_name(pipeline)}.py"): emit_python(pipeline, folder)}
     files = emit_yaml_files(pipeline, folder)
     return {os.path.join(output, file_name): text for file_name, text in files.items()}
+
+
+def _yaml_file(pipeline: Pipeline, output: str | None) -> dict[str | None, str]:
+    """The job YAML (standard output for ``None``) and its sub-pipelines' component files, next to
+    it; raises ``CompileRefused`` when there are such files and no folder to write them to."""
+    from azpipe.emit import CompileRefused
+    from azpipe.emit.subpipeline import component_files
+    from azpipe.emit.yaml import emit_yaml_files
+    from azpipe.rules import rule
+
+    folder = os.path.dirname(os.path.abspath(output)) if output else pipeline.base_dir
+    files = emit_yaml_files(pipeline, folder)
+    components = component_files(files)
+    if components and output is None:
+        hint = "give `-o FOLDER/` or `-o FILE.yml`: the component files are written next to the job"
+        raise CompileRefused([rule("S109").at(pipeline.span, "a pipeline with sub-pipelines cannot be "
+                                              "written to standard output in YAML", hint)])  # fmt: skip
+    found: dict[str | None, str] = {output: next(iter(files.values()))}
+    found.update(
+        {os.path.join(os.path.dirname(output or ""), name): text for name, text in components.items()}
+    )
+    return found
 
 
 def _show(diagnostics: Sequence[Diagnostic], pipeline: Pipeline, color: bool) -> None:
@@ -181,6 +205,8 @@ def _validate_then_write(pipeline: Pipeline, files: dict[str | None, str], args:
     written = staged[next(iter(files))]  # the job file or the module (entity files follow)
     extra = scratch[0] if scratch else None
     yaml_path, module_path = (written, extra) if args.target == "yaml" else (extra, written)
+    if yaml_path is not None:  # sub-pipelines: the job loads its components under hidden names
+        yaml_path = _with_components(pipeline, yaml_path, out_dir, scratch)
     try:
         problems = prove(yaml_path, module_path)
     finally:
@@ -195,6 +221,28 @@ def _validate_then_write(pipeline: Pipeline, files: dict[str | None, str], args:
 
 
 _OTHER = {"python": "yaml", "yaml": "python"}
+
+
+def _with_components(pipeline: Pipeline, yaml_path: str, out_dir: str, scratch: list[str]) -> str:
+    """The staged job itself, or (when it uses sub-pipelines) a hidden copy of it and of its
+    component files, whose references name each other's copies (added to ``scratch``)."""
+    from azpipe.emit.subpipeline import component_files, proof_names, renamed_references
+    from azpipe.emit.yaml import emit_yaml_files
+
+    components = component_files(emit_yaml_files(pipeline, out_dir))
+    if not components:
+        return yaml_path
+    names = proof_names(list(components), secrets.token_hex(6))
+    with open(yaml_path, encoding="utf-8") as stream:
+        job = renamed_references(stream.read(), names)
+    copies = {f".{secrets.token_hex(6)}.proof.yml": job}
+    copies.update({names[name]: renamed_references(text, names) for name, text in components.items()})
+    for name, text in copies.items():
+        path = os.path.join(out_dir, name)
+        with open(path, "x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        scratch.append(path)
+    return os.path.join(out_dir, next(iter(copies)))
 
 
 def _out_dir(pipeline: Pipeline, args: argparse.Namespace) -> str:

@@ -21,6 +21,7 @@ workspace to load a registered pipeline component).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,7 +75,7 @@ def component_plan(inner: Plan) -> Plan:
 # ---------------------------------------------------------------------- YAML
 
 
-def yaml_component_files(the_plan: Plan, render: Any) -> dict[str, str]:
+def yaml_component_files(the_plan: Plan, render: Callable[[Plan], str]) -> dict[str, str]:
     """File name → text of the pipeline component file of every sub-pipeline ``the_plan`` uses
     (recursively); names each pipeline node's ``component`` after its file. ``render`` writes a
     plan's job YAML (:func:`azpipe.emit.yaml.render_yaml`)."""
@@ -114,7 +115,7 @@ def _inner_plans(the_plan: Plan, names: dict[str, str]) -> dict[str, tuple[Plan,
     return found
 
 
-def _component_text(inner: Plan, render: Any) -> str:
+def _component_text(inner: Plan, render: Callable[[Plan], str]) -> str:
     """A pipeline component file: the job template's jobs under a component's header."""
     text = render(component_plan(inner))
     head, jobs = text.split("\njobs:\n", 1)
@@ -179,3 +180,25 @@ def _decorator(nested: Any) -> str:
     p = nested.plan
     return str(py(call("dsl.pipeline", name=p.name, display_name=p.display_name or p.name,
                    description=p.description, tags=p.tags or None), 0, 1))  # fmt: skip
+
+
+# ---------------------------------------------------------------------- writing and proving
+
+COMPONENT_SUFFIX = ".pipeline.yml"
+
+
+def component_files(files: dict[str, str]) -> dict[str, str]:
+    """The pipeline component files among the YAML target's files (name → text)."""
+    return {name: text for name, text in files.items() if name.endswith(COMPONENT_SUFFIX)}
+
+
+def proof_names(names: list[str], token: str) -> dict[str, str]:
+    """A hidden name for each component file, to load a staged job before its files are in place."""
+    return {name: f".{name.removesuffix(COMPONENT_SUFFIX)}.{token}.proof{COMPONENT_SUFFIX}" for name in names}
+
+
+def renamed_references(text: str, names: dict[str, str]) -> str:
+    """``text`` (a job or component file) with its ``component: "./NAME"`` references to ``names``."""
+    for old, new in names.items():
+        text = text.replace(f'component: "./{old}"', f'component: "./{new}"')
+    return text
