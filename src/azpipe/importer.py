@@ -17,6 +17,7 @@ import os
 from collections import Counter
 from typing import Any
 
+from azpipe.emit.sweep import yaml_fields as sweep_fields
 from azpipe.emit.values import yaml_block, yaml_key, yaml_str, yq
 from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.model import (
@@ -227,6 +228,8 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
     if step.uses is None and step.command is not None:
         lines.append(_line(4, "command", _command(step.command, step, implicit)))
     lines += _details(step.details, 4)
+    if step.sweep is not None:  # a sweep node: its trial is the step's component
+        lines += [_line(4, "sweep"), *yaml_block(sweep_fields(step.sweep), 6, ("search_space",)).splitlines()]
     return lines
 
 

@@ -19,6 +19,9 @@ queue settings, services, properties, comment, the component's properties and
 additional includes, and the component id when the node names a registered
 component; a parallel node's settings and task, as its node and its component state them. :func:`job_dict` compares every field azure-ai-ml keeps.
 
+A sweep node's search space, objective, sampling algorithm, limits and early
+termination are compared too; its trial is its component.
+
 Normalised, because the two forms only spell them differently: bindings become
 ``parent.inputs.x``/``parent.jobs.S.outputs.y``/``parent.outputs.z`` (literals
 ``literal:<json>``, assets ``asset:<type>:<path>``); ``azureml:`` short
@@ -202,6 +205,8 @@ def _node(node: Any, job_base: Any) -> dict[str, Any]:
     found = _command_node(node, job_base)
     if node.type == "parallel":  # its settings and task, on the node and on its component
         found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
+    if node.type == "sweep":  # its search space, objective, algorithm, limits and policy
+        found["sweep"] = _sweep(node)
     if node.type == "pipeline" and not isinstance(node.component, str):  # a sub-pipeline, recursively
         found["pipeline"] = _sub_pipeline(node.component)
     return found
@@ -259,8 +264,24 @@ def _task(task: Any, base: Any) -> dict[str, Any]:
     return found
 
 
+def _component_of(node: Any) -> Any:
+    """A node's component: a sweep node's is its trial (its ``component`` is an empty attribute bag)."""
+    return node.trial if node.type == "sweep" else node.component
+
+
+def _sweep(node: Any) -> dict[str, Any]:
+    """A sweep node's own fields, in their REST form (a string algorithm stays a string)."""
+    return {
+        "search_space": {name: _rest(value) for name, value in (node.search_space or {}).items()},
+        "objective": _rest(node.objective),
+        "sampling_algorithm": _rest(node.sampling_algorithm),
+        "limits": _rest(node.limits),
+        "early_termination": _rest(node.early_termination),
+    }
+
+
 def _command_node(node: Any, job_base: Any) -> dict[str, Any]:
-    component = node.component
+    component = _component_of(node)
     base = getattr(component, "base_path", None)
     code = getattr(component, "code", None)
     return {
@@ -404,7 +425,9 @@ _DEFAULT_OUTPUT_TYPE = "uri_folder"  # what azure-ai-ml sends for an output with
 
 def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
     _local_inputs(node.get("inputs"), job_base)  # a node's local inputs are the pipeline's (submission)
-    base = getattr(job_node.component, "base_path", None) or job_base
+    if "trial" in node:  # a sweep node's component, normalised alike
+        node["component"] = node.pop("trial")
+    base = getattr(_component_of(job_node), "base_path", None) or job_base
     component = node.get("component")
     if not isinstance(component, dict):
         return

@@ -22,6 +22,7 @@ from azpipe.checks.targets import inputs_without_value, orders_by_port, target_o
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
 from azpipe.emit.parallel import plan_parallel
+from azpipe.emit.sweep import plan_sweep
 from azpipe.expr.ast import RefKind
 from azpipe.graph import topological_order
 from azpipe.model import (
@@ -198,6 +199,7 @@ class StepPlan:
     node: Details = field(default_factory=Details)
     uses_inline: bool = False  # a `command` step whose component is declared, not its own
     parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
+    sweep: Any = None  # kind `sweep`: the step's model.Sweep, written by emit/sweep.py
     pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
     def output(self, name: str) -> OutPort | None:
@@ -510,6 +512,8 @@ class _Planner:
             port for port in result.outputs if kind in ("command", "registered") or port.configured
         ]
         result.details.additional_includes = [self.path(item) for item in result.details.additional_includes]
+        if step.sweep is not None:  # a sweep node over this trial (emit/sweep.py)
+            plan_sweep(step, result)
         if step.parallel is not None:  # a parallel node (emit/parallel.py)
             plan_parallel(step, result)
         if step.kind == "pipeline":  # a sub-pipeline (emit/subpipeline.py, which extends this module)

@@ -16,6 +16,7 @@ from typing import Any
 
 from azpipe import __version__
 from azpipe.emit import paused_gc
+from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.parallel import python_component, python_imports
 from azpipe.emit.plan import (
@@ -141,7 +142,7 @@ class _Module:
         lines = [_from_import("azure.ai.ml", [n for n in ML_IMPORTS if n in self.used])]
         entities = [n for n in ENTITY_IMPORTS if n in self.used]
         lines += [_from_import("azure.ai.ml.entities", entities)] if entities else []
-        return lines + python_imports(self.used)
+        return lines + python_imports(self.used) + sweeps.python_imports(self.used)
 
     def use(self, name: str) -> str:
         """Record that the module uses ``name``; returns it."""
@@ -410,11 +411,15 @@ class _Module:
             )
         else:
             value = Call(self.names.components[step.name], tuple(bound.items()))
+        trial = []
+        if step.sweep is not None:  # the trial node, then the sweep node made from it (emit/sweep.py)
+            line, value = sweeps.python_lines(self, step.sweep, local, value, step.kind == "registered")
+            trial.append(line)
         first, *rest = f"{INDENT}{local} = {py(value, 4, len(local) + 3)}".split("\n")
         after = self._after_call(step, local)
         if not after and step.name not in self.referenced:  # the variable names the node: keep it
             first += "  # noqa: F841"
-        return [first, *rest, *after]
+        return [*trial, first, *rest, *after]
 
     def _after_call(self, step: StepPlan, local: str) -> list[str]:
         """Statements that set what the call cannot: the node name, input modes, node settings."""

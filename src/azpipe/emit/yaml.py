@@ -15,6 +15,7 @@ from typing import Any
 
 from azpipe import __version__
 from azpipe.emit import paused_gc
+from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import file_stem
 from azpipe.emit.parallel import yaml_parallel
 from azpipe.emit.plan import (
@@ -177,6 +178,8 @@ class _Step:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     additional_includes: list[str] = field(default_factory=list)
     parallel: dict[str, Any] | None = None  # kind `parallel`: its settings and task (emit/parallel.py)
+    sweep: dict[str, Any] | None = None  # a sweep node's own fields (emit/sweep.py)
+    component_key: str = "component"  # `trial` on a sweep node
     node_type: str | None = None  # a node type the kind does not say (`pipeline`)
 
 
@@ -221,6 +224,8 @@ def _step(step: StepPlan) -> _Step:
         },
         additional_includes=[yaml_path(item) for item in step.details.additional_includes],
         parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
+        sweep=sweeps.yaml_fields(step.sweep) if step.sweep is not None else None,
+        component_key="trial" if step.sweep is not None else "component",
         node_type="pipeline" if step.pipeline is not None else None,
     )
 
