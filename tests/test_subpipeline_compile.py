@@ -129,3 +129,34 @@ def test_yaml_to_standard_output_is_refused_with_sub_pipelines(tmp_path: Path) -
     write(tmp_path, {"features/pipeline.yaml": FEATURES, "pipeline.yaml": OUTER})
     code, said = run_cli("compile", str(tmp_path / "pipeline.yaml"), "--target", "yaml")
     assert code == 1 and "S109" in said and "-o FOLDER/" in said
+
+
+REGISTERED = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+settings: {default_compute: azureml:cpu}
+outputs:
+  table: {type: uri_folder}
+jobs:
+  inner:
+    type: pipeline
+    component: azureml:inner:1
+    inputs: {rows: 3}
+    outputs: {table: "${{parent.outputs.table}}"}
+  inner2:
+    type: pipeline
+    component: azureml://registries/azureml/components/inner/versions/1
+    inputs: {rows: 3}
+"""
+
+
+def test_registered_pipeline_components_in_both_targets(tmp_path: Path) -> None:
+    (tmp_path / "job.yml").write_text(REGISTERED, encoding="utf-8")  # "job": a name the module also uses
+    python_job, yaml_job, files = both_targets(tmp_path / "job.yml", tmp_path / "out")
+    assert list(files) == ["job.yml"]
+    assert diff(job_graph(python_job), job_graph(yaml_job)) == []
+    assert diff(job_dict(python_job), job_dict(yaml_job)) == []
+    graph = job_graph(yaml_job)["jobs"]
+    assert graph["inner"]["type"] == "pipeline" and graph["inner"]["component"] == "inner:1"
+    original = azure().load_job(tmp_path / "job.yml")
+    assert diff(job_graph(yaml_job), job_graph(original)) == []

@@ -25,7 +25,7 @@ MODULE_NAMES = frozenset((
     "TensorFlowDistribution", "ResourceNotFoundError", "DefaultAzureCredential", "provision",
     "build_pipeline", "main", "workspace_client", "CommandComponent", "JobResourceConfiguration", "QueueSettings",
     "BuildContext", "RayDistribution", "JobService", "SshJobService", "TensorBoardJobService", "VsCodeJobService",
-    "JupyterLabJobService",
+    "JupyterLabJobService", "Pipeline", "job",
 ))  # fmt: skip
 _RESERVED = MODULE_NAMES | frozenset(dir(builtins)) | frozenset([*keyword.kwlist, *keyword.softkwlist])
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

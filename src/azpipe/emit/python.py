@@ -84,6 +84,7 @@ ENTITY_IMPORTS = (
     "JobService",
     "JupyterLabJobService",
     "ManagedIdentityConfiguration",
+    "Pipeline",
     "PipelineJob",
     "QueueSettings",
     "SshJobService",
@@ -403,7 +404,7 @@ class _Module:
         if step.kind == "registered":
             outputs = {port.name: self._registered_output(port) for port in step.outputs} or None
             value = call(
-                self.use("Command"),
+                self.use("Pipeline" if step.pipeline is not None else "Command"),  # a pipeline component's
                 component=step.component,
                 inputs=bound or None,
                 outputs=outputs,
