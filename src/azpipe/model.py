@@ -79,6 +79,7 @@ class PipelineInput:
     description: str | None = None
     mode: str | None = None
     datastore: str | None = None  # where a local file is uploaded to
+    value_span: Span | None = None  # where its literal value (or path) is written: T601 points there
 
 
 @dataclass

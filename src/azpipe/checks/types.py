@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
+from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import ASSET_TYPES, PRIMITIVE_TYPES, Pipeline, Port
 from azpipe.resolve import source_type
 from azpipe.rules import rule
@@ -63,7 +64,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check every binding against the declared type of its target."""
     for item in pipeline.inputs.values():
         if item.default is not None and item.data is None and not literal_fits(item.default, item.type):
-            yield _literal(item.default, item.type, item.span, f"pipeline input `{item.name}`")
+            where = item.value_span or item.span
+            yield _literal(item.default, item.type, where, f"pipeline input `{item.name}`")
     for step in pipeline.steps.values():
         for port in step.inputs.values():
             yield from _port(pipeline, port, f"input `{port.name}` of step `{step.name}`")
@@ -82,9 +84,26 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
         return
     found = source_type(pipeline, port)
     if found is not None and not compatible(found, port.type):
+        given = _given_literal(pipeline, binding.ref, port.type)
+        if given is not None:  # the value is what is wrong: point at it
+            value, span, name = given
+            yield _literal(value, port.type, span, f"pipeline input `{name}`, bound to {what},")
+            return
         yield rule("T601").at(
             binding.span, f"{what} takes `{port.type}` but is bound to `{found}`", _hint(found, port.type)
         )
+
+
+def _given_literal(pipeline: Pipeline, ref: Ref, target: str) -> tuple[Any, Span, str] | None:
+    """The literal value, its span and the input's name, of the pipeline input ``ref`` names,
+    when that value is written in the file and does not fit ``target``, the type of the
+    input it is bound to (``b_weight: half`` for a number): then the value is the mistake."""
+    item = pipeline.inputs.get(ref.name) if ref.kind is RefKind.PARENT_INPUT else None
+    if item is None or item.data is not None or item.default is None or item.value_span is None:
+        return None
+    if literal_fits(item.default, target):
+        return None  # a value that fits: the declared types are what disagree
+    return item.default, item.value_span, item.name
 
 
 def _written(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:

@@ -69,7 +69,8 @@ def read_input(
         asset = data.get(binding.ref.name)
         kind = asset.type if asset else "uri_folder"
         return PipelineInput(name, key.span, kind, data=binding.ref.name)
-    return PipelineInput(name, key.span, infer_type(binding.value, base_dir), default=binding.value)
+    kind = infer_type(binding.value, base_dir)
+    return PipelineInput(name, key.span, kind, default=binding.value, value_span=binding.span)
 
 
 def _input_mapping(
@@ -106,6 +107,7 @@ def _input_mapping(
         if kind is None:
             reader.report("S103", key.span, f"{where} needs `type` (or a `default` to infer it from)")
     value = path if path is not None else default
+    value_node = path_node if path is not None else default_node
     modes = INPUT_MODES if kind in ASSET_TYPES else ()
     return PipelineInput(
         name,
@@ -116,6 +118,7 @@ def _input_mapping(
         description=reader.string(node.get("description"), f"`description` of {where}"),
         mode=reader.choice(node.get("mode"), f"`mode` of {where}", modes) if "mode" in node else None,
         datastore=reader.string(node.get("datastore"), f"`datastore` of {where}"),
+        value_span=value_node.span if value_node is not None else None,
     )
 
 
