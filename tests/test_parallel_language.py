@@ -105,7 +105,7 @@ def test_each_mistake_is_reported_with_its_rule(tmp_path: Path, old: str, new: s
         ("def run(mini_batch):\n    pass\n", "defines no `init()`"),
         ("def init(:\n", "does not parse"),
         ("def init():\n    pass\ndef run():\n    pass\n", "without one `mini_batch` argument"),
-        ("def init():\n    pass\ndef run(a, b):\n    pass\n", "without one `mini_batch` argument"),
+        ("def init():\n    pass\ndef run(a, b, c):\n    pass\n", "without one `mini_batch` argument"),
         ("import sys\nsys.exit(3)\n", "defines no `init()` and `run()`"),
     ],
 )
@@ -124,6 +124,7 @@ def test_contract_variants_that_azure_ml_accepts(tmp_path: Path) -> None:
         SCRIPT,
         "async def init():\n    pass\ndef run(mini_batch, extra=1):\n    pass\n",
         "def init():\n    pass\ndef run(*batches):\n    pass\n",
+        "def init():\n    pass\ndef run(mini_batch, mini_batch_context):\n    pass\n",
     ):
         path.write_text(script, encoding="utf-8")
         assert entry_script_problem(str(path)) is None, script

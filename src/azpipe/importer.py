@@ -18,6 +18,7 @@ from collections import Counter
 from typing import Any
 
 from azpipe.emit.sweep import yaml_fields as sweep_fields
+from azpipe.emit.parallel import language_fields as parallel_fields
 from azpipe.emit.values import yaml_block, yaml_key, yaml_str, yq
 from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.model import (
@@ -214,6 +215,8 @@ def _details(details: Settings, indent: int) -> list[str]:
 
 def _step(pipeline: Pipeline, step: Step) -> list[str]:
     lines = [_line(2, step.name)]
+    if step.kind == "parallel":  # its task and settings in `parallel:` (emit/parallel.py)
+        return lines + _parallel_step(step)
     if step.uses is not None:
         uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
         lines.append(_line(4, "uses", uses))
@@ -231,6 +234,14 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
     if step.sweep is not None:  # a sweep node: its trial is the step's component
         lines += [_line(4, "sweep"), *yaml_block(sweep_fields(step.sweep), 6, ("search_space",)).splitlines()]
     return lines
+
+
+def _parallel_step(step: Step) -> list[str]:
+    """A parallel job: its ports and settings as a step's, the rest under ``parallel:``."""
+    lines = [_line(4, "compute", step.compute)] if step.compute else []
+    lines += _environment(step.environment, 4)
+    lines += _bindings(step, set()) + _step_outputs(step) + _details(step.details, 4)
+    return [*lines, _line(4, "parallel"), *yaml_block(parallel_fields(step), 6).splitlines()]
 
 
 def _implicit_inputs(step: Step) -> set[str]:

@@ -135,7 +135,8 @@ def entry_script_problem(path: str) -> tuple[str, str] | None:
     """Why the script at ``path`` breaks Azure ML's contract (message, hint), or None.
 
     The script is parsed, never imported: ``init()`` and ``run(mini_batch)`` must be
-    module-level functions (``run`` takes the mini-batch as its one argument).
+    module-level functions (``run`` takes the mini-batch, and may take the mini-batch
+    context Azure ML passes as a second argument).
     """
     try:
         if os.path.getsize(path) > MAX_SCRIPT_BYTES:
@@ -156,7 +157,8 @@ def entry_script_problem(path: str) -> tuple[str, str] | None:
     run = functions["run"].args
     positional = run.posonlyargs + run.args
     required = len(positional) - len(run.defaults)
-    if (not positional and run.vararg is None) or required > 1:
+    # With partition_keys Azure ML also passes a mini-batch context: `run(mini_batch, context)`.
+    if (not positional and run.vararg is None) or required > 2:
         return "defines `run` without one `mini_batch` argument", "define `def run(mini_batch):`"
     return None
 

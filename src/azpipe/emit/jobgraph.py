@@ -424,6 +424,8 @@ _DEFAULT_OUTPUT_TYPE = "uri_folder"  # what azure-ai-ml sends for an output with
 
 
 def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
+    if job_node.type == "parallel":
+        _parallel_task_codes(node, job_node)
     _local_inputs(node.get("inputs"), job_base)  # a node's local inputs are the pipeline's (submission)
     if "trial" in node:  # a sweep node's component, normalised alike
         node["component"] = node.pop("trial")
@@ -463,6 +465,22 @@ def _node_dict(node: dict[str, Any], job_node: Any, job_base: Any) -> None:
 
 
 _ANONYMOUS_ENVIRONMENT = "CliV2AnonymousEnvironment"
+
+
+def _parallel_task_codes(node: dict[str, Any], job_node: Any) -> None:
+    """A parallel task's code as an absolute path: azure-ai-ml dumps it as written
+    (``azureml:./src``) or against the working directory, whichever form loaded it."""
+    component = job_node.component
+    base = getattr(component, "base_path", None)
+    owners = (
+        (node, getattr(job_node, "task", None)),
+        (node.get("component"), getattr(component, "task", None)),
+    )
+    for holder, task in owners:
+        dumped = holder.get("task") if isinstance(holder, dict) else None
+        code = task.get("code") if isinstance(task, dict) else getattr(task, "code", None)
+        if isinstance(dumped, dict) and code is not None:
+            dumped["code"] = _asset_path(code, base)
 
 
 def _local_inputs(inputs: Any, base: Any) -> None:

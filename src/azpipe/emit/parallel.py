@@ -64,14 +64,22 @@ def plan_parallel(step: Step, result: StepPlan) -> None:
         append_row_to="${{outputs." + parallel.append_row_to + "}}" if parallel.append_row_to else None,
         task_type=parallel.task_type,
     )
-    # The settings azpipe writes into a command step's component are the node's here:
-    # `parallel_run_function` keeps only `is_deterministic` on the component alone.
-    own = result.details
-    node = result.node
-    for name in ("description", "tags", "resources"):
-        if getattr(own, name) and not getattr(node, name):
-            setattr(node, name, getattr(own, name))
-    own.description, own.tags, own.resources = None, {}, {}
+    _as_parallel_run_function(result)
+
+
+def _as_parallel_run_function(result: StepPlan) -> None:
+    """Settings and ports as azure-ai-ml's ``parallel_run_function`` (and a native job's inline
+    form) places them: names and tags on the node, resources on the component and on the node, each input's
+    mode declared by the component too, a literal input its component input's default."""
+    own, node = result.details, result.node
+    node.description = node.description or own.description
+    node.tags = node.tags or own.tags
+    own.description, own.tags = None, {}
+    node.resources = own.resources = node.resources or own.resources
+    for port in result.inputs:
+        port.declared_mode = port.declared_mode or port.mode
+        if port.source is not None and port.source.kind == "literal" and port.default is None:
+            port.default = port.source.value
 
 
 def yaml_parallel(result: StepPlan, code: str | None) -> dict[str, Any] | None:
@@ -113,6 +121,7 @@ def python_component(module: _Module, step: StepPlan) -> Call:
         inputs={port.name: module._input_spec(port) for port in step.inputs} or None,
         outputs={port.name: module._output_spec(port) for port in step.outputs} or None,
         **parallel.settings,
+        resources=module.resources(step.details.resources),
         task=task,
     )
 
@@ -121,3 +130,28 @@ def python_imports(used: set[str]) -> list[str]:
     """The ``from azure.ai.ml.parallel import ...`` line, when the module builds a parallel node."""
     names = [name for name in PYTHON_IMPORTS if name in used]
     return [f"from azure.ai.ml.parallel import {', '.join(names)}"] if names else []
+
+
+def language_fields(step: Step) -> dict[str, Any]:
+    """A parallel step's ``parallel:`` block in the azpipe language (``azpipe import``), in order."""
+    parallel = step.parallel
+    assert parallel is not None
+    values: dict[str, Any] = {
+        "input_data": "${{inputs." + parallel.input_data + "}}" if parallel.input_data else None,
+        "mini_batch_size": parallel.mini_batch_size,
+        "partition_keys": parallel.partition_keys,
+        "max_concurrency_per_instance": parallel.max_concurrency_per_instance,
+        "error_threshold": parallel.error_threshold,
+        "mini_batch_error_threshold": parallel.mini_batch_error_threshold,
+        "logging_level": parallel.logging_level,
+        "retry_settings": dict(parallel.retry_settings) or None,
+    }
+    arguments = parallel.program_arguments
+    task = {
+        "code": step.code,
+        "entry_script": parallel.entry_script,
+        "program_arguments": arguments.unparse() if arguments is not None else None,
+        "append_row_to": "${{outputs." + parallel.append_row_to + "}}" if parallel.append_row_to else None,
+    }
+    values["task"] = {key: value for key, value in task.items() if value is not None}
+    return {key: value for key, value in values.items() if value is not None}

@@ -23,6 +23,7 @@ from azpipe.readers.component_file import is_component_file, read_component_file
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
+from azpipe.readers.parallel import read_native_parallel
 from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
@@ -206,6 +207,9 @@ class _JobReader:
             return step
         if kind == "pipeline":  # a sub-pipeline: azpipe.readers.subpipeline
             read_pipeline_node(self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs))
+            return step
+        if kind == "parallel":  # its own fields: azpipe.readers.parallel
+            read_native_parallel(self, step, mapping, where)
             return step
         if kind != "command":
             self._unsupported(step, kind or "?", kind_node or key)

@@ -10,12 +10,13 @@ is a template over the step's ports, desugared like a command.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from azpipe.expr.ast import Placeholder, RefKind
 from azpipe.model import Parallel, Port, Step
 from azpipe.readers.bindings import read_template
-from azpipe.readers.entities import read_env_ref
+from azpipe.readers.details import read_details
+from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, Scalar
@@ -34,7 +35,8 @@ TASK_TYPES = ("run_function",)  # azure-ai-ml also names `model` and `function`,
 # Step keys a parallel step does not take: its command is the entry script, its code the task's.
 NOT_PARALLEL = ("command", "uses", "code")
 # Step settings a parallel node has no field for (azure-ai-ml's ParallelSchema).
-NOT_ON_PARALLEL = ("distribution", "limits", "services", "queue_settings", "additional_includes")
+# azure-ai-ml 1.35 cannot load a parallel job with a `comment` (its builder refuses it).
+NOT_ON_PARALLEL = ("distribution", "limits", "services", "queue_settings", "additional_includes", "comment")
 
 
 def read_parallel(step_reader: StepReader, step: Step, mapping: Map, where: str) -> None:
@@ -178,3 +180,70 @@ def _port_name(reader: Reader, node: Node | None, where: str, kind: RefKind) -> 
         reader.report("L101", node.span, f"{where} must be one reference `{form}`", f"write `{form}`")
         return None
     return refs[0].name
+
+
+# A `type: parallel` job of a native pipeline file (azure-ai-ml's ParallelSchema, inline form).
+NATIVE_KEYS = (
+    "type", "name", "display_name", "description", "tags", "properties", "compute", "inputs",
+    "outputs", "environment_variables", "resources", "identity", "experiment_name", *PARALLEL_KEYS,
+)  # fmt: skip
+NATIVE_TASK_KEYS = (*TASK_KEYS, "model")
+
+
+def read_native_parallel(job_reader: Any, step: Step, mapping: Map, where: str) -> None:
+    """A native ``type: parallel`` job with its task inline (``job_reader``: native.py's job reader).
+
+    A parallel job that names a ``component:`` is not read yet: S107 says so.
+    """
+    reader: Reader = job_reader.reader
+    step.kind = "parallel"
+    component = mapping.key_node("component")
+    if component is not None:
+        step.incomplete = True
+        reader.report(
+            "S107",
+            component.span,
+            f"{where}: parallel jobs with a `component:` are not supported yet",
+            "write the parallel settings and `task:` on the job itself (as azureml-examples' parallel jobs do)",
+        )
+        return
+    reader.mapping(mapping, where, NATIVE_KEYS, required=("task",))
+    job_reader._ignored_and_refused(step.name, mapping, where)
+    compute = mapping.get("compute")
+    step.compute = read_compute_ref(reader, compute, f"`compute` of {where}")
+    step.compute_span = compute.span if compute else None
+    step.details = read_details(reader, mapping, where)
+    step.details.is_deterministic = None
+    step.parallel = Parallel(mapping.span)
+    before = len(reader.diagnostics)
+    job_reader._inputs(step, mapping.get("inputs"), where, None)
+    job_reader._outputs(step, mapping.get("outputs"), where, None)
+    read_parallel_settings(reader, step.parallel, mapping, where)
+    task = reader.mapping(mapping.get("task"), f"`task` of {where}", NATIVE_TASK_KEYS)
+    if task is not None:
+        _native_task(reader, step, task, where)
+    step.incomplete |= any(d.code in ("E201", "S103", "R307") for d in reader.diagnostics[before:])
+
+
+def _native_task(reader: Reader, step: Step, task: Map, where: str) -> None:
+    parallel = step.parallel
+    assert parallel is not None
+    model = task.key_node("model")
+    if model is not None:
+        reader.report("S108", model.span, f"azpipe does not carry `task.model` of {where}",
+                      "Azure ML's run_function task runs `entry_script`; remove it")  # fmt: skip
+    read_task_fields(reader, parallel, task, where)
+    code = task.get("code")
+    step.code = reader.string(code, f"`task.code` of {where}")
+    step.code_span = code.span if code is not None else None
+    step.environment = read_env_ref(reader, task.get("environment"), f"`task.environment` of {where}")
+    if step.environment and step.environment.kind == "registered":
+        step.environment.value = step.environment.value.removeprefix("azureml:")
+    parsed = read_template(reader, task.get("program_arguments"), f"`task.program_arguments` of {where}")
+    if parsed:
+        parallel.program_arguments, parallel.program_arguments_node = parsed
+        for ref in parallel.program_arguments.refs():
+            if ref.kind not in (RefKind.INPUT, RefKind.OUTPUT):
+                span = parallel.program_arguments_node.span_of(ref.start, ref.end)
+                reader.report("E202", span, f"`{ref}` cannot be used in a job's program arguments",
+                              "bind it under `inputs:` and use `${{inputs.NAME}}`")  # fmt: skip
