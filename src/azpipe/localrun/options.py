@@ -22,6 +22,7 @@ class RunOptions:
     continue_on_failure: bool | None = None
     pass_env: tuple[str, ...] = ()
     allow_outside: bool = False
+    trials: int = 3  # trials of each sweep step a local run runs
 
 
 def assignment(text: str) -> tuple[str, str]:
@@ -35,7 +36,7 @@ def assignment(text: str) -> tuple[str, str]:
 def positive(text: str) -> int:
     """A positive integer (an argparse ``type``)."""
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of jobs, got `{text}`")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got `{text}`")
     return int(text)
 
 
@@ -66,6 +67,13 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="follow symbolic links in input data that lead out of their folder (or the repository), "
         "hashing what they reach",
+    )
+    parser.add_argument(
+        "--trials",
+        type=positive,
+        default=3,
+        metavar="N",
+        help="run N trials of each sweep step (default 3, at most its max_total_trials)",
     )
     parser.add_argument(
         "--force-step",
@@ -116,4 +124,5 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         continue_on_failure=getattr(args, "continue_on_failure", None),
         pass_env=tuple(getattr(args, "pass_env", ())),
         allow_outside=args.allow_outside,
+        trials=getattr(args, "trials", 3),
     )

@@ -22,6 +22,7 @@ from azpipe.localrun.options import RunOptions
 from azpipe.localrun.render_command import RenderedCommand, UnsafeCommand, normalised, render
 from azpipe.localrun.snapshot import check_code_folder, code_digests
 from azpipe.localrun.store import Store
+from azpipe.localrun.sweep import plan_trials
 from azpipe.model import Pipeline, Port, Step
 from azpipe.suggest import did_you_mean
 
@@ -105,6 +106,7 @@ class Planner:
         self.problems: list[str] = []
         self.forced = self._forced(options)
         self.keys: dict[str, str] = {}  # step -> cache key, worked out once for all its consumers
+        self.trials = options.trials  # how many trials of each sweep step run here
 
     def finish(self) -> None:
         """Raise every problem, the resolver's included."""
@@ -136,7 +138,10 @@ class Planner:
         inputs = {name: self._input(step, port) for name, port in step.inputs.items()}
         outputs = _slots(step, os.path.join(self.plan.run_dir, step.name))
         fingerprint = self._fingerprint(step, code, inputs, outputs)
-        rendered = self._render(step, inputs, outputs)
+        if step.sweep is not None:  # its trials, run one after another (localrun/sweep.py)
+            rendered, fingerprint = plan_trials(self, step, inputs, outputs, fingerprint)
+        else:
+            rendered = self._render(step, inputs, outputs)
         planned = PlannedStep(
             step.name, self._deps(step.name), rendered.display, code, inputs, outputs, fingerprint,
             action="run", reason="", variables=_variables(step), timeout=_timeout(step),
@@ -297,7 +302,8 @@ def _deterministic(step: Step) -> bool:
 
 
 def _timeout(step: Step) -> float | None:
-    value = (_setting(step, "limits") or {}).get("timeout")
+    limits = step.sweep.limits if step.sweep is not None else _setting(step, "limits") or {}
+    value = limits.get("timeout")
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
