@@ -225,12 +225,6 @@ def _ranges(reader: Reader, distribution: Distribution, where: str) -> None:
     for key in ("sigma", "q"):
         if key in params and params[key] <= 0:
             problems.append((key, f"`{key}` must be greater than 0"))
-    if (
-        distribution.type in ("loguniform", "qloguniform")
-        and "min_value" in params
-        and params["min_value"] <= 0
-    ):
-        problems.append(("min_value", "`min_value` must be greater than 0 for a log scale"))
     for key, message in problems:
         reader.report("V003", spans[key], f"{where}: {message}")
         params.pop(key, None)
