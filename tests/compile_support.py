@@ -96,9 +96,12 @@ def import_file(path: Path) -> Any:
 
 def yaml_job(pipeline: Pipeline, folder: Path | None = None) -> Any:
     """Write the YAML target into ``folder`` (default: the pipeline's) and ``load_job`` it."""
-    from azpipe.emit.yaml import emit_yaml
+    from azpipe.emit.subpipeline import component_files
+    from azpipe.emit.yaml import emit_yaml, emit_yaml_files
 
     folder = folder or Path(pipeline.base_dir)
     job_path = folder / "emitted_job.yml"
     job_path.write_text(emit_yaml(pipeline, str(folder)), encoding="utf-8")
+    for name, text in component_files(emit_yaml_files(pipeline, str(folder))).items():  # sub-pipelines
+        (folder / name).write_text(text, encoding="utf-8")
     return azure().load_job(job_path)

@@ -64,11 +64,14 @@ def load_original(path: Path) -> Any:
 def compiled_jobs(pipeline: Pipeline, folder: Path, stem: str = "compiled") -> dict[str, Any]:
     """Both targets written into ``folder`` and loaded: ``{"yaml": job, "python": job}``, each valid."""
     from azpipe.emit.python import emit_python
-    from azpipe.emit.yaml import emit_yaml
+    from azpipe.emit.subpipeline import component_files
+    from azpipe.emit.yaml import emit_yaml, emit_yaml_files
 
     folder.mkdir(parents=True, exist_ok=True)
     yaml_path = folder / f"{stem}.yml"
     yaml_path.write_text(emit_yaml(pipeline, str(folder)), encoding="utf-8")
+    for name, text in component_files(emit_yaml_files(pipeline, str(folder))).items():  # sub-pipelines
+        (folder / name).write_text(text, encoding="utf-8")
     module_path = folder / f"{stem}_module.py"
     module_path.write_text(emit_python(pipeline, str(folder)), encoding="utf-8")
     jobs = {"yaml": azure().load_job(yaml_path), "python": import_file(module_path).build_pipeline()}

@@ -124,7 +124,7 @@ class _Module:
         """The whole module (the imports are computed last, from what was used)."""
         pieces = {
             "entities": self._entities(),
-            "components": [self._component(step) for step in self.plan.steps if step.kind != "registered"],
+            "components": [self._component(step) for step in _components_first(self.plan.steps)],
             "decorator": "@" + py(self._decorator(), 0, 1),
             "signature": self._signature(),
             "body": self._body(),
@@ -519,6 +519,13 @@ class _Module:
         if output.mode is None and output.bound_mode is not None:  # @dsl.pipeline takes the component's
             lines.append(f"{INDENT}{target}.mode = None")
         return lines
+
+
+def _components_first(steps: list[StepPlan]) -> list[StepPlan]:
+    """The steps whose component the module defines: sub-pipelines' functions last (each is
+    preceded by two blank lines, as ruff puts them after a function)."""
+    own = [step for step in steps if step.kind != "registered"]
+    return [step for step in own if step.pipeline is None] + [step for step in own if step.pipeline is not None]
 
 
 def _referenced(the_plan: Plan) -> set[str]:

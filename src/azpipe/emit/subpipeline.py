@@ -21,6 +21,7 @@ workspace to load a registered pipeline component).
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -159,11 +160,15 @@ def python_function(module: Any, step: StepPlan, module_class: Any) -> str:
 
     sub = step.pipeline
     assert isinstance(sub, SubPlan) and sub.plan is not None
+    function = module.names.components[step.name]
+    written = _WRITTEN.setdefault(module, {})
+    if sub.key in written:  # the same file used again: the same function
+        return f"\n{function} = {written[sub.key]}"
+    written[sub.key] = function
     inner = component_plan(sub.plan)
     inner.inputs, inner.outputs = sub.plan.inputs, sub.plan.outputs
     inner.display_name, inner.description, inner.tags = (
         sub.plan.display_name, sub.plan.description, sub.plan.tags)  # fmt: skip
-    function = module.names.components[step.name]
     names = module_names(inner.name, [s.name for s in inner.steps], [i.name for i in inner.inputs])
     names.function = function
     names.components = {name: f"{function}_{variable}" for name, variable in names.components.items()}
@@ -171,7 +176,11 @@ def python_function(module: Any, step: StepPlan, module_class: Any) -> str:
     parts = [nested._component(s) for s in inner.steps if s.kind != "registered"]
     parts.append("@" + _decorator(nested) + "\n" + nested._signature() + "\n" + "\n".join(nested._body()))
     module.used |= nested.used
-    return "\n\n\n".join(parts)
+    return "\n" + "\n\n\n".join(parts)  # two blank lines before it, whatever comes before
+
+
+# Each module's sub-pipeline functions, by inner file: a file used twice is one function.
+_WRITTEN: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _decorator(nested: Any) -> str:

@@ -16,6 +16,7 @@ from azpipe.expr.ast import RefKind
 from azpipe.graph import graph_of, topological_order
 from azpipe.localrun.code import code_of, code_problem
 from azpipe.localrun.errors import RunRefused
+from azpipe.localrun.expand import expanded
 from azpipe.localrun.fingerprint import Fingerprint, differences
 from azpipe.localrun.inputs import InputValue, Resolver
 from azpipe.localrun.options import RunOptions
@@ -88,6 +89,7 @@ class Plan:
 
 def make_plan(pipeline: Pipeline, options: RunOptions, store: Store, run_id: str, run_dir: str) -> Plan:
     """Plan a run; raises ``RunRefused`` listing every problem found."""
+    pipeline = expanded(pipeline)  # sub-pipelines run as their own steps, `outer/inner` (localrun/expand.py)
     planner = Planner(pipeline, options, Plan(pipeline, store, run_id, run_dir))
     for name in topological_order(pipeline):
         planner.add(pipeline.steps[name])

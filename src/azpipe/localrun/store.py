@@ -324,8 +324,11 @@ class Store:
 
 
 def _plain_name(name: str) -> bool:
-    """A single path component that names nothing else (no separator, not ``.``/``..``)."""
-    return name not in ("", ".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+    """Path components that name nothing else (not ``.``/``..``, no other separator): one for a
+    step, ``outer/inner`` for a sub-pipeline's step (localrun/expand.py)."""
+    return all(
+        part not in ("", ".", "..") and "\\" not in part and "\0" not in part for part in name.split("/")
+    )
 
 
 def _number(value: Any, low: float, high: float) -> bool:
