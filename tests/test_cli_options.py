@@ -23,8 +23,9 @@ NO_FORMAT = {
     "cancel": "an action: it prints the job's new state",
     "lsp": "it speaks the language server protocol",
     "completion": "it prints a shell script",
+    "schema": "it prints a JSON Schema",
 }
-NO_COLOR = {"lsp": "no output for people", "completion": "a shell script"}
+NO_COLOR = {"lsp": "no output for people", "completion": "a shell script", "schema": "JSON for editors"}
 # Hidden spellings kept for compatibility: (subcommand, option) → the option that replaced it.
 DEPRECATED = {("status", "--json"): "-f json"}
 # Every short option means one thing everywhere.

@@ -19,7 +19,7 @@ from azpipe import __version__
 # Order is the order of ``azpipe --help``.
 SUBCOMMANDS = (
     "check", "compile", "graph", "diff", "plan", "run", "runs", "submit", "status", "cancel", "import_", "lsp",
-    "completion",
+    "schema", "completion",
 )  # fmt: skip
 
 

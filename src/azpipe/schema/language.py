@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from azpipe.naming import MAX_LENGTH, NAME
 from azpipe.schema.azure_ml import (
     COMPONENT_INPUT,
     DISTRIBUTION,
@@ -17,6 +18,7 @@ from azpipe.schema.azure_ml import (
     LIMITS,
     QUEUE_SETTINGS,
     RESOURCES,
+    SERVICE,
     SERVICES,
 )
 
@@ -47,3 +49,329 @@ AZPIPE: _Schema = {
     },
     "description": "An azpipe pipeline file.",
 }
+
+
+# ---------------------------------------------------------------- the whole language (`azpipe schema`)
+#
+# Every key the readers accept, with its value's shape and one line on what it is. The
+# readers (``azpipe.readers``) check these keys as they build the model (with their own
+# messages and positions); this description is what ``azpipe schema`` prints for editors and
+# what ``docs/language.md``'s key tables are generated from. ``tests/test_json_schema.py``
+# keeps each mapping's keys equal to the key list its reader accepts.
+
+_STRING: _Schema = {"type": "string"}
+# Azure ML's node-name rule (azpipe.naming.NAME): pipeline, step and port names.
+_NAME_PATTERN = "^" + NAME.pattern + "$"
+_NAME: _Schema = {"type": "string", "pattern": _NAME_PATTERN, "maxLength": MAX_LENGTH}
+_TEXT: _Schema = {"type": ["string", "number", "integer", "boolean"]}
+_TAGS: _Schema = {"type": "object", "additionalProperties": _TEXT}
+_STRINGS: _Schema = {"type": "array", "items": _STRING}
+_VERSION: _Schema = {"type": ["string", "integer", "number"]}
+_BOOL: _Schema = {"type": "boolean"}
+# Names of types and modes (azpipe.model.TYPES, INPUT_MODES, OUTPUT_MODES; a test keeps them equal).
+TYPE_NAMES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model", "path",
+              "integer", "number", "string", "boolean")  # fmt: skip
+INPUT_MODE_NAMES = ("ro_mount", "download", "direct", "eval_mount", "eval_download")
+OUTPUT_MODE_NAMES = ("rw_mount", "upload", "direct")
+_TYPE: _Schema = {
+    "type": "string",
+    "enum": list(TYPE_NAMES),
+    "title": "type name",
+    "description": "An Azure ML type.",
+}
+_INPUT_MODE: _Schema = {
+    "type": "string",
+    "enum": list(INPUT_MODE_NAMES),
+    "description": "How the job reads it.",
+}
+_OUTPUT_MODE: _Schema = {
+    "type": "string",
+    "enum": list(OUTPUT_MODE_NAMES),
+    "description": "How the job writes it.",
+}
+
+
+def _d(schema: _Schema, description: str) -> _Schema:
+    """``schema`` with a one-line ``description``."""
+    return {**schema, "description": description}
+
+
+def _titled(schema: _Schema, title: str) -> _Schema:
+    """``schema`` with a ``title``: what a value of it is called in the docs' tables."""
+    return {**schema, "title": title}
+
+
+def _named(values: _Schema, description: str) -> _Schema:
+    """A mapping of Azure ML names (steps, ports) to ``values``."""
+    return _d({"type": "object", "propertyNames": _NAME, "additionalProperties": values}, description)
+
+
+def _closed(properties: dict[str, _Schema], description: str, required: tuple[str, ...] = ()) -> _Schema:
+    """A mapping with exactly ``properties`` (any other key is S101)."""
+    found: _Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        found["required"] = list(required)
+    return _d(found, description)
+
+
+_ENVIRONMENT_PROPERTIES: dict[str, _Schema] = {
+    "image": _d(_STRING, "The Docker image it starts from."),
+    "conda_file": _d(_STRING, "A conda file to install on top, relative to the pipeline file."),
+    "build": _closed(
+        {"path": _d(_STRING, "The Docker build context folder."),
+         "dockerfile_path": _d(_STRING, "The Dockerfile, relative to `path`.")},
+        "Build the image from a Docker context instead.", required=("path",),
+    ),
+    "os_type": _d({"type": "string", "enum": ["linux", "windows"]}, "The operating system."),
+    "version": _d(_VERSION, "The version it is registered as."),
+    "description": _d(_STRING, "What it is."),
+    "tags": _d(_TAGS, "Tags on the environment."),
+}  # fmt: skip
+ENVIRONMENT_DECLARATION: _Schema = _titled(
+    _closed(_ENVIRONMENT_PROPERTIES, "An environment azpipe registers."), "environment"
+)
+INLINE_ENVIRONMENT: _Schema = _closed(
+    {**_ENVIRONMENT_PROPERTIES, "name": _d(_STRING, "Ignored: an inline environment is anonymous (S110).")},
+    "An environment written in place (registered anonymously).",
+)
+ENVIRONMENT_USE: _Schema = _d(
+    {"anyOf": [_STRING, INLINE_ENVIRONMENT]},
+    "A declared environment's name, `azureml:NAME:VERSION`, `NAME@latest`, a registry URI, or one written in place.",
+)
+COMPUTE_DECLARATION: _Schema = _titled(
+    _closed(
+        {
+            "type": _d({"type": "string", "enum": ["amlcompute", "computeinstance"]}, "The kind of compute."),
+            "size": _d(_STRING, "The VM size (`STANDARD_D2_V2`)."),
+            "min_instances": _d({"type": "integer", "minimum": 0}, "The fewest nodes kept running."),
+            "max_instances": _d({"type": "integer", "minimum": 1}, "The most nodes."),
+            "idle_time_before_scale_down": _d(
+                {"type": "integer", "minimum": 0}, "Seconds idle before a node stops."
+            ),
+        },
+        "A compute target azpipe creates if it is missing.",
+    ),
+    "compute target",
+)
+DATA_DECLARATION: _Schema = _titled(
+    _closed(
+        {
+            "type": _d(
+                {"type": "string", "enum": ["uri_file", "uri_folder", "mltable"]}, "The kind of data."
+            ),
+            "path": _d(_STRING, "A local path (relative to the pipeline file) or a URI."),
+            "version": _d(_VERSION, "The version it is registered as."),
+            "description": _d(_STRING, "What it holds."),
+        },
+        "A data asset azpipe registers; `${{data.NAME}}` refers to it.",
+        required=("path",),
+    ),
+    "data asset",
+)
+PIPELINE_INPUT: _Schema = _d(
+    {"anyOf": [
+        _d(_TEXT, "A literal (its type is inferred), a local path, or `${{data.NAME}}`."),
+        _closed({
+            "type": _TYPE,
+            "default": _d(_TEXT, "Its value unless the run sets another."),
+            "optional": _d(_BOOL, "May be left without a value."),
+            "description": _d(_STRING, "What it is."),
+            "path": _d(_STRING, "A data input's default path or URI."),
+            "mode": _INPUT_MODE,
+            "datastore": _d(_STRING, "Where a local file is uploaded to."),
+        }, "A pipeline input with its settings."),
+    ]},
+    "A pipeline input.",
+)  # fmt: skip
+PIPELINE_OUTPUT: _Schema = _d(
+    {"anyOf": [
+        _d(_STRING, "`${{STEP.outputs.NAME}}`: the step output it exposes."),
+        _closed({
+            "value": _d(_STRING, "`${{STEP.outputs.NAME}}`: the step output it exposes."),
+            "type": _TYPE,
+            "mode": _OUTPUT_MODE,
+            "description": _d(_STRING, "What it is (Python target only: S109)."),
+            "path": _d(_STRING, "Where it is written (`azureml://datastores/NAME/paths/...`)."),
+            "name": _d(_STRING, "Register it as a data asset of this name."),
+            "version": _d(_VERSION, "The version of that data asset."),
+        }, "A pipeline output with its settings.", required=("value",)),
+    ]},
+    "A pipeline output.",
+)  # fmt: skip
+STEP_OUTPUT: _Schema = _d(
+    {"anyOf": [
+        _TYPE,
+        {"type": "null"},
+        _closed({
+            "type": _TYPE,
+            "mode": _OUTPUT_MODE,
+            "path": _d(_STRING, "Where it is written (`azureml://datastores/NAME/paths/...`)."),
+            "name": _d(_STRING, "Register it as a data asset of this name."),
+            "version": _d(_VERSION, "The version of that data asset."),
+            "description": _d(_STRING, "What it is."),
+        }, "An output with its settings."),
+    ]},
+    "An output: its type, or its settings.",
+)  # fmt: skip
+STEP_INPUT: _Schema = _d(
+    {"anyOf": [
+        _d(_TEXT, "`${{parent.inputs.X}}`, `${{STEP.outputs.Y}}`, `${{data.NAME}}`, a literal or a local path."),
+        _closed({
+            "value": _d(_TEXT, "What it is bound to."),
+            "type": _TYPE,
+            "mode": _INPUT_MODE,
+            "optional": _d(_BOOL, "May be left without a value."),
+            "datastore": _d(_STRING, "Where a local file is uploaded to."),
+        }, "A binding with its settings.", required=("value",)),
+    ]},
+    "A step input's binding.",
+)  # fmt: skip
+_PORT_SETTINGS: dict[str, _Schema] = {
+    "type": _TYPE,
+    "default": _d(_TEXT, "Its value when the step leaves it unbound."),
+    "optional": _d(_BOOL, "May be left unbound."),
+    "description": _d(_STRING, "What it is."),
+    "min": _d({"type": ["number", "integer", "string"]}, "The smallest value of a number input."),
+    "max": _d({"type": ["number", "integer", "string"]}, "The largest value of a number input."),
+    "enum": _d({"type": "array"}, "The values a string input may take."),
+    "mode": _INPUT_MODE,
+}
+# The settings each type takes, and their values, are Azure ML's (COMPONENT_INPUT: what the
+# compiled component must hold; checks.values walks it): only the descriptions are added here.
+COMPONENT_PORT_INPUT: _Schema = _d(
+    {"anyOf": [_TYPE, {**COMPONENT_INPUT["anyOf"][1], "properties": _PORT_SETTINGS, "additionalProperties": False,
+                       "description": "An input with its settings."}]},
+    "A component input: its type, or its settings.",
+)  # fmt: skip
+_DETAIL_PROPERTIES: dict[str, _Schema] = {
+    "display_name": _d(_STRING, "The name shown in Azure ML Studio."),
+    "description": _d(_STRING, "What it does."),
+    "tags": _d(
+        _TAGS,
+        "Tags on the job (keys: no control characters, line breaks or invisible format characters, N705).",
+    ),
+    "environment_variables": _d(
+        _TAGS,
+        "Variables set for the command (names: letters, digits and `_`, not starting with a digit, N704).",
+    ),
+    "resources": _d(RESOURCES, "The compute resources the job asks for (`docker_args`: a string or a list)."),
+    "distribution": _d(
+        DISTRIBUTION, "How the job is spread over nodes and processes: `type` and its settings."
+    ),
+    "limits": _d(LIMITS, "`timeout`: the most seconds the job may run."),
+    "is_deterministic": _d(_BOOL, "Whether Azure ML may reuse an earlier run's outputs (default: true)."),
+    "identity": _d(
+        IDENTITY,
+        "The identity the job runs as (the ids: `managed` only; `msi_resource_id` "
+        "compiles to Python only, S109).",
+    ),
+    "properties": _d(_TAGS, "Properties of the job."),
+    "services": _d(
+        {**SERVICES, "additionalProperties": _titled(SERVICE, "service")},
+        "Interactive services on the node, by name (`type`: `ssh`, `tensor_board`, "
+        "`vs_code`, `jupyter_lab`; without one, `ssh`; any other type is dropped, S110).",
+    ),
+    "queue_settings": _d(QUEUE_SETTINGS, "Where the job is queued: `job_tier` and `priority`."),
+    "additional_includes": _d(
+        _STRINGS,
+        "Files and folders, relative to the pipeline file, added to the code "
+        "snapshot (a step that `uses:` a component lists them in the component).",
+    ),
+}
+_PORTS: dict[str, _Schema] = {
+    "outputs": _named(
+        STEP_OUTPUT, "Port name to a type name or `{type, mode, path, name, version, description}`."
+    ),
+}
+STEP_PROPERTIES: dict[str, _Schema] = {
+    "command": _d(
+        _STRING,
+        "The command line, a template (`${{inputs.x}}`, `${{outputs.y}}`, "
+        "`$[[ optional ]]`); required unless `uses:`.",
+    ),
+    "code": _d(
+        _STRING,
+        "The folder the command runs in, relative to the pipeline file (must exist, must stay "
+        "inside the repository), or a registered code asset `azureml:NAME:VERSION`.",
+    ),
+    "uses": _d(
+        _STRING,
+        "A component: a name under `components:`, a native component file "
+        "(`./components/train.yml`), or a registered one (`azureml:train:3`, `train@latest`).",
+    ),
+    "environment": ENVIRONMENT_USE,
+    "compute": _d(
+        _STRING,
+        'Where it runs: a name under `compute:`, a workspace compute, or `serverless` (see "Compute").',
+    ),
+    "inputs": _named(
+        STEP_INPUT,
+        "Port name to a binding (`${{ ... }}`), a literal, or `{value, type, mode, "
+        "optional, datastore}` (`type`: the input's type in a step with its own command, "
+        "the type of a literal path, or checked against what is bound).",
+    ),
+    **_PORTS,
+    "after": _d(_STRINGS, "Steps that must finish first (ordering with no data)."),
+    "comment": _d(_STRING, "A node's comment in Studio."),
+    **_DETAIL_PROPERTIES,
+    # The node kinds (issue 11): their blocks are their readers' to check.
+    "parallel": _d({"type": "object"}, "Run the command over batches of data (a parallel node)."),
+    "sweep": _d({"type": "object"}, "Tune the step's inputs (a sweep node)."),
+    "spark": _d({"type": "object"}, "Run on Spark (a spark node)."),
+}
+COMPONENT_PROPERTIES: dict[str, _Schema] = {
+    "command": STEP_PROPERTIES["command"],
+    "code": STEP_PROPERTIES["code"],
+    "environment": ENVIRONMENT_USE,
+    "inputs": _named(COMPONENT_PORT_INPUT, "Its inputs, by name."),
+    **_PORTS,
+    "version": _d(_VERSION, "The component's version."),
+    **_DETAIL_PROPERTIES,
+}
+LANGUAGE: _Schema = _closed(
+    {
+        "azpipe": _d({"const": 1}, "The language version: the integer `1` (not `true`, `1.0` or `\"1\"`)."),
+        "name": _d(_NAME, "The pipeline's name."),
+        "job_name": _d(_STRING, "The job's own name in the workspace (`name:` of an Azure ML job file); unique, "
+                                "so a second submission needs another."),
+        "display_name": _d(_STRING, "Shown in Azure ML Studio; unset, it stays unset, as with `az ml job create`."),
+        "description": _d(_STRING, "What the pipeline does, shown in Azure ML Studio."),
+        "experiment": _d(_STRING, "The experiment the job is filed under on submission (unset: Azure ML's "
+                                  "choice, as with `az ml job create`)."),
+        "tags": _d(_TAGS, "Job tags."),
+        "properties": _d(_TAGS, "Job properties."),
+        "identity": _DETAIL_PROPERTIES["identity"],
+        "services": _DETAIL_PROPERTIES["services"],
+        "defaults": _closed(
+            {"compute": _d(_STRING, "The compute of steps without one."),
+             "environment": ENVIRONMENT_USE,
+             "datastore": _d(_STRING, "Where outputs are written unless they say otherwise.")},
+            "Step defaults: what steps get unless they say otherwise.",
+        ),
+        "settings": _d(
+            {"type": "object",
+             "properties": {
+                 "continue_on_step_failure": _d(_BOOL, "Keep running other steps when one fails."),
+                 "force_rerun": _d(_BOOL, "Run every step, reusing no earlier output."),
+                 "on_init": _d(_STRING, "A step Azure ML runs before all others."),
+                 "on_finalize": _d(_STRING, "A step Azure ML runs after all others, even on failure."),
+             }},
+            "Pipeline settings; `on_init` runs before every other step, `on_finalize` after them all (it must "
+            "have no data edge to the others); any other key is a warning (S101) and is passed on to Azure ML "
+            "as written, as azure-ai-ml does.",
+        ),
+        "environments": _d({"type": "object", "additionalProperties": ENVIRONMENT_DECLARATION},
+                           "Environments azpipe registers, by name."),
+        "compute": _d({"type": "object", "additionalProperties": COMPUTE_DECLARATION},
+                      "Compute targets azpipe creates, by name."),
+        "data": _d({"type": "object", "additionalProperties": DATA_DECLARATION}, "Data assets, by name."),
+        "components": _d({"type": "object", "additionalProperties": _closed(
+            COMPONENT_PROPERTIES, "A reusable command with a typed interface.", required=("command",)) | {"title": "component"}},
+            "Reusable commands, by name."),
+        "inputs": _named(PIPELINE_INPUT, "The pipeline's inputs, by name."),
+        "outputs": _named(PIPELINE_OUTPUT, "The pipeline's outputs, by name."),
+        "steps": _named(_titled(_closed(STEP_PROPERTIES, "A step: one job."), "step"), "The jobs: step name to step."),
+    },
+    "An azpipe pipeline file.",
+    required=("azpipe", "name", "steps"),
+)  # fmt: skip
