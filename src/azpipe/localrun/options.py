@@ -120,7 +120,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         inputs=dict(args.inputs),
         force=args.force,
         force_steps=tuple(args.force_steps),
-        jobs=getattr(args, "jobs", 1),
+        jobs=getattr(args, "jobs", os.cpu_count() or 1),  # plan: what run does by default
         continue_on_failure=getattr(args, "continue_on_failure", None),
         pass_env=tuple(getattr(args, "pass_env", ())),
         allow_outside=args.allow_outside,

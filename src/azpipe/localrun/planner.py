@@ -20,6 +20,7 @@ from azpipe.localrun.expand import expanded
 from azpipe.localrun.fingerprint import Fingerprint, differences
 from azpipe.localrun.inputs import InputValue, Resolver
 from azpipe.localrun.options import RunOptions
+from azpipe.localrun.parallel import local_parallel, planned_parallel
 from azpipe.localrun.render_command import RenderedCommand, UnsafeCommand, normalised, render
 from azpipe.localrun.snapshot import check_code_folder, code_digests
 from azpipe.localrun.store import Store
@@ -109,6 +110,7 @@ class Planner:
         self.forced = self._forced(options)
         self.keys: dict[str, str] = {}  # step -> cache key, worked out once for all its consumers
         self.trials = options.trials  # how many trials of each sweep step run here
+        self.jobs = options.jobs  # a parallel step's workers (localrun/parallel.py)
 
     def finish(self) -> None:
         """Raise every problem, the resolver's included."""
@@ -130,6 +132,8 @@ class Planner:
 
     def add(self, step: Step) -> None:
         """Plan ``step`` (its upstream steps are already planned)."""
+        if step.parallel is not None:  # batch inference emulated here (localrun/parallel.py)
+            step = local_parallel(step)
         if step.command is None:
             self.problems.append(
                 f"step `{step.name}` uses `{step.uses.name if step.uses else '?'}`, whose "
@@ -144,6 +148,8 @@ class Planner:
             rendered, fingerprint = plan_trials(self, step, inputs, outputs, fingerprint)
         else:
             rendered = self._render(step, inputs, outputs)
+        if step.parallel is not None:
+            rendered = planned_parallel(self, step, rendered, inputs, outputs)
         planned = PlannedStep(
             step.name, self._deps(step.name), rendered.display, code, inputs, outputs, fingerprint,
             action="run", reason="", variables=_variables(step), timeout=_timeout(step),
