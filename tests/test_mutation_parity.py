@@ -63,7 +63,7 @@ WRONG_TYPES = {
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{2,}$")
 _KEY_WORD = re.compile(r"^[a-z_][a-z0-9_]{1,}$")
 _NOT_COMMAND_NODES = frozenset(
-    {"sweep", "parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"}
+    {"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"}
 )
 
 
@@ -478,9 +478,9 @@ def test_tag_keys_are_names_not_schema_keys() -> None:
 
 
 def test_unsupported_jobs_are_out_of_scope() -> None:
-    text = "jobs:\n  a:\n    type: sweep\n    trial: x\n  b:\n    type: command\n    command: echo\n"
+    text = "jobs:\n  a:\n    type: flow\n    flow_file: x\n  b:\n    type: command\n    command: echo\n"
     keys = {s.text for s in _sites(text) if s.is_key}
-    assert "trial" not in keys and "command" in keys
+    assert "flow_file" not in keys and "command" in keys
     assert _only_unsupported_nodes("jobs.a.compute: Compute not set", text)
     assert not _only_unsupported_nodes(
         "jobs.a.compute: Compute not set; jobs.b.compute: Compute not set", text

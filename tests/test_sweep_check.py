@@ -236,3 +236,24 @@ def test_any_sweep_block_is_diagnosed_never_raised(block: object) -> None:
     pipeline = azpipe.loads(text, "fuzz.yaml")
     for diagnostic in pipeline.diagnostics:
         assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1
+
+
+def test_loguniform_bounds_are_exponents_and_may_be_negative(tmp_path: Path) -> None:
+    sweep = GOOD.replace(
+        "{type: loguniform, min_value: 0.001, max_value: 0.1}",
+        "{type: loguniform, min_value: -6, max_value: -1}",
+    )
+    assert _load(tmp_path, sweep).diagnostics == []
+
+
+def test_a_native_sweep_node_s_settings_are_checked_as_azure_ml_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "pipeline.yml"
+    text = NATIVE.replace(
+        "    limits: {max_total_trials: 2}\n",
+        "    limits: {max_total_trials: 2}\n    queue_settings: {job_tier: Spott}\n",
+    )
+    path.write_text(
+        text.replace("      environment: azureml:sklearn:1\n", "      enviroment: azureml:sklearn:1\n")
+    )
+    found = [(d.code, d.span.line) for d in azpipe.load(path).check()]
+    assert ("S101", 10) in found and ("S106", 17) in found

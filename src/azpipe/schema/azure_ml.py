@@ -388,6 +388,35 @@ PIPELINE_NODE: _Schema = {
     },
     "required": ["component"],
 }
+# pipeline/component_job.py: SweepSchema with _sweep/parameterized_sweep.py (unknown=INCLUDE); the sweep's own
+# fields are read and checked by azpipe.readers.sweep, the node's settings and its inline trial here.
+SWEEP_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["sweep"],
+    "properties": {
+        "type": STRING,
+        "trial": {"anyOf": [STRING, INLINE_COMPONENT]},
+        "compute": STRING,
+        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
+        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "properties": STRING_MAP,
+        "comment": STRING,
+        "name": TEXT,
+        "display_name": TEXT,
+        "description": TEXT,
+        "tags": ANY_MAP,
+        "experiment_name": TEXT,
+        "identity": IDENTITY,
+        "queue_settings": QUEUE_SETTINGS,
+        "resources": RESOURCES,
+        "search_space": ANY_MAP,
+        "objective": ANY_MAP,
+        "sampling_algorithm": ANY,
+        "limits": ANY_MAP,
+        "early_termination": ANY_MAP,
+    },
+    "required": ["trial"],
+}
 PIPELINE_JOB: _Schema = {
     "type": "object",
     "properties": {
@@ -410,7 +439,7 @@ PIPELINE_JOB: _Schema = {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "oneOf": [COMMAND_NODE, PIPELINE_NODE],
+                "oneOf": [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE],
                 "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
                 "x-ignore-case": True,
             },
