@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from azpipe.model import Compute, DataAsset, Environment, EnvRef
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import (
+    COMPUTE_DECLARATION,
+    DATA_DECLARATION,
+    ENVIRONMENT_DECLARATION,
+    INLINE_ENVIRONMENT,
+    keys_of,
+)
 from azpipe.source.nodes import Map, Node, Scalar
 
-ENVIRONMENT_KEYS = ("image", "conda_file", "build", "os_type", "version", "description", "tags")
+# The keys and choices come from the language's schema (azpipe.schema.language), the one place
+# that describes them (for `azpipe schema` and the docs' tables too).
+ENVIRONMENT_KEYS = keys_of(ENVIRONMENT_DECLARATION)
 # An inline environment is registered anonymously: azure-ai-ml drops its name and version (S110).
-INLINE_ENVIRONMENT_KEYS = (
-    "image",
-    "conda_file",
-    "build",
-    "os_type",
-    "description",
-    "tags",
-    "name",
-    "version",
-)
-BUILD_KEYS = ("path", "dockerfile_path")
-OS_TYPES = ("linux", "windows")
-COMPUTE_KEYS = ("type", "size", "min_instances", "max_instances", "idle_time_before_scale_down")
-COMPUTE_TYPES = ("amlcompute", "computeinstance")
-DATA_KEYS = ("type", "path", "version", "description")
-DATA_TYPES = ("uri_file", "uri_folder", "mltable")
+INLINE_ENVIRONMENT_KEYS = keys_of(INLINE_ENVIRONMENT)
+BUILD_KEYS = keys_of(ENVIRONMENT_DECLARATION["properties"]["build"])
+OS_TYPES = tuple(ENVIRONMENT_DECLARATION["properties"]["os_type"]["enum"])
+COMPUTE_KEYS = keys_of(COMPUTE_DECLARATION)
+COMPUTE_TYPES = tuple(COMPUTE_DECLARATION["properties"]["type"]["enum"])
+DATA_KEYS = keys_of(DATA_DECLARATION)
+DATA_TYPES = tuple(DATA_DECLARATION["properties"]["type"]["enum"])
 
 
 def read_environment(reader: Reader, name: str, node: Node, inline: bool = False) -> Environment | None:

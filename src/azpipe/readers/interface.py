@@ -19,12 +19,13 @@ from azpipe.model import (
 from azpipe.readers.bindings import read_binding
 from azpipe.readers.ports import read_type
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import PIPELINE_INPUT, PIPELINE_OUTPUT, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 
-INPUT_KEYS = ("type", "default", "optional", "description", "path", "mode", "datastore")
+INPUT_KEYS = keys_of(PIPELINE_INPUT)  # from the language's schema, which describes them
 # A native file's pipeline input may also be `{value: ...}` (a literal), or set what azpipe refuses.
 NATIVE_INPUT_KEYS = (*INPUT_KEYS, "value", "path_on_compute")
-OUTPUT_KEYS = ("value", "type", "mode", "description", "path", "name", "version")
+OUTPUT_KEYS = keys_of(PIPELINE_OUTPUT)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LITERAL_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
 

@@ -12,15 +12,13 @@ from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
 from azpipe.readers.steps import StepReader, read_component, read_step_hooks
+from azpipe.schema.language import LANGUAGE, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 
-TOP_KEYS = (
-    "azpipe", "name", "job_name", "display_name", "description", "experiment", "tags", "properties",
-    "identity", "services", "defaults", "settings", "environments", "compute", "data", "components",
-    "inputs", "outputs", "steps",
-)  # fmt: skip
-DEFAULT_KEYS = ("compute", "environment", "datastore")
-SETTING_KEYS = ("continue_on_step_failure", "force_rerun", "on_init", "on_finalize")
+# The keys come from the language's schema (azpipe.schema.language), which describes them.
+TOP_KEYS = keys_of(LANGUAGE)
+DEFAULT_KEYS = keys_of(LANGUAGE["properties"]["defaults"])
+SETTING_KEYS = keys_of(LANGUAGE["properties"]["settings"])
 LANGUAGE_VERSION = 1
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 from azpipe.model import INPUT_MODES, LEGACY_TYPES, MODERN_TYPES, OUTPUT_MODES, TYPES, Port
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import COMPONENT_PORT_INPUT, STEP_OUTPUT, keys_of
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
-PORT_INPUT_KEYS = ("type", "default", "optional", "description", "min", "max", "enum", "mode")
-OUTPUT_KEYS = ("type", "mode", "path", "name", "version", "description")
+# From the language's schema (azpipe.schema.language), which describes them.
+PORT_INPUT_KEYS = keys_of(COMPONENT_PORT_INPUT)
+OUTPUT_KEYS = keys_of(STEP_OUTPUT)
 
 
 def read_type(reader: Reader, node: Node | None, where: str) -> str | None:

@@ -130,8 +130,13 @@ _ENVIRONMENT_PROPERTIES: dict[str, _Schema] = {
 ENVIRONMENT_DECLARATION: _Schema = _titled(
     _closed(_ENVIRONMENT_PROPERTIES, "An environment azpipe registers."), "environment"
 )
+_IGNORED = "Ignored: an inline environment is registered anonymously (S110)."
 INLINE_ENVIRONMENT: _Schema = _closed(
-    {**_ENVIRONMENT_PROPERTIES, "name": _d(_STRING, "Ignored: an inline environment is anonymous (S110).")},
+    {
+        **{key: value for key, value in _ENVIRONMENT_PROPERTIES.items() if key != "version"},
+        "name": _d(_STRING, _IGNORED),
+        "version": _d(_VERSION, _IGNORED),
+    },
     "An environment written in place (registered anonymously).",
 )
 ENVIRONMENT_USE: _Schema = _d(
@@ -375,3 +380,10 @@ LANGUAGE: _Schema = _closed(
     "An azpipe pipeline file.",
     required=("azpipe", "name", "steps"),
 )  # fmt: skip
+
+
+def keys_of(schema: _Schema) -> tuple[str, ...]:
+    """The keys a mapping ``schema`` describes, in order (of its mapping branch, for a value that
+    may also be written short): what a reader accepts there."""
+    branches = [branch for branch in schema.get("anyOf", [schema]) if branch.get("type") == "object"]
+    return tuple(branches[0]["properties"])
