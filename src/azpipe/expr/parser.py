@@ -1,19 +1,22 @@
-"""Parse template strings with the lark grammar in ``grammar/template.lark``."""
+"""Parse template strings: text with ``${{ }}`` placeholders and ``$[[ ]]`` segments.
+
+The language is defined by the lark grammar in ``grammar/template.lark``. Most
+strings are well formed and mostly plain text, so they are read here with a few
+regular expressions that follow the grammar's terminals exactly (the text
+outside ``${{ }}`` and ``$[[ ]]`` never goes through the LALR parser, and lark
+is not even imported). Whenever this fast path meets something it cannot decide
+— any syntax error — the whole string goes to lark
+(:func:`azpipe.expr.lark_parser.parse_with_lark`), which gives the AST and the
+error with its offsets; ``tests/test_expr_fast_path.py`` proves both agree.
+"""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import lark
-from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from azpipe.expr.ast import Form, Part, Placeholder, Ref, RefKind, Segment, Template, Text
-from azpipe.version import __version__
 
 FORMS = (
     "`inputs.NAME`, `outputs.NAME`, `parent.inputs.NAME`, `STEP.outputs.NAME`, "
@@ -38,149 +41,114 @@ def grammar_path(name: str = "template.lark") -> Path:
     return Path(__file__).resolve().parents[3] / "grammar" / name
 
 
-class _Build(Transformer[Token, Any]):
-    """Turns parse trees into :mod:`azpipe.expr.ast` nodes (applied inline by LALR)."""
-
-    def own_input(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.INPUT, _parts(items)[1])
-
-    def own_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.OUTPUT, _parts(items)[1])
-
-    def parent_input(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.PARENT_INPUT, _parts(items)[2])
-
-    def parent_output(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.PARENT_OUTPUT, _parts(items)[2])
-
-    def parent_job_output(self, items: list[Token]) -> Ref:
-        parts = _parts(items)
-        return Ref(RefKind.STEP_OUTPUT, parts[4], parts[2], Form.LONG)
-
-    def data_ref(self, items: list[Token]) -> Ref:
-        return Ref(RefKind.DATA, _parts(items)[1])
-
-    def step_output(self, items: list[Token]) -> Ref:
-        parts = _parts(items)
-        return Ref(RefKind.STEP_OUTPUT, parts[2], parts[0])
-
-    def step_output_short(self, items: list[Token]) -> Ref:
-        parts = _parts(items)
-        return Ref(RefKind.STEP_OUTPUT, parts[1], parts[0], Form.SHORT)
-
-    def placeholder(self, items: list[Any]) -> Placeholder:
-        opening, ref, closing = items[0], items[1], items[-1]
-        start, end = opening.start_pos, closing.end_pos
-        return Placeholder(_with_span(ref, start, end), start, end)
-
-    seg_placeholder = placeholder
-
-    def segment(self, items: list[Any]) -> Segment:
-        parts = tuple(_text(item) if isinstance(item, Token) else item for item in items[1:-1])
-        return Segment(parts, items[0].start_pos, items[-1].end_pos)
-
-    def start(self, items: list[Any]) -> tuple[Part, ...]:
-        return tuple(_text(item) if isinstance(item, Token) else item for item in items)
-
-
-def _parts(items: list[Token]) -> list[str]:
-    """The dot-separated names of an expression token (names cannot hold a dot)."""
-    return str(items[0]).split(".")
-
-
-def _with_span(ref: Ref, start: int, end: int) -> Ref:
-    return Ref(ref.kind, ref.name, ref.step, ref.form, start, end)
-
-
-def _text(token: Token) -> Text:
-    return Text(str(token), token.start_pos or 0, token.end_pos or 0)
-
-
-@functools.cache
-def _parser() -> Lark:
-    options: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
-    grammar = grammar_path().read_text(encoding="utf-8")
-    return Lark(grammar, transformer=_Build(), cache=_cache_file(), **options)
-
-
-def _cache_file() -> str | bool:
-    """Where lark keeps the analysed grammar: the user's own cache folder.
-
-    Building the LALR tables takes longer than checking a 100-step pipeline. Lark's
-    cache is a pickle, so it never goes in a shared temporary folder, where another
-    user could plant one; without a private, writable folder there is no cache.
-    """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "azpipe")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        info = os.stat(folder)
-    except OSError:
-        return False
-    if info.st_uid != os.getuid() or info.st_mode & 0o022:
-        return False
-    return os.path.join(folder, f"template-grammar-{__version__}-lark-{lark.__version__}.cache")
-
-
 def parse_template(text: str) -> Template:
     """Parse ``text``; raises :class:`TemplateError` with offsets on a syntax error."""
     if "$" not in text:
         return Template((Text(text, 0, len(text)),) if text else ())
-    try:
-        parts: tuple[Part, ...] = _parser().parse(text)  # type: ignore[assignment]  # the inline transformer builds it
+    parts = fast_parts(text)
+    if parts is not None:
         return Template(parts)
-    except UnexpectedInput as error:
-        raise _explain(text, error) from None
-    except LarkError as error:  # pragma: no cover - grammar faults, not user input
-        raise TemplateError(str(error), 0, len(text)) from None
+    from azpipe.expr.lark_parser import parse_with_lark  # only for malformed strings: lark is slow to import
+
+    return parse_with_lark(text)
 
 
-def _explain(text: str, error: UnexpectedInput) -> TemplateError:
-    """Turn a raw lark error into a message a user can act on."""
-    pos = _error_pos(text, error)
-    opening = text.rfind("${{", 0, pos + 1)
-    closing = text.find("}}", opening) if opening != -1 else -1
-    if opening != -1 and (closing == -1 or closing + 2 > pos):
-        if closing == -1 or _opens_again(text, opening + 3, closing):
-            return _unclosed(text, opening)
-        inner = text[opening + 3 : closing].strip()
-        message = f"`{inner}` is not an expression" if inner else "empty `${{ }}`"
-        return TemplateError(message, opening, closing + 2, f"write one of {FORMS}")
-    segment = text.rfind("$[[", 0, pos + 1)
-    if segment != -1 and text.find("]]", segment) == -1:
-        return TemplateError("`$[[` is never closed with `]]`", segment, segment + 3)
-    if text.startswith("$[[", pos):
-        return TemplateError("optional segments `$[[ ]]` do not nest", pos, pos + 3)
-    return TemplateError("unexpected text in template", pos, min(pos + 1, len(text)))
+# The terminals of grammar/template.lark, written again as Python patterns.
+# TEXT and SEG_TEXT run up to the next of these (SEG_TEXT also up to `]]`), so a
+# search for the next one finds where a text token ends.
+_OPENING = re.compile(r"\$(?:\{\{|\[\[)")
+_SEGMENT_STOP = re.compile(r"\$(?:\{\{|\[\[)|\]\]")
+_WS = re.compile(r"[ \t\r\n]*")
+_NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
+# Lark's lexer matches one alternation of the acceptable terminals, highest
+# priority first, and never tries another once one matched: `re.match` of the
+# same alternation in the same order picks the same token (the priority-4 forms
+# cannot match at the same place, their prefixes differ).
+_EXPRESSION = re.compile(
+    "|".join(
+        (
+            rf"(?P<own_input>inputs\.{_NAME})",
+            rf"(?P<own_output>outputs\.{_NAME})",
+            rf"(?P<parent_input>parent\.inputs\.{_NAME})",
+            rf"(?P<parent_output>parent\.outputs\.{_NAME})",
+            rf"(?P<parent_job_output>parent\.jobs\.{_NAME}\.outputs\.{_NAME})",
+            rf"(?P<data_ref>data\.{_NAME})",
+            rf"(?P<step_output>{_NAME}\.outputs\.{_NAME})",
+            r"(?P<step_output_short>(?!(?:inputs|outputs|parent|data)\.)[A-Za-z_][A-Za-z0-9_\-]*"
+            r"\.(?!outputs(?![A-Za-z0-9_\-]))[A-Za-z_][A-Za-z0-9_\-]*)",
+        )
+    )
+)
 
 
-def _opens_again(text: str, start: int, end: int) -> bool:
-    """True when another ``${{`` or ``$[[`` starts before the ``}}`` found: that ``}}``
-    closes a later placeholder, and the first one is missing its own."""
-    return "${{" in text[start:end] or "$[[" in text[start:end]
+def fast_parts(text: str) -> tuple[Part, ...] | None:
+    """The parts of ``text`` as lark would build them, or None when the fast path
+    cannot decide (the string has a syntax error somewhere): then ask lark."""
+    parts: list[Part] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        opening = _OPENING.search(text, pos)
+        stop = opening.start() if opening else size
+        if stop > pos:
+            parts.append(Text(text[pos:stop], pos, stop))
+        if opening is None:
+            break
+        part = _placeholder(text, stop) if text[stop + 1] == "{" else _segment(text, stop)
+        if part is None:
+            return None
+        parts.append(part)
+        pos = part.end
+    return tuple(parts)
 
 
-_EXPRESSION = re.compile(r"\$\{\{[ \t]*[A-Za-z0-9_.\-]*\}?")
+def _placeholder(text: str, start: int) -> Placeholder | None:
+    """The ``${{ expression }}`` opening at ``start``, or None if it is not one."""
+    match = _EXPRESSION.match(text, _after_space(text, start + 3))
+    if match is None:
+        return None
+    closing = _after_space(text, match.end())
+    if not text.startswith("}}", closing):
+        return None
+    end = closing + 2
+    kind, name, step, form = _FORMS[match.lastgroup or ""](match.group().split("."))
+    return Placeholder(Ref(kind, name, step, form, start, end), start, end)
 
 
-def _unclosed(text: str, opening: int) -> TemplateError:
-    """A ``${{`` without its ``}}``: the expression it starts is underlined, not the rest
-    of the line, and the hint writes it closed."""
-    match = _EXPRESSION.match(text, opening)
-    end = match.end() if match else opening + 3
-    shown = text[opening:end]
-    body = shown.removesuffix("}")
-    spaced = " " if body[3:4].isspace() else ""  # `${{ x` closes as `${{ x }}`
-    hint = f"write `{body.rstrip()}{spaced}}}}}`" if body.strip() != "${{" else "close it with `}}`"
-    return TemplateError(f"`{shown}` is missing `}}}}`", opening, end, hint)
+def _after_space(text: str, pos: int) -> int:
+    """Where the run of grammar whitespace (``_WS``) at ``pos`` ends."""
+    space = _WS.match(text, pos)
+    return space.end() if space else pos
 
 
-def _error_pos(text: str, error: UnexpectedInput) -> int:
-    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
-        return len(text) - 1
-    if isinstance(error, (UnexpectedToken, UnexpectedCharacters)):
-        pos = getattr(error, "pos_in_stream", None)
-        if pos is None and isinstance(error, UnexpectedToken):
-            pos = error.token.start_pos
-        return int(pos or 0)
-    return len(text) - 1
+def _segment(text: str, start: int) -> Segment | None:
+    """The ``$[[ ... ]]`` opening at ``start``, or None when it is not closed, nests
+    another segment, or holds a placeholder that is not one."""
+    parts: list[Text | Placeholder] = []
+    pos = start + 3
+    while True:
+        found = _SEGMENT_STOP.search(text, pos)
+        if found is None or found.group() == "$[[":
+            return None
+        stop = found.start()
+        if stop > pos:
+            parts.append(Text(text[pos:stop], pos, stop))
+        if found.group() == "]]":
+            return Segment(tuple(parts), start, stop + 2)
+        placeholder = _placeholder(text, stop)
+        if placeholder is None:
+            return None
+        parts.append(placeholder)
+        pos = placeholder.end
+
+
+# How each terminal's dot-separated names become a reference (names hold no dot).
+_FORMS: dict[str, Callable[[list[str]], tuple[RefKind, str, str | None, Form]]] = {
+    "own_input": lambda p: (RefKind.INPUT, p[1], None, Form.PLAIN),
+    "own_output": lambda p: (RefKind.OUTPUT, p[1], None, Form.PLAIN),
+    "parent_input": lambda p: (RefKind.PARENT_INPUT, p[2], None, Form.PLAIN),
+    "parent_output": lambda p: (RefKind.PARENT_OUTPUT, p[2], None, Form.PLAIN),
+    "parent_job_output": lambda p: (RefKind.STEP_OUTPUT, p[4], p[2], Form.LONG),
+    "data_ref": lambda p: (RefKind.DATA, p[1], None, Form.PLAIN),
+    "step_output": lambda p: (RefKind.STEP_OUTPUT, p[2], p[0], Form.PLAIN),
+    "step_output_short": lambda p: (RefKind.STEP_OUTPUT, p[1], p[0], Form.SHORT),
+}
