@@ -41,6 +41,7 @@ LOCAL_ONLY = (
     "is only known to the workspace",
     "exist only in Azure need a local copy",
     "azpipe runs only local code",
+    "cannot run here",  # a node kind this machine has no engine for (spark without spark-submit)
 )
 
 

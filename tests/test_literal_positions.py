@@ -76,3 +76,36 @@ def test_a_native_input_value_is_reported_at_the_value(tmp_path: Path) -> None:
         (d.code, d.span.line, d.span.column) for d in azpipe.load(path).check() if d.severity.name == "ERROR"
     ]
     assert ("T601", 5, 31) in found
+
+
+# ----------------------------------------------------------------------------- paths at their values (item 3)
+
+FILES = """azpipe: 1
+name: p
+defaults: {compute: cpu, environment: env}
+environments:
+  env:
+    image: python:3.11
+    conda_file: envs/missing.yaml
+  built:
+    build:
+      path: docker/missing
+data:
+  raw:
+    type: uri_folder
+    path: data/missing
+inputs:
+  holidays: {type: uri_file, path: data/holiday.csv}
+steps:
+  a:
+    command: echo ${{parent.inputs.holidays}}
+"""
+
+
+def test_missing_paths_are_reported_at_the_path(tmp_path: Path) -> None:
+    """F801 for a conda file, a build context, a data asset's path and a pipeline input's
+    path (with no `./`) points at the path, not at the mapping's first key."""
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(FILES, encoding="utf-8")
+    found = {(d.span.line, d.span.column) for d in azpipe.load(path).check() if d.code == "F801"}
+    assert found == {(7, 17), (10, 13), (14, 11), (16, 36)}

@@ -111,6 +111,7 @@ class Environment:
     build: dict[str, str] = field(default_factory=dict)  # a Docker build context: path, dockerfile_path
     tags: dict[str, str] = field(default_factory=dict)
     os_type: str | None = None
+    value_spans: dict[str, Span] = field(default_factory=dict)  # conda_file, build.path: where written
 
 
 @dataclass
@@ -153,6 +154,7 @@ class DataAsset:
     version: str | None = None
     description: str | None = None
     name_span: Span | None = None  # the name's key under `data:`
+    path_span: Span | None = None  # where `path` is written (F801 points there)
 
 
 @dataclass

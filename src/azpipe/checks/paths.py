@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineOutput
-from azpipe.readers.interface import is_asset_path, is_local_path
+from azpipe.readers.interface import is_local_path
 from azpipe.rules import rule
 from azpipe.source.local_paths import Problem, path_problem
 
@@ -90,22 +90,20 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
             yield component.code, component.span, f"code folder of component `{component.name}`"
     for env in pipeline.environments.values():
         if env.conda_file:
-            yield env.conda_file, env.span, f"conda file of environment `{env.name}`"
+            span = env.value_spans.get("conda_file", env.span)
+            yield env.conda_file, span, f"conda file of environment `{env.name}`"
         context = env.build.get("path")
         if context and is_local_path(context):
-            yield context, env.span, f"build context of environment `{env.name}`"
+            span = env.value_spans.get("build.path", env.span)
+            yield context, span, f"build context of environment `{env.name}`"
     for asset in pipeline.data.values():
         if asset.path and is_local_path(asset.path):
-            yield asset.path, asset.span, f"path of data asset `{asset.name}`"
+            yield asset.path, asset.path_span or asset.span, f"path of data asset `{asset.name}`"
     for item in pipeline.inputs.values():
         value = item.default
-        if (
-            item.type in ASSET_TYPES
-            and isinstance(value, str)
-            and is_asset_path(value)
-            and is_local_path(value)
-        ):
-            yield value, item.span, f"path of pipeline input `{item.name}`"
+        # An asset input's value is a path, with or without `./` (`path: data/holiday.csv`).
+        if item.type in ASSET_TYPES and isinstance(value, str) and is_local_path(value):
+            yield value, item.value_span or item.span, f"path of pipeline input `{item.name}`"
     yield from _step_input_paths(pipeline)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from azpipe.diagnostics import Span
 from azpipe.model import Compute, DataAsset, Environment, EnvRef
 from azpipe.readers.reader import Reader
 from azpipe.schema.language import (
@@ -59,7 +60,18 @@ def read_environment(reader: Reader, name: str, node: Node, inline: bool = False
         build=build,
         tags=reader.string_map(mapping.get("tags"), f"`tags` of {where}"),
         os_type=reader.choice(mapping.get("os_type"), f"`os_type` of {where}", OS_TYPES),
+        value_spans=_value_spans(mapping, build_node),
     )
+
+
+def _value_spans(mapping: Map, build: Map | None) -> dict[str, Span]:
+    """Where an environment's paths are written: its ``conda_file`` and ``build.path``."""
+    found = {"conda_file": mapping.get("conda_file"), "build.path": build.get("path") if build else None}
+    return {key: node.span for key, node in found.items() if node is not None}
+
+
+def _span(node: Node | None) -> Span | None:
+    return node.span if node is not None else None
 
 
 def read_compute(reader: Reader, name: str, node: Node) -> Compute | None:
@@ -93,6 +105,7 @@ def read_data(reader: Reader, name: str, node: Node) -> DataAsset | None:
         span=node.span,
         type=reader.choice(mapping.get("type"), f"`type` of {where}", DATA_TYPES) or "uri_folder",
         path=reader.string(mapping.get("path"), f"`path` of {where}") or "",
+        path_span=_span(mapping.get("path")),
         version=reader.string(mapping.get("version"), f"`version` of {where}"),
         description=reader.string(mapping.get("description"), f"`description` of {where}"),
     )
