@@ -160,3 +160,20 @@ def test_registered_pipeline_components_in_both_targets(tmp_path: Path) -> None:
     assert graph["inner"]["type"] == "pipeline" and graph["inner"]["component"] == "inner:1"
     original = azure().load_job(tmp_path / "job.yml")
     assert diff(job_graph(yaml_job), job_graph(original)) == []
+
+
+@pytest.mark.skipif(not CORPUS, reason="AZPIPE_CORPUS not set")
+def test_import_of_a_native_file_with_pipeline_components(tmp_path: Path) -> None:
+    from tests.fidelity_support import differences
+
+    folder = tmp_path / "example"
+    shutil.copytree(Path(CORPUS) / TRAIN_EVAL, folder)
+    (folder / "data").mkdir(exist_ok=True)
+    # directly and after `azpipe import`, both targets: the job azure-ai-ml loads, in every field
+    assert differences(folder / "pipeline.yml") == []
+    code, said = run_cli("import", str(folder / "pipeline.yml"), "-o", str(tmp_path / "elsewhere" / "p.yaml"))
+    assert code == 0, said
+    imported = azpipe.load(tmp_path / "elsewhere" / "p.yaml")
+    assert [d for d in imported.diagnostics if d.severity.name == "ERROR"] == []
+    step = imported.steps["train_and_evaluate_model1"]
+    assert step.kind == "pipeline" and step.uses is not None and step.uses.pipeline is not None

@@ -53,7 +53,7 @@ def rebased(pipeline: Pipeline, folder: str) -> Pipeline:
 
 
 def _component(component: Component, move: _Mover) -> None:
-    if component.source == "file":
+    if component.source in ("file", "pipeline"):  # a component file, or a sub-pipeline's file
         component.path = move(component.path)
     elif component.source == "inline":
         component.code = move(component.code)
