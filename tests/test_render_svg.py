@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import azpipe
+from azpipe.localrun.expand import expanded
 from azpipe.render import Options, build_view, layout, render
 from azpipe.render.svg import text_width
 
@@ -109,14 +110,14 @@ def check_geometry(svg: str, expected_nodes: int) -> None:
 @pytest.mark.parametrize("direction", ["TB", "LR"])
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_geometry(path: Path, direction: str) -> None:
-    pipeline = azpipe.load(path)
+    pipeline = expanded(azpipe.load(path))  # sub-pipelines are drawn expanded (localrun/expand.py)
     options = Options(direction=direction, show=("compute", "command"))
     check_geometry(render(pipeline, "svg", options), len(azpipe.graph_of(pipeline)))
 
 
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_one_node_per_step(path: Path) -> None:
-    pipeline = azpipe.load(path)
+    pipeline = expanded(azpipe.load(path))  # sub-pipelines are drawn expanded (localrun/expand.py)
     root = parse(render(pipeline, "svg"))
     steps = [g for g in root.iter(f"{NS}g") if (g.get("class") or "").split()[:2] == ["node", "step"]]
     assert len(steps) == len(pipeline.steps)

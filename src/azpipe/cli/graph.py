@@ -43,6 +43,16 @@ def _fields(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _depth(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of levels: {text}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative: {text}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``azpipe graph``."""
     parser.add_argument("file", metavar="FILE", help="the pipeline file")
@@ -64,6 +74,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lineage", metavar="OUTPUT", help="highlight everything upstream of this pipeline output"
+    )
+    parser.add_argument(
+        "--depth",
+        type=_depth,
+        metavar="N",
+        help="draw sub-pipelines N levels deep, each as a box of its steps (default: all levels); "
+        "0 draws each sub-pipeline as one node",
     )
     add_color_argument(parser)
 
@@ -99,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"no pipeline output `{args.lineage}` (outputs: {names})")
     options = Options(direction=args.direction, show=args.show, lineage=args.lineage)
     kind = output_format(args)
-    drawing = render(pipeline, kind, options)
+    drawing = render(pipeline, kind, options, depth=args.depth)
     path = output_path(args.output, file_name(pipeline.name, EXTENSIONS[kind]))
     try:
         write_output(drawing, path, made_from(pipeline))

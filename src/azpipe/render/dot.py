@@ -6,6 +6,7 @@ Ids are synthetic (``n0``...); labels are plain double-quoted strings escaped by
 
 from __future__ import annotations
 
+from azpipe.render.clusters import dot_lines
 from azpipe.render.labels import dot as escape
 from azpipe.render.view import Edge, Node, View
 
@@ -17,6 +18,7 @@ SHAPES: dict[str, Attributes] = {
     "output": {"shape": "parallelogram", "style": "filled", "fillcolor": "#fef7e0", "color": "#b06000"},
     "data": {"shape": "cylinder", "style": "filled", "fillcolor": "#f3e8fd", "color": "#8430ce"},
 }
+SHAPES["pipeline"] = {"shape": "tab", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # --depth
 BROKEN: Attributes = {"fillcolor": "#fce8e6", "color": "#d93025", "fontcolor": "#a50e0e"}
 NODE_CLASSES: dict[str, Attributes] = {
     "lineage": {"penwidth": "3", "color": "#e37400"},
@@ -37,7 +39,7 @@ def render(view: View) -> str:
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="#202124"];',
         f'  edge [fontname="{FONT}", fontsize=9, color="#5f6368", fontcolor="#3c4043"];',
     ]
-    lines += [_node(node) for node in view.nodes]
+    lines += dot_lines(view.nodes, _node)  # sub-pipelines' steps as clusters (render/clusters.py)
     lines += [_edge(edge) for edge in view.edges]
     return "\n".join([*lines, "}"]) + "\n"
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from azpipe.render.clusters import mermaid_lines
 from azpipe.render.labels import mermaid as escape
 from azpipe.render.view import Edge, Node, View
 
 SHAPES = {"step": ("(", ")"), "input": ("([", "])"), "output": ("[/", "/]"), "data": ("[(", ")]")}
+SHAPES["pipeline"] = (">", "]")  # a flag: a sub-pipeline drawn as one node (--depth 0)
 CLASS_STYLES = {
     "step": "fill:#e8f0fe,stroke:#1a73e8,color:#202124",
     "input": "fill:#e6f4ea,stroke:#188038,color:#202124",
@@ -37,7 +39,7 @@ LINK_STYLES = {
 def render(view: View) -> str:
     """The Mermaid flowchart of ``view``."""
     lines = [f"flowchart {view.options.direction}"]
-    lines += [_node(node) for node in view.nodes]
+    lines += mermaid_lines(view.nodes, _node)  # sub-pipelines' steps as subgraphs (render/clusters.py)
     lines += [_edge(edge) for edge in view.edges]
     lines += _class_lines(view.nodes)
     lines += _link_styles(view.edges)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from azpipe.render import layout
+from azpipe.render.clusters import svg_boxes
 from azpipe.render.labels import xml
 from azpipe.render.view import Edge, Node, View
 
@@ -138,6 +139,7 @@ def render(view: View, interactive: bool = False) -> str:
     specs = [layout.Link(link.source, link.target, label_size(link.labels)) for link in merged]
     placed = layout.compute([node.id for node in view.nodes], sizes, specs, view.options.direction)
     parts = [_header(view, placed)]
+    parts += svg_boxes(view.nodes, placed.boxes, placed.width, placed.height)  # sub-pipelines (clusters.py)
     parts.append('<g class="edges">')
     parts += [_trunk(trunk, [merged[n] for n in trunk.links]) for trunk in placed.trunks]
     parts += [_edge(link, route) for link, route in zip(merged, placed.routes, strict=True)]
@@ -233,6 +235,8 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "pipeline":  # a folder tab over the box: a sub-pipeline drawn as one node (--depth 0)
+        return _rect(layout.Rect(x, y, min(w, 28.0), 8.0), 2) + _rect(layout.Rect(x, y + 4, w, h - 4), 6)
     return _rect(box, 6)
 
 

@@ -1,0 +1,154 @@
+"""Sub-pipelines drawn as clusters: the steps of an expanded sub-pipeline, boxed together.
+
+A drawing of an expanded pipeline (:func:`azpipe.localrun.expand.expanded`)
+names each inner step ``outer/inner``; the steps that share a prefix form a
+cluster (``outer``), nested for sub-pipelines inside sub-pipelines
+(``outer/middle``). Mermaid draws them as ``subgraph`` blocks, DOT as
+``cluster`` subgraphs, SVG and HTML as a box behind the steps; a sub-pipeline
+that is not expanded (``azpipe graph --depth 0``) is one node of its own shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from azpipe.naming import NODE_NAME
+from azpipe.render.view import Node
+
+SEPARATOR = "/"
+
+
+@dataclass
+class Cluster:
+    """The steps of one sub-pipeline: ``path`` (``outer/middle``), its label, the ids of the
+    nodes directly inside it, and the clusters nested in it."""
+
+    id: str
+    path: str
+    label: str
+    nodes: list[str] = field(default_factory=list)
+    children: list[Cluster] = field(default_factory=list)
+
+    def all_nodes(self) -> list[str]:
+        """Every node id inside, nested clusters' too."""
+        return self.nodes + [node for child in self.children for node in child.all_nodes()]
+
+
+def clusters(nodes: list[Node]) -> list[Cluster]:
+    """The top-level clusters of ``nodes`` (each with its nested ones), in the nodes' order."""
+    found: dict[str, Cluster] = {}
+    top: list[Cluster] = []
+    for node in nodes:
+        parts = node.key.split(SEPARATOR)
+        # A step named `outer/inner` by the expansion: each part a valid step name (a step that
+        # merely has a `/` in its invalid name is drawn as any other: N701 reports it).
+        if node.kind != "step" or len(parts) < 2 or not all(NODE_NAME.fullmatch(part) for part in parts):
+            continue
+        parent: Cluster | None = None
+        for depth in range(1, len(parts)):
+            path = SEPARATOR.join(parts[:depth])
+            cluster = found.get(path)
+            if cluster is None:
+                cluster = found[path] = Cluster(f"c{len(found)}", path, parts[depth - 1])
+                (parent.children if parent else top).append(cluster)
+            parent = cluster
+        assert parent is not None
+        parent.nodes.append(node.id)
+    return top
+
+
+def mermaid_lines(nodes: list[Node], draw: Callable[[Node], str]) -> list[str]:
+    """The node lines of a Mermaid flowchart: free nodes, then each cluster as a ``subgraph``
+    (``draw`` writes one node's line; labels are escaped as every Mermaid label is)."""
+    from azpipe.render.labels import mermaid as escape
+
+    grouped = clusters(nodes)
+    inside = {node_id for cluster in grouped for node_id in cluster.all_nodes()}
+    by_id = {node.id: node for node in nodes}
+    lines = [draw(node) for node in nodes if node.id not in inside]
+
+    def block(cluster: Cluster, indent: str) -> None:
+        lines.append(f'{indent}subgraph {cluster.id}["{escape(cluster.label)}"]')
+        lines.extend(indent + draw(by_id[node_id]) for node_id in cluster.nodes)
+        for child in cluster.children:
+            block(child, indent + "  ")
+        lines.append(f"{indent}end")
+        lines.append(f"{indent}style {cluster.id} {MERMAID_STYLE}")
+
+    for cluster in grouped:
+        block(cluster, "  ")
+    return lines
+
+
+def dot_lines(nodes: list[Node], draw: Callable[[Node], str]) -> list[str]:
+    """The node lines of a DOT graph: free nodes, then each cluster as a ``cluster`` subgraph."""
+    from azpipe.render.labels import dot as escape
+
+    grouped = clusters(nodes)
+    inside = {node_id for cluster in grouped for node_id in cluster.all_nodes()}
+    by_id = {node.id: node for node in nodes}
+    lines = [draw(node) for node in nodes if node.id not in inside]
+
+    def block(cluster: Cluster, indent: str) -> None:
+        lines.append(f"{indent}subgraph cluster_{cluster.id} {{")
+        lines.append(f'{indent}  label="{escape(cluster.label)}"; {DOT_STYLE}')
+        lines.extend(indent + draw(by_id[node_id]) for node_id in cluster.nodes)
+        for child in cluster.children:
+            block(child, indent + "  ")
+        lines.append(f"{indent}}}")
+
+    for cluster in grouped:
+        block(cluster, "  ")
+    return lines
+
+
+MERMAID_STYLE = "fill:#f8f9fa,stroke:#5f6368,stroke-dasharray:4 3,color:#202124"
+DOT_STYLE = 'style="rounded,dashed"; color="#5f6368"; fontsize=10; fontcolor="#3c4043"; labeljust="l";'
+
+
+CLUSTER_PAD = 8.0  # around the boxed steps
+CLUSTER_LABEL = 10.0  # font size of a cluster's name
+# Presentation attributes, not a <style>: the HTML viewer's content security policy allows only
+# the styles it hashes.
+SVG_BOX = 'fill="#f8f9fa" stroke="#5f6368" stroke-width="1" stroke-dasharray="4 3"'
+SVG_TEXT = f'font-size="{CLUSTER_LABEL:g}" fill="#3c4043"'
+
+
+def svg_boxes(nodes: list[Node], boxes: dict[str, Any], width: float, height: float) -> list[str]:
+    """A dashed box behind each cluster's steps, with its name (SVG, drawn before the edges).
+
+    The layout places nodes without knowing clusters: a box that would also cover
+    a step of another cluster is left out (the steps' ``outer/inner`` names still
+    say where they belong).
+    """
+    from azpipe.render.labels import xml
+
+    found: list[str] = []
+    outside_of: dict[str, list[Any]] = {}
+
+    def bounds(cluster: Cluster) -> tuple[float, float, float, float]:
+        members = [boxes[node_id] for node_id in cluster.all_nodes()]
+        left = max(0.0, min(b.x for b in members) - CLUSTER_PAD)
+        top = max(0.0, min(b.y for b in members) - CLUSTER_PAD - CLUSTER_LABEL)
+        right = min(width, max(b.x + b.w for b in members) + CLUSTER_PAD)
+        bottom = min(height, max(b.y + b.h for b in members) + CLUSTER_PAD)
+        return left, top, right, bottom
+
+    def draw(cluster: Cluster) -> None:
+        left, top, right, bottom = bounds(cluster)
+        inside = set(cluster.all_nodes())
+        others = outside_of.setdefault(cluster.id, [boxes[n.id] for n in nodes if n.id not in inside])
+        if not any(b.x < right and left < b.x + b.w and b.y < bottom and top < b.y + b.h for b in others):
+            found.append(
+                f'<g class="cluster"><rect x="{left:.1f}" y="{top:.1f}" '
+                f'width="{right - left:.1f}" height="{bottom - top:.1f}" rx="8" {SVG_BOX}/>'
+                f'<text x="{left + 6:.1f}" y="{top + CLUSTER_LABEL + 1:.1f}" {SVG_TEXT}>{xml(cluster.label)}</text></g>'
+            )
+        for child in cluster.children:
+            draw(child)
+
+    for cluster in clusters(nodes):
+        draw(cluster)
+    return ['<g class="clusters">', *found, "</g>"] if found else []
