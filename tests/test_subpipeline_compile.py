@@ -177,3 +177,36 @@ def test_import_of_a_native_file_with_pipeline_components(tmp_path: Path) -> Non
     assert [d for d in imported.diagnostics if d.severity.name == "ERROR"] == []
     step = imported.steps["train_and_evaluate_model1"]
     assert step.kind == "pipeline" and step.uses is not None and step.uses.pipeline is not None
+
+
+INNER_ENTITIES = """\
+azpipe: 1
+name: inner
+defaults: {compute: gpu, environment: inner-env}
+environments:
+  inner-env: {image: "python:3.11", version: "2"}
+compute:
+  gpu: {type: amlcompute, size: STANDARD_NC6, max_instances: 1}
+inputs:
+  raw: {type: uri_folder}
+outputs:
+  out: ${{s.outputs.out}}
+steps:
+  s:
+    command: python x.py --raw ${{parent.inputs.raw}} --out ${{outputs.out}}
+"""
+
+
+def test_entities_declared_in_a_sub_pipeline_are_provisioned(tmp_path: Path) -> None:
+    outer = (
+        "azpipe: 1\nname: outer\ndefaults: {compute: cpu, environment: azureml:e:1}\n"
+        "outputs:\n  out: ${{a.outputs.out}}\nsteps:\n  a:\n    uses: ./inner/pipeline.yaml\n"
+        "    inputs: {raw: ./data}\n"
+    )
+    write(tmp_path, {"inner/pipeline.yaml": INNER_ENTITIES, "pipeline.yaml": outer})
+    python_job, yaml_job, files = both_targets(tmp_path / "pipeline.yaml", tmp_path / "out")
+    assert {"inner-env.environment.yml", "gpu.compute.yml", "inner.pipeline.yml"} <= set(files)
+    module = (tmp_path / "out" / "module.py").read_text(encoding="utf-8")
+    assert 'name="inner-env"' in module and 'AmlCompute(name="gpu"' in module
+    assert job_graph(yaml_job)["jobs"]["a"]["pipeline"]["jobs"]["s"]["compute"] == "gpu"
+    assert diff(job_graph(python_job), job_graph(yaml_job)) == []

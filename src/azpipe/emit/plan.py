@@ -343,6 +343,9 @@ def plan(pipeline: Pipeline, out_dir: str | None = None) -> Plan:
         raise CompileRefused(pipeline.check())
     builder = _Planner(pipeline, os.path.abspath(out_dir or pipeline.base_dir))
     result = builder.build()
+    from azpipe.emit.subpipeline import merge_entities  # it extends this module
+
+    merge_entities(result)  # what sub-pipeline files declare is provisioned too
     # Run and submit take a value with --set; a compiled file has none to write (S103,
     # a warning in `check`).
     refusals = builder.refusals + list(inputs_without_value(pipeline))

@@ -211,3 +211,30 @@ def renamed_references(text: str, names: dict[str, str]) -> str:
     for old, new in names.items():
         text = text.replace(f'component: "./{old}"', f'component: "./{new}"')
     return text
+
+
+def merge_entities(the_plan: Plan) -> None:
+    """Add the environments, compute targets and data assets declared in sub-pipeline files
+    (recursively) to ``the_plan``'s, so that both targets provision them; one of a name the outer
+    pipeline (or an earlier file) declares is not added again."""
+    names = {
+        "environments": {item.name for item in the_plan.environments},
+        "compute": {item.name for item in the_plan.compute},
+        "data": {item.name for item in the_plan.data},
+    }
+    for inner in _inner_plans(the_plan, {key: "" for key in _keys(the_plan)}).values():
+        for kind, taken in names.items():
+            for item in getattr(inner[0], kind):
+                if item.name not in taken:
+                    taken.add(item.name)
+                    getattr(the_plan, kind).append(item)
+
+
+def _keys(the_plan: Plan) -> list[str]:
+    """The inner file of every sub-pipeline ``the_plan`` uses, recursively."""
+    found: list[str] = []
+    for step in the_plan.steps:
+        sub = step.pipeline
+        if isinstance(sub, SubPlan) and sub.plan is not None:
+            found += [sub.key, *_keys(sub.plan)]
+    return found
