@@ -20,8 +20,9 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from azpipe.diagnostics import Diagnostic
 from azpipe.model import Component, Pipeline, Port, Step
 from azpipe.readers.component_file import read_component_mapping
 from azpipe.readers.reader import Reader
@@ -42,6 +43,7 @@ class _Session:
 
     stack: list[tuple[str, str]] = field(default_factory=list)  # (absolute path, display name)
     read: dict[str, Component | None] = field(default_factory=dict)
+    paths: dict[tuple[str, str], list[Diagnostic]] = field(default_factory=dict)  # (folder, value) → problems
 
 
 _SESSION: ContextVar[_Session | None] = ContextVar("azpipe_subpipeline_session", default=None)
@@ -64,15 +66,17 @@ def read_uses_file(reader: Reader, value: str, uses: Scalar, base_dir: str) -> C
     """The component in file ``value`` (relative to ``base_dir``): a sub-pipeline or a command
     component; ``None`` after reporting why not (path problems at ``uses``, the rest in the file)."""
     where = f"component file `{value}`"
-    problems = list(check_path(base_dir, value, uses.span, where))
+    session = _session_of(reader, uses)
+    if (base_dir, value) not in session.paths:  # a file used by many steps is looked at once
+        session.paths[(base_dir, value)] = list(check_path(base_dir, value, uses.span, where))
+    problems = [replace(d, span=uses.span) for d in session.paths[(base_dir, value)]]
     reader.diagnostics.extend(problems)
     if any(d.code in ("F801", "F803") for d in problems):
         return None
     full = os.path.normpath(os.path.join(base_dir, value))
-    if os.path.isdir(full):
+    if full not in session.read and os.path.isdir(full):
         reader.report("F801", uses.span, f"{where} is a folder", "name the component's YAML file")
         return None
-    session = _session_of(reader, uses)
     chain = [display for path, display in session.stack]
     if any(path == full for path, _ in session.stack):
         start = next(i for i, (path, _) in enumerate(session.stack) if path == full)
