@@ -70,3 +70,10 @@ def test_cli_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "subgraph" in out
     code, _, err = run_cli(capsys, "graph", EXAMPLE, "--depth", "-1")
     assert code == 2 and "cannot be negative" in err
+
+
+def test_an_output_never_overwrites_a_sub_pipeline_file(capsys: pytest.CaptureFixture[str]) -> None:
+    inner = EXAMPLE.parent / "station" / "pipeline.yaml"
+    before = inner.read_bytes()
+    code, _, err = run_cli(capsys, "graph", EXAMPLE, "-f", "text", "-o", inner)
+    assert code == 2 and "would overwrite" in err and inner.read_bytes() == before

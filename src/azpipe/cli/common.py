@@ -58,12 +58,15 @@ def use_color(choice: str, stream: TextIO | None = None) -> bool:
 
 
 def made_from(pipeline: Pipeline) -> list[str]:
-    """The files a pipeline was read from: the pipeline file and the component files it uses."""
+    """The files a pipeline was read from: the pipeline file, the component files and the
+    sub-pipeline files it uses."""
+    from azpipe.readers.subpipeline import sub_pipeline_files
+
     files = [pipeline.path, *pipeline.sources]
     for step in pipeline.steps.values():
         if step.uses is not None and step.uses.source == "file" and step.uses.path:
             files.append(os.path.join(pipeline.base_dir, step.uses.path))
-    return files
+    return files + sub_pipeline_files(pipeline)  # never overwritten by an output either
 
 
 def is_folder(output: str) -> bool:

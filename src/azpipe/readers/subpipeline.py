@@ -225,3 +225,17 @@ def read_pipeline_node(
     step.uses, step.uses_span = component, node.span
     bind[0](step, mapping.get("inputs"), where, component)
     bind[1](step, mapping.get("outputs"), where, component)
+
+
+def sub_pipeline_files(pipeline: Pipeline) -> list[str]:
+    """The files of the sub-pipelines ``pipeline`` uses, all the way down (each once)."""
+    found: dict[str, None] = {}
+    pending = [pipeline]
+    while pending:
+        current = pending.pop()
+        for step in current.steps.values():
+            inner = step.uses.pipeline if step.uses is not None else None
+            if inner is not None and inner.path not in found:
+                found[inner.path] = None
+                pending.append(inner)
+    return list(found)
