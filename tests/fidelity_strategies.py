@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from tests.sweep_strategies import add_sweep
+
 ENV = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
 FOLDER_TYPES = ("uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
 OUTPUT_TYPES = ("uri_folder", "uri_file", "mltable", "mlflow_model", "custom_model")
@@ -284,6 +286,8 @@ class _Builder:
         step.update(draw(_details(kind in ("own", "component"))))
         if kind in ("file", "registered"):
             step.pop("is_deterministic", None)
+        if kind == "own" and draw(st.integers(0, 5)) == 0:  # a sweep step (tests/sweep_strategies.py)
+            add_sweep(step, draw)
         if kind in ("own", "component") and self.ordered and draw(st.integers(0, 3)) == 0:
             step["after"] = draw(st.lists(st.sampled_from(self.ordered), unique=True, min_size=1, max_size=2))
         if kind in ("own", "component"):

@@ -257,3 +257,11 @@ def test_a_native_sweep_node_s_settings_are_checked_as_azure_ml_reads_them(tmp_p
     )
     found = [(d.code, d.span.line) for d in azpipe.load(path).check()]
     assert ("S101", 10) in found and ("S106", 17) in found
+
+
+def test_a_native_sweep_node_s_identity_is_ignored_as_azure_ml_does(tmp_path: Path) -> None:
+    path = tmp_path / "pipeline.yml"
+    path.write_text(NATIVE + "    identity: {type: aml_token}\n", encoding="utf-8")
+    pipeline = azpipe.load(path)
+    assert [(d.code, d.span.line) for d in pipeline.check()] == [("S110", 17)]
+    assert pipeline.steps["sweep_step"].details.identity == {}

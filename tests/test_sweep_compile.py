@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import azpipe
+from azpipe.emit import CompileRefused
 from azpipe.emit.jobgraph import diff, job_graph
 from azpipe.emit.python import emit_python
 from azpipe.emit.yaml import emit_yaml
+from tests.compile_support import import_file
 from tests.fidelity_support import compiled_jobs, differences, imported, same_graph, write
 from tests.native_corpus import PIPELINES, prepared_copy
+from tests.sweep_strategies import sweeps
 
 pytest.importorskip("azure.ai.ml")
 
@@ -243,52 +245,7 @@ def test_the_corpus_sweep_pipeline_round_trips(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------- generated search spaces
 
-_NUMBER = st.one_of(st.integers(-50, 50), st.floats(-50, 50, allow_nan=False).map(lambda x: round(x, 3)))
-_POSITIVE = st.one_of(st.integers(1, 9), st.floats(0.01, 9).map(lambda x: round(x, 3) or 0.5))
-
-
-@st.composite
-def distributions(draw: st.DrawFn, kind: str) -> dict:
-    """One search-space entry of a ``number`` input, valid for azure-ai-ml and azpipe."""
-    if kind == "choice":
-        return {"type": kind, "values": draw(st.lists(_NUMBER, min_size=1, max_size=4, unique=True))}
-    if kind == "randint":
-        return {"type": kind, "upper": draw(st.integers(1, 100))}
-    if kind in ("uniform", "loguniform", "quniform", "qloguniform"):
-        low = draw(_POSITIVE) if "log" in kind else draw(_NUMBER)
-        found = {"type": kind, "min_value": low, "max_value": round(low + draw(_POSITIVE), 3)}
-    else:
-        found = {"type": kind, "mu": draw(_NUMBER), "sigma": draw(_POSITIVE)}
-    if kind.startswith("q"):
-        found["q"] = draw(_POSITIVE)
-    return found
-
-
 EXAMPLES = 500 if os.environ.get("AZPIPE_LONG") == "1" else 15  # each compiles and loads twice
-KINDS = ("choice", "randint", "uniform", "loguniform", "quniform", "qloguniform", "normal", "lognormal",
-         "qnormal", "qlognormal")  # fmt: skip
-
-
-@st.composite
-def sweeps(draw: st.DrawFn) -> dict:
-    """A whole ``sweep:`` block over inputs ``p0``..``pN`` (all ``number``)."""
-    algorithm = draw(st.sampled_from(["random", "grid", "bayesian", {"type": "random", "seed": 3}]))
-    name = algorithm if isinstance(algorithm, str) else "random"
-    allowed = {"grid": ("choice",), "bayesian": ("choice", "uniform", "quniform")}.get(name, KINDS)
-    count = draw(st.integers(1, 3))
-    space = {f"p{i}": draw(distributions(draw(st.sampled_from(allowed)))) for i in range(count)}
-    block = {
-        "search_space": space,
-        "objective": {"goal": draw(st.sampled_from(["minimize", "maximize"])), "primary_metric": "m"},
-        "sampling_algorithm": algorithm,
-        "limits": {"max_total_trials": draw(st.integers(1, 50))},
-    }
-    if name != "bayesian" and draw(st.booleans()):
-        block["early_termination"] = {
-            "type": "median_stopping",
-            "evaluation_interval": draw(st.integers(1, 5)),
-        }
-    return block
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -306,3 +263,17 @@ def test_generated_search_spaces_compile_to_equal_jobs(
     pipeline = azpipe.load(write(folder, {"pipeline.yaml": text, "src/t.py": ""}))
     assert pipeline.ok, pipeline.check()
     assert same_graph(pipeline, folder / "out") == []
+
+
+def test_a_sweep_step_s_identity_is_python_only(tmp_path: Path) -> None:
+    """Found by the generated pipelines: azure-ai-ml's YAML loader keeps a sweep node's identity
+    on the node but never sends it, so only the Python target can state it (S109)."""
+    pipeline = azpipe.load(_folder(tmp_path, _pipeline(FULL, "    identity: {type: aml_token}\n")))
+    assert [(d.code, d.severity.name) for d in pipeline.check()] == [("S109", "WARNING")]
+    with pytest.raises(CompileRefused):
+        emit_yaml(pipeline, str(tmp_path))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "m.py").write_text(emit_python(pipeline, str(folder)), encoding="utf-8")
+    job = import_file(folder / "m.py").build_pipeline()
+    assert job.jobs["train"].identity is not None

@@ -58,6 +58,8 @@ def target_only(pipeline: Pipeline) -> list[TargetOnly]:
             found.append(("python", output.span, f"the description of pipeline output `{output.name}`"))
     for step in pipeline.steps.values():
         found += _python_only_identity(step.span, step.details.identity, f"step `{step.name}`")
+        if step.sweep is not None and step.details.identity:  # azure-ai-ml's YAML loader drops it
+            found.append(("python", step.span, f"the `identity` of sweep step `{step.name}`"))
     return found
 
 

@@ -404,5 +404,10 @@ def read_sweep_node(reader: Reader, step: Step, mapping: Map, where: str) -> Non
     settings = Map(mapping.span, [entry for entry in mapping if entry.key.value != "limits"])
     step.details = read_details(reader, settings, where)
     step.details.comment = reader.string(mapping.get("comment"), f"`comment` of {where}")
+    identity = mapping.key_node("identity")
+    if identity is not None:  # load_job keeps it on the node but never sends it (_to_dict, REST)
+        reader.report("S110", identity.span, f"azure-ai-ml ignores `identity` on sweep {where}",
+                      "a sweep node's identity is only sent when built in Python; remove it")  # fmt: skip
+        step.details.identity = {}
     step.sweep = read_sweep(reader, mapping, where)
     step.incomplete = "trial" not in mapping
