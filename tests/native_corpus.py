@@ -56,6 +56,21 @@ def _create_local_paths(yml: Path) -> None:
                 target.write_text("name: placeholder\n" if key == "conda_file" else "", encoding="utf-8")
             else:
                 target.mkdir(parents=True, exist_ok=True)
+    _create_spark_entry(yml, document)
+
+
+def _create_spark_entry(yml: Path, document: object) -> None:
+    """A spark component's ``entry.file`` inside its ``code`` folder (azure-ai-ml checks it exists)."""
+    if not isinstance(document, dict) or document.get("type") != "spark":
+        return
+    entry, code = document.get("entry"), document.get("code")
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or not isinstance(code, str):
+        return
+    if not _REMOTE.match(code):
+        target = (yml.parent / code / entry["file"]).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_text("", encoding="utf-8")
 
 
 def _pairs(node: object) -> list[tuple[str, object]]:

@@ -156,7 +156,7 @@ def _short(ref: Ref) -> str:
 def _components(pipeline: Pipeline) -> list[str]:
     lines: list[str] = []
     for step in pipeline.steps.values():
-        if step.uses is not None and step.uses.source == "inline":
+        if step.uses is not None and step.uses.source == "inline" and step.uses.spark is None:
             lines += _component(step.name, step.uses)
     return lines
 
@@ -217,6 +217,8 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
     lines = [_line(2, step.name)]
     if step.kind == "parallel":  # its task and settings in `parallel:` (emit/parallel.py)
         return lines + _parallel_step(step)
+    if step.kind == "spark":
+        return _spark_step(step)
     if step.uses is not None:
         uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
         lines.append(_line(4, "uses", uses))
@@ -284,14 +286,15 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
     return [_line(4, "inputs"), *lines] if lines else []
 
 
-def _step_outputs(step: Step) -> list[str]:
+def _step_outputs(step: Step, restated_modes: bool = False) -> list[str]:
+    """A step's outputs; ``restated_modes`` keeps a mode equal to its component's (a spark node's)."""
     lines: list[str] = []
     declared = step.uses.outputs if step.uses is not None else {}
     for port in step.outputs.values():
         base = declared.get(port.name)
         fields = {"type": None if base else port.type, "mode": port.mode, "path": port.path,
                   "name": port.asset_name, "version": port.asset_version}  # fmt: skip
-        if base and base.mode == port.mode:
+        if base and base.mode == port.mode and not restated_modes:
             fields["mode"] = None
         fields = {k: v for k, v in fields.items() if v is not None}
         if base and not fields:
@@ -320,3 +323,36 @@ def _part(part: Text | Placeholder | Segment, step: Step, implicit: set[str]) ->
         assert binding is not None and binding.ref is not None
         return _short(binding.ref)
     return "${{" + str(Ref(ref.kind, ref.name, ref.step, Form.PLAIN)) + "}}"
+
+SPARK_LISTS = ("py_files", "jars", "files", "archives")
+
+
+def _spark_step(step: Step) -> list[str]:
+    """A spark node: ``uses:`` its component file (the node's ``resources`` in ``spark:``), or a
+    spark job of its own (its entry, files, conf and args in ``spark:``)."""
+    if step.uses is not None and step.uses.source != "file":
+        what = "an inline spark component" if step.uses.source == "inline" else "a registered spark component"
+        raise ImportRefused(f"step `{step.name}` uses {what}, which the language cannot say yet; "
+                            "put it in a component file")  # fmt: skip
+    assert step.spark is not None
+    spark = step.spark
+    lines = [_line(2, step.name)]
+    if step.uses is not None:
+        lines.append(_line(4, "uses", step.uses.path or step.uses.name))
+    elif step.code is not None:
+        lines.append(_line(4, "code", step.code))
+    if step.compute:
+        lines.append(_line(4, "compute", step.compute))
+    lines += _environment(step.environment, 4)
+    lines += _bindings(step, set())
+    lines += _step_outputs(step, restated_modes=True)
+    block: dict[str, Any] = {"resources": spark.resources}
+    if step.uses is None:
+        entry = spark.entry if spark.entry_kind == "file" else {"class_name": spark.entry}
+        args = _command(step.command, step, set()) if step.command is not None else None
+        block = {"entry": entry, **{key: getattr(spark, key) for key in SPARK_LISTS}, "conf": spark.conf,
+                 "args": args, **block}  # fmt: skip
+    values = {key: value for key, value in block.items() if value is not None and value != {} and value != []}
+    if values:
+        lines += [_line(4, "spark"), *_block(values, 6)]
+    return lines + _details(step.details, 4)

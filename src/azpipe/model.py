@@ -200,6 +200,7 @@ class Component:
     # source "pipeline": the sub-pipeline file's own loaded model (its inputs and outputs
     # are this component's interface); None when it could not be read (a cycle, an error).
     pipeline: Pipeline | None = None
+    spark: SparkJob | None = None  # a spark component's fields (None: not a spark component)
 
     @property
     def known(self) -> bool:
@@ -239,6 +240,7 @@ class Step:
     kind: str = "command"
     sweep: Sweep | None = None  # kind "sweep": the search over the trial's inputs (docs/language.md, Sweeps)
     parallel: Parallel | None = None  # kind "parallel": batch inference (docs/language.md, Parallel steps)
+    spark: SparkJob | None = None  # kind "spark": entry, conf, files... (docs/language.md, Spark steps)
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
@@ -387,3 +389,25 @@ class Parallel:
     partition_keys: list[str] | None = None
     spans: dict[str, Span] = field(default_factory=dict)
 
+@dataclass
+class SparkJob:
+    """What a spark step or spark component runs, as Azure ML's spark schema names it.
+
+    ``entry`` is a file (relative to ``code``) or a class (``entry_kind``); ``conf``
+    keeps Spark's own names (``spark.driver.cores``) and the values as written; the
+    arguments are the owner's ``command`` (a template, so placeholders are checked as a
+    command's); ``resources`` are the node's serverless ``instance_type``/``runtime_version``.
+    """
+
+    span: Span
+    entry: str | None = None
+    entry_kind: str = "file"  # or "class_name"
+    entry_span: Span | None = None
+    py_files: list[str] = field(default_factory=list)
+    jars: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    archives: list[str] = field(default_factory=list)
+    conf: dict[str, Any] = field(default_factory=dict)
+    conf_span: Span | None = None
+    resources: dict[str, Any] = field(default_factory=dict)
+    resources_span: Span | None = None

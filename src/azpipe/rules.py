@@ -150,6 +150,26 @@ _RULES = (
     Rule(
         "U104", "not-a-pipeline-component", _E, "A `type: pipeline` node whose component is not a pipeline."
     ),
+    Rule("K101", "spark-entry-missing", _E, "A spark entry file not found in the step's code folder."),
+    Rule(
+        "K102", "spark-conf-incomplete", _E, "Spark driver/executor settings Azure ML requires are missing."
+    ),
+    Rule("K103", "spark-port-mode", _E, "A spark step's data input or output not in `direct` mode."),
+    Rule("K104", "spark-compute", _E, "A spark step with neither or both of `compute` and `resources`."),
+    Rule(
+        "K105",
+        "spark-duplicate-file",
+        _E,
+        "A file listed twice in `py_files`, `jars`, `files` or `archives`.",
+    ),
+    Rule("K106", "not-a-spark-component", _E, "A spark step whose component is not a spark component."),
+    Rule(
+        "K107",
+        "spark-resources",
+        _E,
+        "Serverless spark `resources` without a valid instance type and runtime.",
+    ),
+    Rule("K108", "spark-class-entry", _E, "A spark entry given as a class: Azure ML takes only a file."),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -30,6 +30,8 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         if step.kind == "pipeline":
             continue  # a sub-pipeline's steps run where it says, else on this pipeline's default
+        if step.kind == "spark":
+            continue  # its own compute or serverless resources (K104, checks/spark.py)
         if step.compute and step.compute_span:
             yield from _near_miss(pipeline, step.compute, step.compute_span)
         elif pipeline.compute_of(step) is None and not step.incomplete:
@@ -44,6 +46,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 def _environments(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         registered = step.uses is not None and not step.uses.known or step.kind == "pipeline"
+        registered |= step.kind == "spark"  # Azure ML's spark runtime is the environment
         if pipeline.environment_of(step) is None and not step.incomplete and not registered:
             yield rule("C902").at(step.span, f"step `{step.name}` has no environment",
                                   "set `environment:` on the step or `defaults: {environment: ...}`, "

@@ -17,7 +17,7 @@ node and declared mode, binding), outputs (type, mode, name, version,
 binding), environment variables, resources, distribution, limits, identity,
 queue settings, services, properties, comment, the component's properties and
 additional includes, and the component id when the node names a registered
-component; a parallel node's settings and task, as its node and its component state them. :func:`job_dict` compares every field azure-ai-ml keeps.
+component; a parallel node's settings and task, as its node and its component state them; a spark node's entry, files, conf, args and driver/executor settings, on its node and its component. :func:`job_dict` compares every field azure-ai-ml keeps.
 
 A sweep node's search space, objective, sampling algorithm, limits and early
 termination are compared too; its trial is its component.
@@ -207,6 +207,8 @@ def _node(node: Any, job_base: Any) -> dict[str, Any]:
         found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
     if node.type == "sweep":  # its search space, objective, algorithm, limits and policy
         found["sweep"] = _sweep(node)
+    if node.type == "spark":  # its entry, files, conf and args, on the node and on its component
+        found["spark"] = _spark(node)
     if node.type == "pipeline" and not isinstance(node.component, str):  # a sub-pipeline, recursively
         found["pipeline"] = _sub_pipeline(node.component)
     return found
@@ -232,6 +234,42 @@ def _sub_pipeline(component: Any) -> dict[str, Any]:
         "outputs": {n: port(v, "type", "mode", "description") for n, v in component.outputs.items()},
         "jobs": {name: _node(node, base) for name, node in component.jobs.items()},
     }
+
+
+_SPARK_FIELDS = (
+    "entry", "py_files", "jars", "files", "archives", "conf", "args", "driver_cores", "driver_memory",
+    "executor_cores", "executor_memory", "executor_instances", "dynamic_allocation_enabled",
+    "dynamic_allocation_min_executors", "dynamic_allocation_max_executors",
+)  # fmt: skip
+
+
+_SPARK_CONF_NAMES = frozenset(
+    {
+        *_SPARK_FIELDS[7:],
+        "spark.driver.cores", "spark.driver.memory", "spark.executor.cores", "spark.executor.memory",
+        "spark.executor.instances", "spark.dynamicAllocation.enabled", "spark.dynamicAllocation.minExecutors",
+        "spark.dynamicAllocation.maxExecutors",
+    }
+)  # fmt: skip
+
+
+def _spark(node: Any) -> dict[str, Any]:
+    """A spark node's own fields as the node and its component state them (entry as ``{kind: value}``)."""
+    found: dict[str, Any] = {}
+    for owner, value in (("node", node), ("component", node.component)):
+        if isinstance(value, str):  # a registered component: only its id is known
+            found[owner] = None
+            continue
+        fields = {name: getattr(value, name, None) for name in _SPARK_FIELDS}
+        entry = fields["entry"]
+        if entry is not None and hasattr(entry, "entry"):
+            fields["entry"] = {str(getattr(entry, "entry_type", "")): entry.entry}
+        # The driver and executor settings are compared as fields: azure-ai-ml moves them out of `conf`
+        # when loading YAML, and (dumping) copies them back into a Python object's `conf` under both names.
+        conf = {key: item for key, item in (fields["conf"] or {}).items() if key not in _SPARK_CONF_NAMES}
+        fields["conf"] = conf
+        found[owner] = {name: item for name, item in fields.items() if item not in (None, [], {})}
+    return found
 
 
 def _parallel(node: Any, base: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from azpipe import __version__
-from azpipe.emit import paused_gc
+from azpipe.emit import paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.parallel import python_component, python_imports
@@ -88,6 +88,8 @@ ENTITY_IMPORTS = (
     "PipelineJob",
     "QueueSettings",
     "SshJobService",
+    "SparkComponent",
+    "SparkResourceConfiguration",
     "TensorBoardJobService",
     "UserIdentityConfiguration",
     "VsCodeJobService",
@@ -289,6 +291,8 @@ class _Module:
             )
         elif step.kind == "parallel":  # emit/parallel.py
             value = python_component(self, step)
+        elif step.spark is not None:  # emit/spark.py
+            value = spark.python_component(self, step)
         else:
             value = self._command(step)
         return f"{variable} = {py(value, 0, len(variable) + 3)}"
@@ -442,7 +446,9 @@ class _Module:
             "compute": step.compute,
             "environment": self.environment(step.node_environment),
             "environment_variables": node.environment_variables or None,
-            "resources": self.resources(node.resources),
+            "resources": self.resources(node.resources)
+            if step.spark is None
+            else spark.python_resources(self, node.resources),
             "distribution": self.distribution(node.distribution),
             "identity": self.identity(node.identity),
             "queue_settings": self.queue_settings(node.queue_settings),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azpipe import __version__
-from azpipe.emit import paused_gc
+from azpipe.emit import paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import file_stem
 from azpipe.emit.parallel import yaml_parallel
@@ -180,7 +180,8 @@ class _Step:
     parallel: dict[str, Any] | None = None  # kind `parallel`: its settings and task (emit/parallel.py)
     sweep: dict[str, Any] | None = None  # a sweep node's own fields (emit/sweep.py)
     component_key: str = "component"  # `trial` on a sweep node
-    node_type: str | None = None  # a node type the kind does not say (`pipeline`)
+    node_type: str | None = None  # a node type the kind does not say (`spark`, `pipeline`)
+    spark: dict[str, Any] | None = None  # a spark step's own component fields (emit/spark.py)
 
 
 HEAD = ("display_name", "description", "tags")
@@ -226,7 +227,8 @@ def _step(step: StepPlan) -> _Step:
         parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
         sweep=sweeps.yaml_fields(step.sweep) if step.sweep is not None else None,
         component_key="trial" if step.sweep is not None else "component",
-        node_type="pipeline" if step.pipeline is not None else None,
+        node_type="spark" if step.spark is not None else ("pipeline" if step.pipeline is not None else None),
+        spark=spark.yaml_component(step) if step.spark is not None and step.kind == "command" else None,
     )
 
 

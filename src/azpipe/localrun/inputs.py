@@ -236,6 +236,9 @@ class Resolver:
     def _mapped_type(self, key: str) -> str | None:
         """The declared type of what an ``--input`` key names."""
         kind, _, name = key.partition(":")
+        if kind == "output":
+            step, _, port = name.partition(".")
+            return self.pipeline.steps[step].outputs[port].type
         if kind == "input":
             return self.pipeline.inputs[name].type
         if kind == "data":
@@ -264,7 +267,18 @@ class Resolver:
             return f"data:{bare}"
         if self._is_step_port(name):
             return f"step:{name}"
+        output = self._step_output(name)  # the output of a step not run here (localrun/azure_steps.py)
+        if output is not None:
+            return output
         self.problems.append(unknown_input("--input", name, [*self.pipeline.inputs, *self.pipeline.data]))
+        return None
+
+    def _step_output(self, name: str) -> str | None:
+        """``STEP.outputs.NAME``: the mapping key of a step output, when the step declares it."""
+        step, _, rest = name.partition(".")
+        kind, _, port = rest.partition(".")
+        if kind == "outputs" and step in self.pipeline.steps and port in self.pipeline.steps[step].outputs:
+            return f"output:{step}.{port}"
         return None
 
     def _is_step_port(self, name: str) -> bool:

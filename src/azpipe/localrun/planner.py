@@ -14,6 +14,7 @@ from typing import Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.graph import graph_of, topological_order
+from azpipe.localrun.azure_steps import LOCAL_FORMS, local_step, output_key
 from azpipe.localrun.code import code_of, code_problem
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.expand import expanded
@@ -132,6 +133,11 @@ class Planner:
 
     def add(self, step: Step) -> None:
         """Plan ``step`` (its upstream steps are already planned)."""
+        if step.kind in LOCAL_FORMS:  # spark-submit, or not run here (localrun/azure_steps.py)
+            found = local_step(self, step)
+            if found is None:
+                return
+            step = found
         if step.parallel is not None:  # batch inference emulated here (localrun/parallel.py)
             step = local_parallel(step)
         if step.command is None:
@@ -160,7 +166,8 @@ class Planner:
 
     def _deps(self, name: str) -> tuple[str, ...]:
         graph = graph_of(self.pipeline)
-        return tuple(sorted({p for p in graph.predecessors(name) if p in self.pipeline.steps}))
+        # Only planned steps: one not run here (localrun/azure_steps.py) has nothing to wait for.
+        return tuple(sorted({p for p in graph.predecessors(name) if p in self.plan.steps}))
 
     def _input(self, step: Step, port: Port) -> InputValue:
         value = self.resolver.step_input(step, port)
@@ -168,6 +175,9 @@ class Planner:
             return value
         ref = port.binding.ref if port.binding else None
         assert ref is not None and ref.kind is RefKind.STEP_OUTPUT and ref.step is not None
+        given = self.resolver.mapped.get(output_key(ref.step, ref.name))  # a step not run here
+        if given is not None:
+            return self.resolver._path(given, f"output `{ref.step}.{ref.name}` (--input)")
         return self._upstream(ref.step, ref.name)
 
     def _upstream(self, producer_name: str, output: str) -> InputValue:

@@ -81,6 +81,10 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
         reader.wrong_shape(root, where, "mapping")
         return None
     kind = reader.string(root.get("type"), f"`type` of {where}") or "command"
+    if kind == "spark":  # readers/spark.py
+        from azpipe.readers.spark import read_spark_component
+
+        return read_spark_component(reader, root, value, where)
     if kind != "command":
         node = root.get("type")
         reader.report(
@@ -156,6 +160,17 @@ def _input(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Po
         max=_scalar(node.get("max")),
         enum=_scalars(reader, node.get("enum"), f"`enum` of {where}"),
     )
+
+
+# Shared with the other component kinds' readers (readers/spark.py).
+def read_ports(reader: Reader, component: Component, root: Map, where: str) -> None:
+    """The component's typed ``inputs`` and ``outputs``."""
+    _ports(reader, component, root, where)
+
+
+def component_environment(reader: Reader, node: Node | None, where: str) -> EnvRef | None:
+    """The component's own environment."""
+    return _environment(reader, node, where)
 
 
 def _scalar(node: Node | None) -> Any:

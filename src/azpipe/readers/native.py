@@ -28,6 +28,7 @@ from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
+from azpipe.readers.spark import read_native_spark
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.readers.subpipeline import read_pipeline_node
 from azpipe.readers.sweep import read_sweep_node
@@ -63,7 +64,7 @@ IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its c
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
-UNSUPPORTED_NODES = ("parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow")
+UNSUPPORTED_NODES = ("parallel", "automl", "pipeline", "data_transfer", "import", "flow")
 JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 
 
@@ -207,6 +208,9 @@ class _JobReader:
             return step
         if kind == "pipeline":  # a sub-pipeline: azpipe.readers.subpipeline
             read_pipeline_node(self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs))
+            return step
+        if kind == "spark":  # its own fields: azpipe.readers.spark
+            read_native_spark(self, step, mapping, where)
             return step
         if kind == "parallel":  # its own fields: azpipe.readers.parallel
             read_native_parallel(self, step, mapping, where)

@@ -16,6 +16,7 @@ from azpipe.readers.parallel import read_parallel
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
+from azpipe.readers.spark import read_spark_step, spark_of_uses
 from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
 from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
 from azpipe.readers.sweep import read_step_sweep
@@ -24,7 +25,7 @@ from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
-    "parallel", "sweep",
+    "parallel", "sweep", "spark",
 )  # fmt: skip
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
@@ -124,12 +125,17 @@ class StepReader:
         step.after = [(text, scalar.span) for text, scalar in after]
         self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
+        if "spark" in mapping:  # a spark step (readers/spark.py)
+            read_spark_step(self, step, mapping, where)
+            step.incomplete = self._new_errors(errors_before)
+            return step
         if "parallel" in mapping:  # a parallel step (readers/parallel.py)
             read_parallel(self, step, mapping, where)
             step.incomplete = self._new_errors(errors_before)
             return step
         if "uses" in mapping:
             self._uses(step, mapping, where)
+            spark_of_uses(step)  # a spark component: a spark step (readers/spark.py)
         else:
             self._command(step, mapping, where)
         if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)

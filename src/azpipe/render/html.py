@@ -102,7 +102,7 @@ def _details(node: Node, pipeline: Pipeline) -> dict[str, Any]:
         blocks = []
     if node.problems or node.broken:
         blocks.append({"heading": "Broken references", "list": list(node.problems) or ["broken reference"]})
-    return {"name": node.name, "kind": node.kind, "blocks": blocks}
+    return {"name": node.name, "kind": f"{node.shape} step" if node.shape else node.kind, "blocks": blocks}
 
 
 def _fields(heading: str, pairs: list[tuple[str, Any]]) -> list[Block]:

@@ -52,7 +52,8 @@ def summary(view: View) -> str:
 
 def _node(node: Node, incoming: list[Edge], nodes: dict[str, Node], marked: bool) -> list[str]:
     mark = ("* " if "lineage" in node.classes else "  ") if marked else ""
-    lines = [f"  {mark}{KIND_NAMES.get(node.kind, node.kind)} {node.title}"]
+    kind = f"{node.shape} step" if node.shape else KIND_NAMES.get(node.kind, node.kind)
+    lines = [f"  {mark}{kind} {node.title}"]
     indent = "      " if marked else "    "
     lines += [f"{indent}{line}" for line in node.lines]
     lines += [f"{indent}<- {_source(edge, nodes)}" for edge in incoming]

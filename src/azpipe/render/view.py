@@ -48,6 +48,7 @@ class Node:
     problems: tuple[str, ...] = ()
     broken: bool = False
     classes: tuple[str, ...] = ()
+    shape: str = ""  # a step's node kind when it is not a command (`spark`...): drawn in a shape of its own
 
     def label_lines(self) -> list[str]:
         """Every line of the label: title, detail lines, then broken references."""
@@ -177,7 +178,14 @@ def _node(
         problems=tuple(broken_references(pipeline, graph, key)) if broken else (),
         broken=broken,
         classes=_classes(inside) + (("optional",) if optional else ()),
+        shape=_shape(pipeline, key) if kind == "step" else "",
     )
+
+
+def _shape(pipeline: Pipeline, key: str) -> str:
+    """A step's node kind when it is not ``command`` (each renderer draws it in its own shape)."""
+    step = pipeline.steps.get(key)
+    return step.kind if step is not None and step.kind != "command" else ""
 
 
 def _edge(

@@ -417,6 +417,43 @@ SWEEP_NODE: _Schema = {
     },
     "required": ["trial"],
 }
+# pipeline/component_job.py: ParallelSchema with job/parameterized_parallel.py (a parallel job written
+# inline, as Azure's examples write it); its task and thresholds are read and checked by
+# azpipe.readers.parallel and azpipe.checks.parallel (L1xx), the node's settings here.
+_RETRY_VALUE: _Schema = {"type": "integer"}
+PARALLEL_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["parallel"],
+    "properties": {
+        "type": STRING,
+        "compute": STRING,
+        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
+        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "properties": STRING_MAP,
+        "name": TEXT,
+        "display_name": TEXT,
+        "description": TEXT,
+        "tags": ANY_MAP,
+        "experiment_name": TEXT,
+        "identity": IDENTITY,
+        "resources": RESOURCES,
+        "environment_variables": ANY_MAP,
+        "input_data": STRING,
+        "mini_batch_size": STRING,
+        "partition_keys": {"type": "array", "items": STRING},
+        "max_concurrency_per_instance": INTEGER,
+        "error_threshold": INTEGER,
+        "mini_batch_error_threshold": INTEGER,
+        "logging_level": {"type": "string", "enum": ["DEBUG", "INFO", "WARNING"]},
+        "retry_settings": {
+            "type": "object",
+            "properties": {"max_retries": _RETRY_VALUE, "timeout": _RETRY_VALUE},
+        },
+        "task": ANY_MAP,
+        "component": ANY,
+    },
+    "x-bindings": True,
+}
 PIPELINE_JOB: _Schema = {
     "type": "object",
     "properties": {
@@ -439,7 +476,7 @@ PIPELINE_JOB: _Schema = {
             "type": "object",
             "additionalProperties": {
                 "type": "object",
-                "oneOf": [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE],
+                "oneOf": [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE],
                 "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
                 "x-ignore-case": True,
             },

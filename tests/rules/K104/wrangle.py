@@ -1,0 +1,1 @@
+"""The spark job of the K1xx examples."""
