@@ -18,6 +18,7 @@ SHAPES: dict[str, Attributes] = {
     "output": {"shape": "parallelogram", "style": "filled", "fillcolor": "#fef7e0", "color": "#b06000"},
     "data": {"shape": "cylinder", "style": "filled", "fillcolor": "#f3e8fd", "color": "#8430ce"},
 }
+SHAPES["sweep"] = {"shape": "box3d", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # trials
 SHAPES["pipeline"] = {"shape": "tab", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # --depth
 BROKEN: Attributes = {"fillcolor": "#fce8e6", "color": "#d93025", "fontcolor": "#a50e0e"}
 NODE_CLASSES: dict[str, Attributes] = {
@@ -50,7 +51,10 @@ def _attributes(values: Attributes) -> str:
 
 
 def _node(node: Node) -> str:
-    values = {"label": "\n".join(node.label_lines()), **SHAPES.get(node.kind, SHAPES["step"])}
+    values = {
+        "label": "\n".join(node.label_lines()),
+        **(SHAPES.get(node.shape) or SHAPES.get(node.kind, SHAPES["step"])),
+    }
     if node.broken:
         values.update(BROKEN, style=values["style"] + ",dashed")
     for name in node.classes:

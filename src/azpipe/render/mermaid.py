@@ -14,6 +14,7 @@ from azpipe.render.labels import mermaid as escape
 from azpipe.render.view import Edge, Node, View
 
 SHAPES = {"step": ("(", ")"), "input": ("([", "])"), "output": ("[/", "/]"), "data": ("[(", ")]")}
+SHAPES["sweep"] = ("[[", "]]")  # a double-edged box: many trials of one step
 SHAPES["pipeline"] = (">", "]")  # a flag: a sub-pipeline drawn as one node (--depth 0)
 CLASS_STYLES = {
     "step": "fill:#e8f0fe,stroke:#1a73e8,color:#202124",
@@ -47,7 +48,7 @@ def render(view: View) -> str:
 
 
 def _node(node: Node) -> str:
-    start, end = SHAPES.get(node.kind, SHAPES["step"])
+    start, end = SHAPES.get(node.shape) or SHAPES.get(node.kind, SHAPES["step"])
     label = "<br>".join(escape(line) for line in node.label_lines())
     return f'  {node.id}{start}"{label}"{end}'
 

@@ -23,6 +23,7 @@ LINE = 1.35  # line height, in font sizes
 PAD_X, PAD_Y = 12.0, 8.0
 MIN_WIDTH = 48.0
 SKEW = 10.0  # parallelogram slant of output nodes
+STACK = 4.0  # offset of the box behind a sweep step
 CAP = 6.0  # half-height of a data cylinder's top ellipse
 SAFETY = 1.06
 
@@ -102,6 +103,8 @@ def node_size(node: Node) -> tuple[float, float]:
         width += 2 * SKEW
     elif node.kind == "data":
         height += 2 * CAP
+    if node.shape == "sweep":  # room for the box behind
+        width, height = width + STACK, height + STACK
     return (round(width, 1), round(height, 1))
 
 
@@ -221,7 +224,7 @@ def _node(node: Node, box: layout.Rect, interactive: bool) -> str:
     return (
         f'<g class="{classes}" id="{node.id}" {geometry}{focus}>'
         f"<title>{xml(' · '.join(node.label_lines()))}</title>"
-        f"{_shape(node.kind, box)}{_texts(node, box)}</g>"
+        f"{_shape(node.shape or node.kind, box)}{_texts(node, box)}</g>"
     )
 
 
@@ -235,6 +238,9 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "sweep":  # a stack of boxes: the trials of one step
+        back = layout.Rect(x + STACK, y, w - STACK, h - STACK)
+        return _rect(back, 6) + _rect(layout.Rect(x, y + STACK, w - STACK, h - STACK), 6)
     if kind == "pipeline":  # a folder tab over the box: a sub-pipeline drawn as one node (--depth 0)
         return _rect(layout.Rect(x, y, min(w, 28.0), 8.0), 2) + _rect(layout.Rect(x, y + 4, w, h - 4), 6)
     return _rect(box, 6)
