@@ -94,7 +94,9 @@ def _interface(draw: st.DrawFn) -> tuple[dict[str, tuple[str, Any]], dict[str, s
     return primitives, outputs, append, draw(st.booleans())
 
 
-def _arguments(primitives: dict[str, tuple[str, Any]], used: list[str], outputs: dict[str, str]) -> str | None:
+def _arguments(
+    primitives: dict[str, tuple[str, Any]], used: list[str], outputs: dict[str, str]
+) -> str | None:
     parts = [f"--{name} ${{{{inputs.{name}}}}}" for name in used]
     parts += [f"--{name} ${{{{outputs.{name}}}}}" for name in outputs]
     return " ".join(parts) or None
@@ -129,7 +131,9 @@ def parallel_pipelines(draw: st.DrawFn) -> Drawn:
         data = {"value": data, "mode": mode}
     step: dict[str, Any] = {"inputs": {"data": data}}
     for name in used:
-        step["inputs"][name] = f"${{{{parent.inputs.{name}}}}}" if draw(st.booleans()) else primitives[name][1]
+        step["inputs"][name] = (
+            f"${{{{parent.inputs.{name}}}}}" if draw(st.booleans()) else primitives[name][1]
+        )
     if outputs:
         step["outputs"] = dict(outputs)
     step.update(draw(_node_settings()))
@@ -158,7 +162,9 @@ def native_parallel_jobs(draw: st.DrawFn) -> Drawn:
         "code": "./src",
         "entry_script": "score.py",
         "environment": draw(
-            st.sampled_from(["azureml:env:1", {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"}])
+            st.sampled_from(
+                ["azureml:env:1", {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"}]
+            )
         ),
     }
     arguments = _arguments(primitives, used, {k: v for k, v in outputs.items() if k != append})
@@ -172,12 +178,16 @@ def native_parallel_jobs(draw: st.DrawFn) -> Drawn:
         data["mode"] = mode
     job: dict[str, Any] = {"type": "parallel", "compute": "azureml:cpu-cluster", "inputs": {"data": data}}
     for name in used:
-        job["inputs"][name] = f"${{{{parent.inputs.{name}}}}}" if draw(st.booleans()) else str(primitives[name][1])
+        job["inputs"][name] = (
+            f"${{{{parent.inputs.{name}}}}}" if draw(st.booleans()) else str(primitives[name][1])
+        )
     if outputs:
         job["outputs"] = {name: {"type": kind} for name, kind in outputs.items()}
     job.update(draw(_node_settings()))
     job.update({"input_data": "${{inputs.data}}", **draw(_settings(table)), "task": task})
-    inputs: dict[str, Any] = {"data": {"type": "mltable" if table else "uri_folder", "path": "./table" if table else "./data"}}
+    inputs: dict[str, Any] = {
+        "data": {"type": "mltable" if table else "uri_folder", "path": "./table" if table else "./data"}
+    }
     inputs.update({name: str(value) for name, (_, value) in primitives.items()})
     document = {"type": "pipeline", "inputs": inputs, "jobs": {"score": job}}
     return Drawn(document, _files(table))

@@ -58,7 +58,11 @@ def test_a_parallel_step_reads_into_the_model(tmp_path: Path) -> None:
     step = pipeline.steps["score"]
     assert step.kind == "parallel" and step.parallel is not None
     parallel = step.parallel
-    assert (parallel.input_data, parallel.append_row_to, parallel.entry_script) == ("data", "scores", "score.py")
+    assert (parallel.input_data, parallel.append_row_to, parallel.entry_script) == (
+        "data",
+        "scores",
+        "score.py",
+    )
     assert parallel.mini_batch_size == "10kb" and parallel.partition_keys == ["a", "b"]
     assert parallel.retry_settings == {"max_retries": 2, "timeout": 60}
     assert step.code == "src"

@@ -88,6 +88,7 @@ def test_import_then_compile_equals_azure_ml_s_own_load(tmp_path: Path) -> None:
         ("    input_data: ${{inputs.data}}", "    input_data: ${{inputs.threshold}}", "L102"),
         ("    retry_settings:", "    retry_setting: {}\n    retry_settings:", "S101"),
         ("    retry_settings:", "    comment: azure-ai-ml cannot load it\n    retry_settings:", "S101"),
+        ("    input_data: ${{inputs.data}}\n", "", "S103"),  # azure-ai-ml loads it; the service cannot run it
     ],
 )
 def test_native_mistakes_are_reported(tmp_path: Path, old: str, new: str, code: str) -> None:

@@ -90,7 +90,9 @@ def _run(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> tuple[in
 
 
 def _outputs(record: dict) -> tuple[Path, Path]:
-    return Path(record["steps"]["score"]["outputs"]["scores"]), Path(record["steps"]["score"]["outputs"]["log"])
+    return Path(record["steps"]["score"]["outputs"]["scores"]), Path(
+        record["steps"]["score"]["outputs"]["log"]
+    )
 
 
 def test_mini_batches_run_in_workers_and_rows_are_appended(
@@ -140,7 +142,9 @@ def test_error_thresholds_decide_the_step(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: str, succeeds: bool
 ) -> None:
     retries = "      retry_settings: {max_retries: 2, timeout: 60}\n"
-    path = _pipeline(tmp_path, {"a.txt": "1", "b.txt": "fail", "c.txt": "3"}, size="1", settings=settings + retries)
+    path = _pipeline(
+        tmp_path, {"a.txt": "1", "b.txt": "fail", "c.txt": "3"}, size="1", settings=settings + retries
+    )
     code, record, step, _ = _run(capsys, path)
     stderr = (step / "stderr.log").read_text()
     assert "cannot score b.txt" in stderr and "failed after 2 tries" in stderr
@@ -152,7 +156,9 @@ def test_error_thresholds_decide_the_step(
         assert "the step fails" in stderr
 
 
-def test_items_run_returns_no_row_for_count_as_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_items_run_returns_no_row_for_count_as_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _pipeline(tmp_path, {"a.txt": "1", "b.txt": "skip"}, settings="      error_threshold: 0\n")
     code, _, step, _ = _run(capsys, path)
     assert code == 1
@@ -168,7 +174,9 @@ def test_a_run_past_its_timeout_is_stopped(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_init_failing_fails_the_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    script = "def init():\n    raise RuntimeError('no model')\n\n\ndef run(mini_batch):\n    return mini_batch\n"
+    script = (
+        "def init():\n    raise RuntimeError('no model')\n\n\ndef run(mini_batch):\n    return mini_batch\n"
+    )
     path = _pipeline(tmp_path, {"a.txt": "1"}, script=script)
     code, _, step, _ = _run(capsys, path)
     assert code == 1
@@ -176,7 +184,9 @@ def test_init_failing_fails_the_step(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "init() failed" in stderr and "no model" in stderr
 
 
-def test_the_step_is_cached_and_settings_are_in_its_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_step_is_cached_and_settings_are_in_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _pipeline(tmp_path, {"a.txt": "1", "b.txt": "2"})
     assert _run(capsys, path)[0] == 0
     assert plan(capsys, path)["score"]["action"] == "reuse"
@@ -211,10 +221,15 @@ def test_files_split_by_count_and_by_size(tmp_path: Path) -> None:
     [
         ("paths:\n  - file: ./a.csv\ntransformations:\n  - read_parquet: {}\n", "one `read_delimited`"),
         ("paths:\n  - file: https://x/a.csv\ntransformations:\n  - read_delimited: {}\n", "local `file`"),
-        ("paths:\n  - file: ./a.csv\ntransformations:\n  - read_delimited: {delimiter: ','}\n  - take: 5\n",
-         "one `read_delimited`"),  # fmt: skip
+        (
+            "paths:\n  - file: ./a.csv\ntransformations:\n  - read_delimited: {delimiter: ','}\n  - take: 5\n",
+            "one `read_delimited`",
+        ),
         ("type: mltable\n", "no `paths:` list"),
-        ("paths:\n  - file: ./a.csv\ntransformations:\n  - read_delimited: {header: weird}\n", "header `weird`"),
+        (
+            "paths:\n  - file: ./a.csv\ntransformations:\n  - read_delimited: {header: weird}\n",
+            "header `weird`",
+        ),
     ],
 )
 def test_an_mltable_azpipe_cannot_read_is_named(tmp_path: Path, mltable: str, message: str) -> None:

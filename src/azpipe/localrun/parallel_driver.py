@@ -247,7 +247,7 @@ def _takes_context(run: Any) -> bool:
 def _rows(result: Any) -> list[str]:
     """What ``run()`` returned, as the lines Azure ML appends: one per list item or DataFrame row."""
     if hasattr(result, "to_csv") and hasattr(result, "columns"):  # a pandas DataFrame
-        text = result.to_csv(sep=" ", header=False, index=False)
+        text = str(result.to_csv(sep=" ", header=False, index=False))
         return text.splitlines()
     if isinstance(result, (list, tuple)):
         return [str(item) for item in result]

@@ -141,9 +141,7 @@ def _task(step_reader: StepReader, step: Step, mapping: Map, task: Map, where: s
     row_output = parallel.append_row_to
     if row_output is not None and row_output not in step.outputs and "outputs" not in mapping:
         span = parallel.spans["task.append_row_to"]
-        step.outputs[parallel.append_row_to] = Port(
-            parallel.append_row_to, span, type="uri_folder", implicit=True
-        )
+        step.outputs[row_output] = Port(row_output, span, type="uri_folder", implicit=True)
     parsed = read_template(
         reader, task.get("program_arguments"), f"`parallel.task.program_arguments` of {where}"
     )
@@ -207,7 +205,7 @@ def read_native_parallel(job_reader: Any, step: Step, mapping: Map, where: str) 
             "write the parallel settings and `task:` on the job itself (as azureml-examples' parallel jobs do)",
         )
         return
-    reader.mapping(mapping, where, NATIVE_KEYS, required=("task",))
+    reader.mapping(mapping, where, NATIVE_KEYS, required=("input_data", "task"))  # Azure ML needs input_data
     job_reader._ignored_and_refused(step.name, mapping, where)
     compute = mapping.get("compute")
     step.compute = read_compute_ref(reader, compute, f"`compute` of {where}")
