@@ -25,5 +25,5 @@ def run(args: argparse.Namespace) -> int:
     """Print the plan; exit 1 if the file has errors, 2 if the run would be refused."""
     from azpipe.localrun.runner import Console, plan_command
 
-    console = Console(sys.stdout, sys.stderr, use_color(args.color))
+    console = Console(sys.stdout, sys.stderr, use_color(args.color), use_color(args.color, sys.stderr))
     return plan_command(args.file, options_from(args), console, as_json=args.format == "json")

@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     if os.name != "posix":
         print("azpipe run: local runs need a POSIX system (/bin/sh and process groups)", file=sys.stderr)
         return 2
-    console = Console(sys.stdout, sys.stderr, use_color(args.color))
+    console = Console(sys.stdout, sys.stderr, use_color(args.color), use_color(args.color, sys.stderr))
     return run_command(args.file, options_from(args), console, as_json=args.format == "json")

@@ -33,7 +33,8 @@ class Console:
 
     out: TextIO
     err: TextIO
-    color: bool = False
+    color: bool = False  # for what goes to `out`
+    err_color: bool = False  # for what goes to `err` (diagnostics): decided for that stream
 
     def refuse(self, command: str, problems: list[str]) -> int:
         """Print problems that stop a run before it starts; exit code 2."""
@@ -55,7 +56,7 @@ def load_checked(path: str, command: str, console: Console) -> Pipeline | int:
     pipeline = load(path)
     diagnostics = pipeline.check()
     if diagnostics:  # warnings too, as `azpipe check` shows them: a run must not hide them
-        print_diagnostics(diagnostics, pipeline.sources, console.color)
+        print_diagnostics(diagnostics, pipeline.sources, console.err_color)
     if not pipeline.ok:
         print(f"azpipe {command}: fix the errors above first", file=console.err)
         return 1
