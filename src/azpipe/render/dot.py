@@ -20,6 +20,7 @@ SHAPES: dict[str, Attributes] = {
 }
 SHAPES["sweep"] = {"shape": "box3d", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # trials
 SHAPES["pipeline"] = {"shape": "tab", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # --depth
+SHAPES["parallel"] = {**SHAPES["step"], "peripheries": "2"}  # a double border: mini-batches in workers
 BROKEN: Attributes = {"fillcolor": "#fce8e6", "color": "#d93025", "fontcolor": "#a50e0e"}
 NODE_CLASSES: dict[str, Attributes] = {
     "lineage": {"penwidth": "3", "color": "#e37400"},

@@ -16,6 +16,7 @@ from azpipe.render.view import Edge, Node, View
 SHAPES = {"step": ("(", ")"), "input": ("([", "])"), "output": ("[/", "/]"), "data": ("[(", ")]")}
 SHAPES["sweep"] = ("[[", "]]")  # a double-edged box: many trials of one step
 SHAPES["pipeline"] = (">", "]")  # a flag: a sub-pipeline drawn as one node (--depth 0)
+SHAPES["parallel"] = ("[/", "\\]")  # a trapezoid: one input fanned out into mini-batches
 CLASS_STYLES = {
     "step": "fill:#e8f0fe,stroke:#1a73e8,color:#202124",
     "input": "fill:#e6f4ea,stroke:#188038,color:#202124",

@@ -24,6 +24,7 @@ PAD_X, PAD_Y = 12.0, 8.0
 MIN_WIDTH = 48.0
 SKEW = 10.0  # parallelogram slant of output nodes
 STACK = 4.0  # offset of the box behind a sweep step
+INSET = 3.0  # the inner border of a parallel step
 CAP = 6.0  # half-height of a data cylinder's top ellipse
 SAFETY = 1.06
 
@@ -103,6 +104,8 @@ def node_size(node: Node) -> tuple[float, float]:
         width += 2 * SKEW
     elif node.kind == "data":
         height += 2 * CAP
+    if node.shape == "parallel":  # room for the inner border
+        width, height = width + 2 * INSET, height + 2 * INSET
     if node.shape == "sweep":  # room for the box behind
         width, height = width + STACK, height + STACK
     return (round(width, 1), round(height, 1))
@@ -238,6 +241,9 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "parallel":  # a double border: mini-batches run by parallel workers
+        inner = layout.Rect(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET)
+        return _rect(box, 6) + _rect(inner, 4)
     if kind == "sweep":  # a stack of boxes: the trials of one step
         back = layout.Rect(x + STACK, y, w - STACK, h - STACK)
         return _rect(back, 6) + _rect(layout.Rect(x, y + STACK, w - STACK, h - STACK), 6)
