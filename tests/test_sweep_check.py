@@ -265,3 +265,32 @@ def test_a_native_sweep_node_s_identity_is_ignored_as_azure_ml_does(tmp_path: Pa
     pipeline = azpipe.load(path)
     assert [(d.code, d.span.line) for d in pipeline.check()] == [("S110", 17)]
     assert pipeline.steps["sweep_step"].details.identity == {}
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ("spark: {entry: {file: a.py}}\n", "has both `spark` and `sweep`"),
+        ("parallel: {input_data: x, mini_batch_size: '1', task: {code: ., entry_script: a.py}}\n",
+         "has both `parallel` and `sweep`"),
+    ],
+)  # fmt: skip
+def test_only_a_command_is_swept(tmp_path: Path, step: str, expected: str) -> None:
+    head = HEAD.split("    code: .\n")[0]
+    pipeline = _load(tmp_path, step + GOOD, head)
+    found = [d for d in pipeline.check() if d.code == "S105"]
+    assert found and expected in found[0].message and found[0].span.line == 9
+
+
+def test_a_sub_pipeline_is_not_swept(tmp_path: Path) -> None:
+    inner = tmp_path / "sub" / "pipeline.yaml"
+    inner.parent.mkdir()
+    inner.write_text(
+        "azpipe: 1\nname: inner\ninputs:\n  lr: {type: number, default: 0.1}\nsteps:\n  t:\n"
+        "    code: .\n    environment: azureml:e:1\n    compute: cpu\n    command: echo ${{parent.inputs.lr}}\n",
+        encoding="utf-8",
+    )
+    head = HEAD.split("    code: .\n")[0] + "    uses: ./sub/pipeline.yaml\n"
+    pipeline = _load(tmp_path, GOOD, head.replace("outputs:\n  model: ${{train.outputs.model}}\n", ""))
+    assert [d.code for d in pipeline.check() if d.severity.name == "ERROR"] == ["U102"]
+    assert pipeline.steps["train"].sweep is None

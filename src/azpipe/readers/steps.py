@@ -19,7 +19,7 @@ from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, 
 from azpipe.readers.spark import read_spark_step, spark_of_uses
 from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
 from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
-from azpipe.readers.sweep import read_step_sweep
+from azpipe.readers.sweep import read_step_sweep, sweep_conflicts
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import Suggestions, did_you_mean
 
@@ -125,6 +125,7 @@ class StepReader:
         step.after = [(text, scalar.span) for text, scalar in after]
         self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
+        sweep_conflicts(self.reader, mapping, where)  # `sweep:` with another kind (readers/sweep.py)
         if "spark" in mapping:  # a spark step (readers/spark.py)
             read_spark_step(self, step, mapping, where)
             step.incomplete = self._new_errors(errors_before)

@@ -77,6 +77,13 @@ def read_step_sweep(reader: Reader, step: Step, step_mapping: Map, where: str) -
     A step with its own command gets each search-space key as an input of its own (typed
     from the distribution), which its command uses as ``${{inputs.NAME}}``.
     """
+    if step.kind == "pipeline":
+        return  # a sub-pipeline is not swept (the sub-pipeline reader reports `sweep`, U102)
+    key = step_mapping.key_node("sweep")
+    if step.kind != "command" and key is not None:  # a spark component file, say
+        reader.report("S105", key.span, f"{where} is a {step.kind} step: it cannot be swept",
+                      "Azure ML sweeps a command: its trial is a command component")  # fmt: skip
+        return
     mapping = reader.mapping(step_mapping.get("sweep"), f"`sweep` of {where}", SWEEP_KEYS)
     sweep = read_sweep(reader, mapping, f"`sweep` of {where}")
     if sweep is None:
@@ -108,6 +115,20 @@ def _node_settings(reader: Reader, step: Step, mapping: Map, where: str) -> None
             else ("a sweep node has no such setting; set it in the trial's component")
         )
         reader.report("W106", found.span, f"`{key}` cannot be set on sweep {where}", hint)
+
+
+OTHER_KINDS = ("spark", "parallel")  # a sweep's trial is a command (azure-ai-ml: a command component)
+
+
+def sweep_conflicts(reader: Reader, mapping: Map, where: str) -> None:
+    """S105 for ``sweep:`` next to the block of another node kind (which is read instead)."""
+    key = mapping.key_node("sweep")
+    if key is None:
+        return
+    for other in OTHER_KINDS:
+        if other in mapping:
+            reader.report("S105", key.span, f"{where} has both `{other}` and `sweep`",
+                          "Azure ML sweeps a command: its trial is a command component")  # fmt: skip
 
 
 def distribution_type(distribution: Distribution) -> str:
