@@ -320,7 +320,7 @@ STEP_PROPERTIES: dict[str, _Schema] = {
     "comment": _d(_STRING, "A node's comment in Studio."),
     **_DETAIL_PROPERTIES,
     # The node kinds (issue 11): their blocks are their readers' to check.
-    "parallel": _d({"type": "object"}, "Run the command over batches of data (a parallel node)."),
+    "parallel": _d({"type": "object"}, "Batch inference over mini-batches (a parallel node)."),
     "sweep": _d({"type": "object"}, "Tune the step's inputs (a sweep node)."),
     "spark": _d({"type": "object"}, "Run on Spark (a spark node)."),
 }
