@@ -267,3 +267,44 @@ def test_benchmark_runs_and_reports() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     for expected in ("chain", "wide", "growth per doubling", *shapes.COMMANDS, "every doubling within 2.2x"):
         assert expected in result.stdout
+
+
+def lines_of(action: Any) -> int:
+    """How many Python lines ``action()`` executes."""
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: local)
+    try:
+        action()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+@pytest.mark.parametrize("tail", ["", " ${{inputs.x", " ${{ nope }} $[[ a $[[ b ]] ]]"])
+def test_template_parser_is_linear_on_both_paths(tail: str) -> None:
+    """Well-formed commands take the fast path; a syntax error at the end sends the whole
+    string to lark (issue 12, speed). Both grow linearly with the placeholders."""
+    from azpipe.expr.parser import TemplateError, parse_template
+
+    def parse(size: int) -> None:
+        words = (
+            f"--a{k:05d} ${{{{parent.inputs.i{k:05d}}}}} $[[-o ${{{{outputs.o{k:05d}}}}}]]"
+            for k in range(size)
+        )
+        with contextlib.suppress(TemplateError):
+            parse_template(" ".join(words) + tail)
+
+    parse(SIZE)  # lark's import and grammar load, when the tail needs them
+    counts = [lines_of(lambda n=SIZE * k: parse(n)) for k in (1, 2, 4)]
+    first, second = counts[1] - counts[0], counts[2] - counts[1]
+    quadratic = (second - 2 * first) / (6 * SIZE * SIZE)
+    linear = (first - 3 * quadratic * SIZE * SIZE) / SIZE
+    assert linear > 0, counts
+    assert quadratic <= 0 or linear / quadratic >= BREAK_EVEN, counts

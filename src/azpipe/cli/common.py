@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -131,6 +130,8 @@ def _same_file(path: str, source: str) -> bool:
 def _replace(text: str, target: str) -> None:
     folder, name = os.path.split(target)
     os.makedirs(folder, exist_ok=True)
+    import secrets  # here: `azpipe check` writes no file and need not import it (hashlib, random)
+
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
     # O_EXCL: a new file, with the usual permissions (mkstemp's would be 0600)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

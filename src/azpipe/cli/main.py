@@ -21,11 +21,12 @@ SUBCOMMANDS = (
     "check", "compile", "graph", "diff", "plan", "run", "runs", "submit", "status", "cancel", "import_", "lsp",
     "schema", "completion",
 )  # fmt: skip
+_NAMES = frozenset(name.rstrip("_") for name in SUBCOMMANDS)
 
 
-def _modules() -> list[ModuleType]:
+def _modules(names: Sequence[str] = SUBCOMMANDS) -> list[ModuleType]:
     found = []
-    for name in SUBCOMMANDS:
+    for name in names:
         try:
             found.append(importlib.import_module(f"azpipe.cli.{name}"))
         except ModuleNotFoundError as error:
@@ -34,8 +35,9 @@ def _modules() -> list[ModuleType]:
     return found
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    """The top-level parser and the module behind each subcommand."""
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The top-level parser and the module behind each subcommand (only ``command``'s
+    when one is named: importing every subcommand costs more than checking a file)."""
     parser = argparse.ArgumentParser(
         prog="azpipe",
         description="Check, compile, draw, run and submit Azure ML pipelines.",
@@ -43,7 +45,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser.add_argument("--version", action="version", version=f"azpipe {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
-    for module in _modules():
+    names = [name for name in SUBCOMMANDS if command in (None, name.rstrip("_"))]
+    for module in _modules(names):
         sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         modules[module.NAME] = module
@@ -52,7 +55,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run azpipe; returns the exit code."""
-    parser, modules = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    named = words[0] if words and words[0] in _NAMES and "_ARGCOMPLETE" not in os.environ else None
+    parser, modules = build_parser(named)
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (azpipe completion SHELL)
         import argcomplete
 
