@@ -50,3 +50,17 @@ def test_a_sweep_step_has_its_own_shape(
     if form == "svg":  # two boxes, the trials behind the step
         train = out[out.index('id="n0"') : out.index("</g>", out.index('id="n0"'))]
         assert train.count("<rect") == 2
+
+
+def test_the_html_panel_shows_the_sweep_and_escapes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(
+        PIPELINE.replace("primary_metric: accuracy", 'primary_metric: "</script><b>x"'), encoding="utf-8"
+    )
+    assert main(["graph", str(path), "-f", "html"]) == 0
+    out = capsys.readouterr().out
+    assert '"heading": "Sweep"' in out and '"heading": "Search space"' in out
+    assert '["lr", "uniform", "min_value 0.01, max_value 0.1"]' in out
+    assert "</script><b>" not in out

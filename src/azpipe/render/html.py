@@ -24,7 +24,7 @@ from azpipe.render.view import Node, View, binding_text, environment_text
 if TYPE_CHECKING:
     import jinja2
 
-    from azpipe.model import Pipeline, Port, Step
+    from azpipe.model import Pipeline, Port, Step, Sweep
 
 Block = dict[str, Any]
 
@@ -142,6 +142,33 @@ def _step_blocks(pipeline: Pipeline, step: Step) -> list[Block]:
     if step.outputs:
         blocks.append({"heading": "Outputs", "columns": ["name", "type", "mode"],
                        "table": _port_rows(step.outputs, False)})  # fmt: skip
+    if step.sweep is not None:
+        blocks += _sweep_blocks(step.sweep)
+    return blocks
+
+
+def _sweep_blocks(sweep: Sweep) -> list[Block]:
+    """A sweep step's objective, sampling, limits and policy, and its search space."""
+    sampling = ", ".join([sweep.sampling_algorithm or ""] + [f"{k} {v}" for k, v in sweep.sampling.items()])
+    policy = ", ".join(f"{k} {v}" for k, v in sweep.early_termination.items() if k != "type")
+    kind = sweep.early_termination.get("type")
+    blocks = _fields(
+        "Sweep",
+        [
+            ("objective", f"{sweep.goal} {sweep.primary_metric}" if sweep.goal else None),
+            ("sampling", sampling.strip(", ")),
+            ("limits", ", ".join(f"{k} {v}" for k, v in sweep.limits.items())),
+            ("early termination", f"{kind} ({policy})" if kind and policy else kind),
+        ],
+    )
+    rows = [
+        [name, item.type, ", ".join(f"{k} {v}" for k, v in item.params.items())]
+        for name, item in sweep.search_space.items()
+    ]
+    if rows:
+        blocks.append(
+            {"heading": "Search space", "columns": ["input", "distribution", "parameters"], "table": rows}
+        )
     return blocks
 
 
