@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from azpipe.checks.references import declared_names
-from azpipe.diagnostics import Diagnostic
+from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import RefKind, Template
 from azpipe.model import Pipeline, Port, Step
 from azpipe.rules import rule
@@ -26,7 +26,18 @@ RESERVED_OUTPUTS = ("artifacts",)
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Check the ports of every component and step."""
+    """Check the ports of every component and step.
+
+    In a native Azure ML file an unused port is a warning: azure-ai-ml accepts it and
+    Azure ML runs the job (the input is mounted for nothing, the output left empty).
+    """
+    native = pipeline.source_format != "azpipe"
+    for found in _ports(pipeline):
+        unused = found.code in ("P401", "P402")
+        yield found.with_severity(Severity.WARNING) if native and unused else found
+
+
+def _ports(pipeline: Pipeline) -> Iterator[Diagnostic]:
     suggestions = Suggestions.for_names(declared_names(pipeline))
     for component in pipeline.components.values():
         if component.command and component.command_node:

@@ -31,6 +31,8 @@ def compatible(source: str, target: str) -> bool:
     if source in ASSET_TYPES and target in ASSET_TYPES:
         if "path" in (source, target):  # the legacy name for any asset: Azure ML does not check it
             return True
+        if {source, target} == {"uri_folder", "mltable"}:  # an MLTable is read from the folder holding it
+            return True
         return source in FOLDER_LIKE and target in FOLDER_LIKE and target == "uri_folder"
     return False
 

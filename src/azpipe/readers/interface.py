@@ -70,7 +70,10 @@ def read_input(
         asset = data.get(binding.ref.name)
         kind = asset.type if asset else "uri_folder"
         return PipelineInput(name, key.span, kind, data=binding.ref.name)
-    kind = infer_type(binding.value, base_dir)
+    # azure-ai-ml reads a native file's bare value as a literal of its own type, even one that
+    # looks like a path (`compute_node: azureml:cpu-cluster` is a string); the language infers.
+    literal = _LITERAL_TYPES.get(type(binding.value), "string")
+    kind = literal if native else infer_type(binding.value, base_dir)
     return PipelineInput(name, key.span, kind, default=binding.value, value_span=binding.span)
 
 

@@ -1,0 +1,190 @@
+"""Regressions found by measuring azpipe on the whole public ``azureml-examples`` repository
+(``benchmarks/measure_public.py``, ``docs/corpus-public.md``): each test is a small pipeline,
+written here, with the pattern a public file showed azpipe getting wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import azpipe
+from azpipe.diagnostics import Severity
+from tests.fidelity_support import differences, write
+
+pytestmark = pytest.mark.filterwarnings("ignore")  # azure-ai-ml's marshmallow deprecations
+ENVIRONMENT = "azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest"
+
+
+def _codes(path: Path, severity: Severity = Severity.ERROR) -> list[str]:
+    return sorted(d.code for d in azpipe.load(path).diagnostics if d.severity is severity)
+
+
+# A pipeline input written as a bare value that reads like a path (`azureml:cpu-cluster` is a
+# compute name promoted to an input): azure-ai-ml types it `string`, and so must azpipe, or the
+# string input it feeds is a false T601 and the compiled job gives it another type.
+BARE_VALUES = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+inputs:
+  compute_name: azureml:cpu-cluster
+  data_name: azureml:my-data:1
+  folder_text: ./not-a-folder
+jobs:
+  show:
+    type: command
+    command: echo ${{inputs.compute}} ${{inputs.data}} ${{inputs.folder}}
+    compute: azureml:cpu-cluster
+    environment: ENVIRONMENT
+    inputs:
+      compute: ${{parent.inputs.compute_name}}
+      data: ${{parent.inputs.data_name}}
+      folder: ${{parent.inputs.folder_text}}
+""".replace("ENVIRONMENT", ENVIRONMENT)
+
+STRING_COMPONENT = """\
+$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+type: command
+name: show_compute
+inputs:
+  compute_node:
+    type: string
+command: echo ${{inputs.compute_node}}
+environment: ENVIRONMENT
+""".replace("ENVIRONMENT", ENVIRONMENT)
+
+
+def test_native_bare_value_input_is_a_string_as_azure_ai_ml_reads_it(tmp_path: Path) -> None:
+    path = write(tmp_path, {"pipeline.yml": BARE_VALUES})
+    pipeline = azpipe.load(path)
+    assert {name: item.type for name, item in pipeline.inputs.items()} == {
+        "compute_name": "string", "data_name": "string", "folder_text": "string",
+    }  # fmt: skip
+    assert _codes(path) == []
+    assert differences(path, routes=("direct",)) == []
+
+
+@pytest.mark.xfail(
+    strict=True, reason="azpipe import writes the bare value, which the language reads as an asset"
+)
+def test_import_keeps_a_bare_value_input_a_string(tmp_path: Path) -> None:
+    path = write(tmp_path, {"pipeline.yml": BARE_VALUES})
+    assert differences(path, routes=("import",)) == []
+
+
+def test_native_bare_value_input_fits_a_string_component_input(tmp_path: Path) -> None:
+    bound = """\
+type: pipeline
+inputs:
+  train_node_compute: azureml:cpu-cluster
+jobs:
+  show:
+    type: command
+    component: ./show.yml
+    compute: azureml:cpu-cluster
+    inputs:
+      compute_node: ${{parent.inputs.train_node_compute}}
+"""
+    path = write(tmp_path, {"pipeline.yml": bound, "show.yml": STRING_COMPONENT})
+    assert _codes(path) == []
+    assert differences(path, routes=("direct",)) == []
+
+
+def test_language_still_infers_an_asset_from_a_path_value(tmp_path: Path) -> None:
+    language = """\
+azpipe: 1
+name: infer
+defaults: {compute: cpu-cluster, environment: sklearn-env@latest}
+inputs:
+  raw: azureml:my-data:1
+steps:
+  read:
+    command: ls ${{inputs.raw}}
+    inputs:
+      raw: ${{parent.inputs.raw}}
+"""
+    path = write(tmp_path, {"pipeline.yaml": language})
+    assert azpipe.load(path).inputs["raw"].type == "uri_folder"
+
+
+# A `uri_folder` given to an `mltable` input: an MLTable is read from the folder that holds
+# it, and Azure ML runs such jobs (azure-ai-ml does not check the types of bindings).
+FOLDER_TO_TABLE = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+inputs:
+  table_folder:
+    type: uri_folder
+    path: azureml:my-folder@latest
+    mode: ro_mount
+jobs:
+  read:
+    type: command
+    component: ./read.yml
+    compute: azureml:cpu-cluster
+    inputs:
+      table: ${{parent.inputs.table_folder}}
+"""
+
+TABLE_COMPONENT = """\
+$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+type: command
+name: read_table
+inputs:
+  table:
+    type: mltable
+command: ls ${{inputs.table}}
+environment: ENVIRONMENT
+""".replace("ENVIRONMENT", ENVIRONMENT)
+
+
+def test_uri_folder_feeds_an_mltable_input(tmp_path: Path) -> None:
+    path = write(tmp_path, {"pipeline.yml": FOLDER_TO_TABLE, "read.yml": TABLE_COMPONENT})
+    assert _codes(path) == []
+    assert differences(path) == []
+
+
+def test_uri_file_still_does_not_feed_an_mltable_input(tmp_path: Path) -> None:
+    text = FOLDER_TO_TABLE.replace("type: uri_folder", "type: uri_file").replace("my-folder", "my-file")
+    path = write(tmp_path, {"pipeline.yml": text, "read.yml": TABLE_COMPONENT})
+    assert _codes(path) == ["T601"]
+
+
+# An inline command job with an input its command never uses (a leftover setting): azure-ai-ml
+# loads and validates it and Azure ML runs the job, so in a native file it is a warning.
+UNUSED_INPUT = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+jobs:
+  train:
+    type: command
+    command: python run.py --epochs ${{inputs.epochs}}
+    code: ./src
+    compute: azureml:cpu-cluster
+    environment: ENVIRONMENT
+    inputs:
+      epochs: 7
+      images_type: jpg
+""".replace("ENVIRONMENT", ENVIRONMENT)
+
+
+def test_native_unused_input_is_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, {"pipeline.yml": UNUSED_INPUT, "src/": ""})
+    assert _codes(path) == []
+    assert _codes(path, Severity.WARNING) == ["P401"]
+
+
+def test_language_unused_input_stays_an_error(tmp_path: Path) -> None:
+    language = """\
+azpipe: 1
+name: unused
+defaults: {compute: cpu-cluster, environment: sklearn-env@latest}
+steps:
+  train:
+    command: python run.py
+    inputs:
+      images_type: jpg
+"""
+    path = write(tmp_path, {"pipeline.yaml": language})
+    assert "P401" in _codes(path)
