@@ -22,6 +22,7 @@ from azpipe.checks.targets import inputs_without_value, orders_by_port, target_o
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
 from azpipe.emit.parallel import plan_parallel
+from azpipe.emit.spark import plan_spark, spark_environments
 from azpipe.emit.sweep import plan_sweep
 from azpipe.expr.ast import RefKind
 from azpipe.graph import topological_order
@@ -199,6 +200,7 @@ class StepPlan:
     node: Details = field(default_factory=Details)
     uses_inline: bool = False  # a `command` step whose component is declared, not its own
     parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
+    spark: Any = None  # kind `spark`: its SparkPlan (emit/spark.py)
     sweep: Any = None  # kind `sweep`: the step's model.Sweep, written by emit/sweep.py
     pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
@@ -519,6 +521,8 @@ class _Planner:
             plan_sweep(step, result)
         if step.parallel is not None:  # a parallel node (emit/parallel.py)
             plan_parallel(step, result)
+        if step.spark is not None:  # a spark node (emit/spark.py)
+            plan_spark(step, result)
         if step.kind == "pipeline":  # a sub-pipeline (emit/subpipeline.py, which extends this module)
             from azpipe.emit.subpipeline import plan_subpipeline
 
@@ -543,6 +547,8 @@ class _Planner:
 
     def _environments(self, step: Step, kind: str) -> tuple[EnvPlan | None, EnvPlan | None]:
         """The environment of the component azpipe writes, and the node's own."""
+        if step.kind == "spark":  # optional for spark (emit/spark.py)
+            return spark_environments(self, step)
         own = self._env_plan(step.environment) if step.environment else None
         if kind == "command" and step.uses is None:
             ref = self.pipeline.environment_of(step)

@@ -104,6 +104,8 @@ def node_size(node: Node) -> tuple[float, float]:
         width += 2 * SKEW
     elif node.kind == "data":
         height += 2 * CAP
+    if node.shape == "spark":
+        width += 2 * SKEW
     if node.shape == "parallel":  # room for the inner border
         width, height = width + 2 * INSET, height + 2 * INSET
     if node.shape == "sweep":  # room for the box behind
@@ -241,6 +243,17 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "spark":  # a hexagon
+        corners = [
+            (x + SKEW, y),
+            (x + w - SKEW, y),
+            (x + w, y + h / 2),
+            (x + w - SKEW, y + h),
+            (x + SKEW, y + h),
+            (x, y + h / 2),
+        ]
+        points = " ".join(f"{_num(px)},{_num(py)}" for px, py in corners)
+        return f'<polygon class="shape" points="{points}"/>'
     if kind == "parallel":  # a double border: mini-batches run by parallel workers
         inner = layout.Rect(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET)
         return _rect(box, 6) + _rect(inner, 4)
