@@ -200,8 +200,8 @@ class StepPlan:
     node: Details = field(default_factory=Details)
     uses_inline: bool = False  # a `command` step whose component is declared, not its own
     parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
-    spark: Any = None  # kind `spark`: its SparkPlan (emit/spark.py)
     sweep: Any = None  # kind `sweep`: the step's model.Sweep, written by emit/sweep.py
+    spark: Any = None  # kind `spark`: its SparkPlan (emit/spark.py)
     pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
     def output(self, name: str) -> OutPort | None:
