@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -323,3 +326,18 @@ def test_a_native_sweep_node_with_every_field_round_trips(tmp_path: Path) -> Non
     directly and after ``azpipe import``, equal azure-ai-ml's load of the original."""
     path = write(tmp_path, {"pipeline.yml": NATIVE_FULL})
     assert differences(path) == []
+
+
+@pytest.mark.skipif(shutil.which("ruff", path=str(Path(sys.executable).parent)) is None, reason="no ruff")
+@pytest.mark.parametrize("uses", ["trainer", "azureml:trainer:3"])
+def test_the_emitted_sweep_module_passes_ruff(tmp_path: Path, uses: str) -> None:
+    text = _pipeline(FULL, uses=uses)
+    if uses != "trainer":
+        text = text.replace("components:\n" + TRAINER, "")
+    module = tmp_path / "out" / "module.py"
+    module.parent.mkdir()
+    module.write_text(emit_python(azpipe.load(_folder(tmp_path, text)), str(module.parent)), encoding="utf-8")
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for args in (["check", "--isolated"], ["format", "--isolated", "--check", "--diff"]):
+        result = subprocess.run([ruff, *args, str(module)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -422,7 +422,7 @@ class _Module:
             trial.append(line)
         first, *rest = f"{INDENT}{local} = {py(value, 4, len(local) + 3)}".split("\n")
         after = self._after_call(step, local)
-        if not after and step.name not in self.referenced:  # the variable names the node: keep it
+        if not after and not trial and step.name not in self.referenced:  # the variable names the node
             first += "  # noqa: F841"
         return [*trial, first, *rest, *after]
 

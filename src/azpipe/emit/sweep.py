@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from azpipe.emit.values import INDENT, Call, Code, call, py
+from azpipe.emit.values import INDENT, WIDTH, Call, Code, call, py
 from azpipe.model import Distribution, Step, Sweep
 
 SEARCH_CLASSES = {
@@ -116,7 +116,7 @@ def python_imports(used: set[str]) -> list[str]:
     if not names:
         return []
     flat = "from azure.ai.ml.sweep import " + ", ".join(names)
-    if len(flat) <= 110:
+    if len(flat) <= WIDTH:
         return [flat]
     return ["from azure.ai.ml.sweep import (\n" + "".join(f"{INDENT}{name},\n" for name in names) + ")"]
 
