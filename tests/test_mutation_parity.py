@@ -62,9 +62,7 @@ WRONG_TYPES = {
 }
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{2,}$")
 _KEY_WORD = re.compile(r"^[a-z_][a-z0-9_]{1,}$")
-_NOT_COMMAND_NODES = frozenset(
-    {"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"}
-)
+_NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
 
 
 # ---------------------------------------------------------------- the files
