@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from azpipe.expr.ast import Form, Part, Placeholder, Ref, RefKind, Segment, Template, Text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMS = (
     "`inputs.NAME`, `outputs.NAME`, `parent.inputs.NAME`, `STEP.outputs.NAME`, "
@@ -34,6 +37,8 @@ class TemplateError(Exception):
 
 def grammar_path(name: str = "template.lark") -> Path:
     """The grammar file: inside the installed package, else the checkout's ``grammar/``."""
+    from pathlib import Path  # here: pathlib imports urllib and ipaddress, which `check` needs not
+
     packaged = Path(__file__).resolve().parent.parent / "_grammar" / name
     if packaged.is_file():
         return packaged
