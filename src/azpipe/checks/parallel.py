@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from azpipe.checks import ports as port_checks
+from azpipe.checks import shell as shell_checks
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import Parallel, Pipeline, Step
 from azpipe.resolve import source_type
@@ -202,6 +203,8 @@ def _arguments(step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
     }
     if template is None or node is None:
         return
+    # `azpipe run` hands the arguments to a shell as a command's: what it refuses there is P406 here.
+    yield from shell_checks._command(template, node)
     suggestions = Suggestions.for_names(len(step.inputs) + len(step.outputs))
     owner = f"step `{step.name}`"
     for found in port_checks._command(template, node, step.inputs, step.outputs, owner, True, suggestions):
