@@ -260,3 +260,13 @@ def test_an_mltable_input_without_pandas_says_what_to_install(
     monkeypatch.setitem(__import__("sys").modules, "pandas", None)
     with pytest.raises(SplitError, match="install pandas"):
         parallel_driver.read_table(str(tmp_path))
+
+
+def test_an_input_data_without_a_value_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = {"entry_script": "score.py", "input_data": None, "input_type": "uri_folder", "workers": 1}
+    monkeypatch.setenv("AZPIPE_PARALLEL_SPEC", __import__("json").dumps(spec))
+    monkeypatch.setattr("sys.path", list(__import__("sys").path))
+    assert parallel_driver.main([]) == 1
+    assert "input_data has no value" in capsys.readouterr().err

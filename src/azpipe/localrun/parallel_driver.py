@@ -367,6 +367,8 @@ class Runner:
 
 def _batches(spec: dict[str, Any]) -> list[tuple[Any, Any]]:
     source = spec["input_data"]
+    if not source:  # an optional input left without a value
+        raise SplitError("input_data has no value here: bind it, or give it a default")
     if spec["input_type"] == "mltable":
         return split_table(read_table(source), spec.get("mini_batch_size"), spec.get("partition_keys"))
     return [(batch, None) for batch in split_files(folder_files(source), spec.get("mini_batch_size"))]
