@@ -11,6 +11,7 @@ import pytest
 
 import azpipe
 from azpipe.cli.main import SUBCOMMANDS, build_parser, main
+from azpipe.loading import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "rules" / "R302" / "bad.yaml"
@@ -340,7 +341,8 @@ def _on_a_terminal(*args: str, cwd: Path) -> str:
 
 
 def test_success_on_a_terminal_is_one_line_and_quiet_otherwise(tmp_path: Path) -> None:
-    assert _on_a_terminal("check", "pipelines", cwd=ROOT) == "3 files checked, no problems\n"
+    examples = len(discover([str(ROOT / "pipelines")]).files)  # sub-pipeline files are checked too
+    assert _on_a_terminal("check", "pipelines", cwd=ROOT) == f"{examples} files checked, no problems\n"
     _write(tmp_path, {"environment.yaml": CONDA, "p.yaml": (ROOT / "tests/rules/R302/good.yaml").read_text()})
     assert _on_a_terminal("check", "p.yaml", "environment.yaml", cwd=tmp_path) == (
         "1 file checked, no problems (1 file named skipped: not pipelines or components; -v says why)\n"
