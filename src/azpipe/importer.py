@@ -219,6 +219,8 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
         return lines + _parallel_step(step)
     if step.kind == "spark":
         return _spark_step(step)
+    if step.kind == "automl":
+        return _automl_step(step)
     if step.uses is not None:
         uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
         lines.append(_line(4, "uses", uses))
@@ -324,6 +326,7 @@ def _part(part: Text | Placeholder | Segment, step: Step, implicit: set[str]) ->
         return _short(binding.ref)
     return "${{" + str(Ref(ref.kind, ref.name, ref.step, Form.PLAIN)) + "}}"
 
+
 SPARK_LISTS = ("py_files", "jars", "files", "archives")
 
 
@@ -355,4 +358,22 @@ def _spark_step(step: Step) -> list[str]:
     values = {key: value for key, value in block.items() if value is not None and value != {} and value != []}
     if values:
         lines += [_line(4, "spark"), *_block(values, 6)]
+    return lines + _details(step.details, 4)
+
+
+def _automl_step(step: Step) -> list[str]:
+    """An AutoML node: its task, data and settings in an ``automl:`` block."""
+    assert step.automl is not None
+    lines = [_line(2, step.name)]
+    if step.compute:
+        lines.append(_line(4, "compute", step.compute))
+    lines += _step_outputs(step)
+    block: dict[str, Any] = {"task": step.automl.task}
+    for name in ("training_data", "validation_data", "test_data"):
+        port = step.inputs.get(name)
+        binding = port.binding if port is not None else None
+        if binding is not None:
+            block[name] = _short(binding.ref) if binding.ref else binding.value
+    block.update(step.automl.settings)
+    lines += [_line(4, "automl"), *_block(block, 6)]
     return lines + _details(step.details, 4)

@@ -241,6 +241,7 @@ class Step:
     sweep: Sweep | None = None  # kind "sweep": the search over the trial's inputs (docs/language.md, Sweeps)
     parallel: Parallel | None = None  # kind "parallel": batch inference (docs/language.md, Parallel steps)
     spark: SparkJob | None = None  # kind "spark": entry, conf, files... (docs/language.md, Spark steps)
+    automl: AutoML | None = None  # kind "automl": task and settings (docs/language.md, AutoML steps)
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
@@ -411,3 +412,20 @@ class SparkJob:
     conf_span: Span | None = None
     resources: dict[str, Any] = field(default_factory=dict)
     resources_span: Span | None = None
+
+
+@dataclass
+class AutoML:
+    """An AutoML step's own settings (Azure ML's ``automl`` node; tabular tasks).
+
+    Its data (``training_data``, ``validation_data``, ``test_data``) are the step's own
+    inputs of those names, so references and the graph see them; ``settings`` holds the
+    other fields as plain values under Azure ML's names (``primary_metric``,
+    ``target_column_name``, ``limits``, ``training``, ``featurization``, ``forecasting``...);
+    ``spans`` hold where each was written.
+    """
+
+    span: Span
+    task: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)

@@ -150,6 +150,9 @@ _RULES = (
     Rule(
         "U104", "not-a-pipeline-component", _E, "A `type: pipeline` node whose component is not a pipeline."
     ),
+    Rule("A101", "automl-required", _E, "An AutoML step without `target_column_name` or `training_data`."),
+    Rule("A102", "automl-primary-metric", _E, "A `primary_metric` that is not one of the AutoML task's."),
+    Rule("A103", "automl-range", _E, "An AutoML data split outside (0, 1), or a limit below 1."),
     Rule("K101", "spark-entry-missing", _E, "A spark entry file not found in the step's code folder."),
     Rule(
         "K102", "spark-conf-incomplete", _E, "Spark driver/executor settings Azure ML requires are missing."

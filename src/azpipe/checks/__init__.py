@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from azpipe.checks import (
+    automl,
     compute,
     cycles,
     detail_names,
@@ -45,6 +46,7 @@ CHECKS: tuple[Check, ...] = (
     parallel.check,
     shell.check,
     spark.check,
+    automl.check,
     compute.check,
     paths.check,
     path_kinds.check,

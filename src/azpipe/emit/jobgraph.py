@@ -202,6 +202,8 @@ def _outputs(node: Any, declared: dict[str, Any], base: Any) -> dict[str, Any]:
 
 def _node(node: Any, job_base: Any) -> dict[str, Any]:
     """One node; its component's paths are relative to the component, its inputs' to the pipeline."""
+    if node.type == "automl":  # no component: its task and settings as the job states them
+        return _automl(node, job_base)
     found = _command_node(node, job_base)
     if node.type == "parallel":  # its settings and task, on the node and on its component
         found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
@@ -302,9 +304,42 @@ def _task(task: Any, base: Any) -> dict[str, Any]:
     return found
 
 
+_AUTOML_SCALARS = (
+    "task_type", "primary_metric", "target_column_name", "log_verbosity", "validation_data_size", "test_data_size",
+    "n_cross_validations", "cv_split_column_names", "weight_column_name", "positive_label",
+)  # fmt: skip
+_AUTOML_GROUPS = ("limits", "training", "featurization", "forecasting_settings")
+
+
+def _automl(node: Any, base: Any) -> dict[str, Any]:
+    """An AutoML node: its task, data, settings (their REST forms), outputs and node fields."""
+    found: dict[str, Any] = {"type": node.type}
+    for key in _AUTOML_SCALARS:
+        value = getattr(node, key, None)
+        found[key] = str(value) if value is not None and hasattr(value, "value") else value  # enums as text
+    for key in _AUTOML_GROUPS:
+        found[key] = _rest(getattr(node, key, None))
+    for key in ("training_data", "validation_data", "test_data"):
+        value = getattr(node, key, None)
+        found[key] = _binding(value, base) if value is not None else None
+    found["compute"] = _strip_azureml(node.compute)
+    for key in ("display_name", "description", "comment"):
+        found[key] = getattr(node, key, None)
+    found["tags"] = dict(node.tags or {})
+    found["properties"] = dict(node.properties or {})
+    found["outputs"] = {
+        name: {
+            "type": getattr(value, "type", None),
+            "binding": _binding(getattr(value, "_data", value), base),
+        }
+        for name, value in (node.outputs or {}).items()
+    }
+    return found
+
+
 def _component_of(node: Any) -> Any:
     """A node's component: a sweep node's is its trial (its ``component`` is an empty attribute bag)."""
-    return node.trial if node.type == "sweep" else node.component
+    return node.trial if node.type == "sweep" else getattr(node, "component", None)  # AutoML: none
 
 
 def _sweep(node: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from azpipe.checks.targets import inputs_without_value, orders_by_port, target_o
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
 from azpipe.emit.parallel import plan_parallel
+from azpipe.emit.automl import plan_automl
 from azpipe.emit.spark import plan_spark, spark_environments
 from azpipe.emit.sweep import plan_sweep
 from azpipe.expr.ast import RefKind
@@ -202,6 +203,7 @@ class StepPlan:
     parallel: Any = None  # kind `parallel`: its ParallelPlan (emit/parallel.py)
     sweep: Any = None  # kind `sweep`: the step's model.Sweep, written by emit/sweep.py
     spark: Any = None  # kind `spark`: its SparkPlan (emit/spark.py)
+    automl: dict[str, Any] | None = None  # kind `automl`: its task and settings (emit/automl.py)
     pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
     def output(self, name: str) -> OutPort | None:
@@ -523,6 +525,8 @@ class _Planner:
             plan_parallel(step, result)
         if step.spark is not None:  # a spark node (emit/spark.py)
             plan_spark(step, result)
+        if step.automl is not None:  # an AutoML node (emit/automl.py)
+            plan_automl(step, result)
         if step.kind == "pipeline":  # a sub-pipeline (emit/subpipeline.py, which extends this module)
             from azpipe.emit.subpipeline import plan_subpipeline
 
@@ -547,6 +551,8 @@ class _Planner:
 
     def _environments(self, step: Step, kind: str) -> tuple[EnvPlan | None, EnvPlan | None]:
         """The environment of the component azpipe writes, and the node's own."""
+        if step.kind == "automl":  # Azure ML picks AutoML's environments
+            return None, None
         if step.kind == "spark":  # optional for spark (emit/spark.py)
             return spark_environments(self, step)
         own = self._env_plan(step.environment) if step.environment else None

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from azpipe import __version__
-from azpipe.emit import paused_gc, spark
+from azpipe.emit import automl, paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.parallel import python_component, python_imports
@@ -61,6 +61,7 @@ SERVICES = {
     "jupyter_lab": "JupyterLabJobService",
 }
 ML_IMPORTS = (
+    "automl",
     "Input",
     "MLClient",
     "MpiDistribution",
@@ -414,6 +415,8 @@ class _Module:
                 outputs=outputs,
                 _from_component_func=True,
             )
+        elif step.automl is not None:  # emit/automl.py
+            value = automl.python_call(self, step)
         else:
             value = Call(self.names.components[step.name], tuple(bound.items()))
         trial = []
@@ -422,6 +425,7 @@ class _Module:
             trial.append(line)
         first, *rest = f"{INDENT}{local} = {py(value, 4, len(local) + 3)}".split("\n")
         after = self._after_call(step, local)
+        after += automl.python_settings(step, local) if step.automl is not None else []
         if not after and not trial and step.name not in self.referenced:  # the variable names the node
             first += "  # noqa: F841"
         return [*trial, first, *rest, *after]
@@ -530,7 +534,7 @@ class _Module:
 def _components_first(steps: list[StepPlan]) -> list[StepPlan]:
     """The steps whose component the module defines: sub-pipelines' functions last (each is
     preceded by two blank lines, as ruff puts them after a function)."""
-    own = [step for step in steps if step.kind != "registered"]
+    own = [step for step in steps if step.kind not in ("registered", "automl")]  # AutoML: no component
     return [step for step in own if step.pipeline is None] + [step for step in own if step.pipeline is not None]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azpipe import __version__
-from azpipe.emit import paused_gc, spark
+from azpipe.emit import automl, paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import file_stem
 from azpipe.emit.parallel import yaml_parallel
@@ -182,6 +182,7 @@ class _Step:
     component_key: str = "component"  # `trial` on a sweep node
     node_type: str | None = None  # a node type the kind does not say (`spark`, `pipeline`)
     spark: dict[str, Any] | None = None  # a spark step's own component fields (emit/spark.py)
+    automl: dict[str, Any] | None = None  # an AutoML node's task, data and settings (emit/automl.py)
 
 
 HEAD = ("display_name", "description", "tags")
@@ -192,6 +193,7 @@ VARIABLES = ("environment_variables",)
 def _step(step: StepPlan) -> _Step:
     node = _ordered(step.node.given())
     component = _ordered(step.details.given())
+    bindings = {port.name: _binding(port) for port in step.inputs if port.source is not None}
     return _Step(
         name=step.name,
         kind=step.kind,
@@ -210,11 +212,11 @@ def _step(step: StepPlan) -> _Step:
             for key, value in component.items()
             if key not in (*COMPONENT_HEAD, "additional_includes")
         },
-        bindings={port.name: _binding(port) for port in step.inputs if port.source is not None},
+        bindings=bindings if step.automl is None else {},  # AutoML's data are fields of the node
         node_outputs={
             port.name: _node_output(port)
             for port in step.outputs
-            if port.configured or port.pipeline_output or step.kind == "registered"
+            if port.configured or port.pipeline_output or step.kind in ("registered", "automl")
         },
         inputs={port.name: _port_values(port) for port in step.inputs},
         outputs={
@@ -227,7 +229,8 @@ def _step(step: StepPlan) -> _Step:
         parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
         sweep=sweeps.yaml_fields(step.sweep) if step.sweep is not None else None,
         component_key="trial" if step.sweep is not None else "component",
-        node_type="spark" if step.spark is not None else ("pipeline" if step.pipeline is not None else None),
+        node_type="automl" if step.automl is not None else "spark" if step.spark is not None else ("pipeline" if step.pipeline is not None else None),
+        automl=automl.yaml_fields(step, bindings) if step.automl is not None else None,
         spark=spark.yaml_component(step) if step.spark is not None and step.kind == "command" else None,
     )
 

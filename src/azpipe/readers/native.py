@@ -28,6 +28,7 @@ from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
+from azpipe.readers.automl import read_native_automl
 from azpipe.readers.spark import read_native_spark
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.readers.subpipeline import read_pipeline_node
@@ -208,6 +209,9 @@ class _JobReader:
             return step
         if kind == "pipeline":  # a sub-pipeline: azpipe.readers.subpipeline
             read_pipeline_node(self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs))
+            return step
+        if kind == "automl":  # its own fields: azpipe.readers.automl
+            read_native_automl(self, step, mapping, where)
             return step
         if kind == "spark":  # its own fields: azpipe.readers.spark
             read_native_spark(self, step, mapping, where)

@@ -16,6 +16,7 @@ from azpipe.readers.parallel import read_parallel
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
+from azpipe.readers.automl import read_automl_step
 from azpipe.readers.spark import read_spark_step, spark_of_uses
 from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
 from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
@@ -25,7 +26,7 @@ from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
-    "parallel", "sweep", "spark",
+    "parallel", "sweep", "spark", "automl",
 )  # fmt: skip
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
@@ -126,6 +127,10 @@ class StepReader:
         self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
         sweep_conflicts(self.reader, mapping, where)  # `sweep:` with another kind (readers/sweep.py)
+        if "automl" in mapping:  # an AutoML step (readers/automl.py)
+            read_automl_step(self, step, mapping, where)
+            step.incomplete |= self._new_errors(errors_before)
+            return step
         if "spark" in mapping:  # a spark step (readers/spark.py)
             read_spark_step(self, step, mapping, where)
             step.incomplete = self._new_errors(errors_before)

@@ -104,7 +104,7 @@ def node_size(node: Node) -> tuple[float, float]:
         width += 2 * SKEW
     elif node.kind == "data":
         height += 2 * CAP
-    if node.shape == "spark":
+    if node.shape in ("spark", "automl"):
         width += 2 * SKEW
     if node.shape == "parallel":  # room for the inner border
         width, height = width + 2 * INSET, height + 2 * INSET
@@ -243,6 +243,13 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "automl":  # an octagon: Azure ML tries many models
+        corners = [
+            (x + SKEW, y), (x + w - SKEW, y), (x + w, y + SKEW), (x + w, y + h - SKEW),
+            (x + w - SKEW, y + h), (x + SKEW, y + h), (x, y + h - SKEW), (x, y + SKEW),
+        ]  # fmt: skip
+        points = " ".join(f"{_num(px)},{_num(py)}" for px, py in corners)
+        return f'<polygon class="shape" points="{points}"/>'
     if kind == "spark":  # a hexagon
         corners = [
             (x + SKEW, y),

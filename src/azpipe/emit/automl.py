@@ -1,0 +1,77 @@
+"""AutoML nodes in both targets.
+
+An AutoML step is planned as a command step (its data inputs bound as any input,
+its outputs, its node settings), then :func:`plan_automl` makes it an ``automl``
+node: no component, the task and its settings kept as written. The Python target
+calls azure-ai-ml's builder for the task (``automl.classification(...)``,
+``automl.regression(...)``, ``automl.forecasting(...)``) with the data and the plain
+settings, then ``set_limits``, ``set_training``, ``set_featurization`` and
+``set_forecast_settings``; the YAML target writes a ``type: automl`` node with the
+same fields, the data as ``${{...}}`` bindings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from azpipe.emit.values import INDENT, Call, call, py
+from azpipe.model import Step
+
+if TYPE_CHECKING:
+    from azpipe.emit.plan import StepPlan
+    from azpipe.emit.python import _Module
+
+SETTERS = {"limits": "set_limits", "training": "set_training", "featurization": "set_featurization",
+           "forecasting": "set_forecast_settings"}  # fmt: skip
+DATA = ("training_data", "validation_data", "test_data")
+
+
+def plan_automl(step: Step, result: StepPlan) -> None:
+    """Make the planned command node ``result`` of ``step`` an AutoML node."""
+    assert step.automl is not None
+    result.kind = "automl"
+    result.command = None
+    result.code = None
+    result.environment = result.node_environment = None
+    result.automl = {"task": step.automl.task, **step.automl.settings}
+    for port in result.inputs:  # data as the node takes it: no interface of its own
+        port.type = port.default = port.description = None
+        port.declared_mode = None
+
+
+def python_call(module: _Module, step: StepPlan) -> Call:
+    """``automl.TASK(training_data=..., target_column_name=..., ...)``: the node."""
+    assert step.automl is not None
+    settings = {key: value for key, value in step.automl.items() if key != "task" and key not in SETTERS}
+    data = {port.name: module.source(port.source) for port in step.inputs if port.source is not None}
+    outputs = {port.name: call(module.use("Output"), type=port.type) for port in step.outputs} or None
+    module.use("automl")
+    return call(f"automl.{step.automl['task']}", **data, **settings, outputs=outputs)
+
+
+def python_settings(step: StepPlan, local: str) -> list[str]:
+    """``NODE.set_limits(...)`` and the other setters, for the groups the step sets."""
+    assert step.automl is not None
+    lines = []
+    for group, setter in SETTERS.items():
+        values = step.automl.get(group)
+        if values:
+            lines.append(INDENT + py(call(f"{local}.{setter}", **values), 4))
+    training = step.automl.get("training") or {}
+    if step.automl["task"] == "forecasting" and "enable_stack_ensemble" not in training:
+        # `automl.forecasting()` sets False where the YAML form leaves it unset (the service's default)
+        lines.append(f"{INDENT}{local}.training.enable_stack_ensemble = None")
+    return lines
+
+
+def yaml_fields(step: StepPlan, bindings: dict[str, Any]) -> dict[str, Any]:
+    """The node's AutoML fields in the order Azure ML's examples write them, data as bindings."""
+    assert step.automl is not None
+    fields: dict[str, Any] = {"task": step.automl["task"]}
+    rest = {key: value for key, value in step.automl.items() if key != "task"}
+    for key in ("primary_metric", "target_column_name"):
+        if key in rest:
+            fields[key] = rest.pop(key)
+    fields.update({key: bindings[key] for key in DATA if key in bindings})
+    fields.update(rest)
+    return fields
