@@ -309,19 +309,22 @@ def _details(r: Result) -> list[str]:
 
 
 def provenance_of(folder: Path) -> str:
-    """Where the files came from: the fetch manifest (``MANIFEST.tsv``: path, commit, source) when present."""
-    manifest = next(
-        (p for p in (folder / "MANIFEST.tsv", folder.parent / "MANIFEST.tsv") if p.is_file()), None
-    )
-    if manifest is None:
-        return f"Files: `{folder}`."
+    """Where the files came from: the fetch manifest (``MANIFEST.tsv``: path, commit, source) and the
+    snapshot's ``COMMIT`` (hash and date) when present."""
+    manifest = folder / "MANIFEST.tsv"
+    if not manifest.is_file():
+        return f"Files: `{folder.name}`."
     rows = [line.split("\t") for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_source = Counter(row[2] for row in rows if len(row) > 2)
-    commits = sorted({row[1][:10] for row in rows if len(row) > 1})
+    written = [row for row in rows if len(row) > 2 and "not-written" not in row[2]]
+    by_source = Counter(row[2].split("-comments")[0] for row in written)
+    commits = {row[1] for row in written}
+    snapshot = folder / "COMMIT"
+    stamp = f" (snapshot {snapshot.read_text(encoding='utf-8').strip()})" if snapshot.is_file() else ""
+    sources = ", ".join(f"{n} from {s}" for s, n in sorted(by_source.items()))
     return (
-        f"Files: {len(rows)} fetched ({', '.join(f'{n} from {s}' for s, n in sorted(by_source.items()))}),"
-        f" at {len(commits)} commits of the repository ({commits[0]} … {commits[-1]}; the manifest"
-        " gives each file's commit)."
+        f"Files: {len(written)} ({sources}{stamp}), from {len(commits)} commits of the repository:"
+        " the index keeps each path at the commit of its latest stored version, and `MANIFEST.tsv`"
+        " beside the files gives each file's commit."
     )
 
 
