@@ -341,3 +341,24 @@ def test_the_emitted_sweep_module_passes_ruff(tmp_path: Path, uses: str) -> None
     for args in (["check", "--isolated"], ["format", "--isolated", "--check", "--diff"]):
         result = subprocess.run([ruff, *args, str(module)], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_emitted_sweep_module_holds_only_expected_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """azpipe's template plus the sweep classes and ``.sweep()``: nothing from the file becomes code."""
+    from azpipe.emit.sweep import SWEEP_IMPORTS
+    from tests import test_compile_safety as safety
+
+    monkeypatch.setattr(
+        safety, "ALLOWED_IMPORTS", safety.ALLOWED_IMPORTS | {f"azure.ai.ml.sweep.{n}" for n in SWEEP_IMPORTS}
+    )
+    monkeypatch.setattr(safety, "ALLOWED_CALLS", safety.ALLOWED_CALLS | set(SWEEP_IMPORTS) | {"train.sweep"})
+    hostile = FULL.replace("primary_metric: accuracy", 'primary_metric: \'__import__("os").system("x")\'')
+    hostile = hostile.replace("values: [rbf, linear]", "values: ['\"); import os #', \"'''\"]")
+    pipeline = azpipe.load(_folder(tmp_path, _pipeline(hostile)))
+    assert pipeline.ok, pipeline.check()
+    safety.assert_only_expected_code(emit_python(pipeline, str(tmp_path)))
+    jobs = compiled_jobs(pipeline, tmp_path / "out")
+    for job in jobs.values():
+        assert job.jobs["train"].objective.primary_metric == '__import__("os").system("x")'
