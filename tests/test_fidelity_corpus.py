@@ -158,10 +158,13 @@ def _row(path: Path, folder: Path) -> list[str]:
     warnings = sorted({d.code for d in pipeline.diagnostics if d.severity is Severity.WARNING})
     kind = "pipeline component" if pipeline.source_format == "native-component" else "pipeline job"
     result = "—"
-    if not errors:
+    component = pipeline.source_format == "native-component"
+    if component and not errors:
+        result = "compiled with the job that uses it"
+    elif not errors:
         found = differences(copy)
         result = "same job, every field" if not found else f"differs in {len(found)} fields"
     return [
-        f"`{_id(path)}`", kind, "partly" if unsupported else "supported", aml_verdict(copy),
+        f"`{_id(path)}`", kind, "partly" if unsupported else "supported", aml_verdict(copy, component),
         ", ".join(errors) or "none", ", ".join(warnings) or "—", str(len(unsupported)), result,
     ]  # fmt: skip
