@@ -17,8 +17,8 @@ import os
 from collections import Counter
 from typing import Any
 
-from azpipe.emit.sweep import yaml_fields as sweep_fields
 from azpipe.emit.parallel import language_fields as parallel_fields
+from azpipe.emit.sweep import yaml_fields as sweep_fields
 from azpipe.emit.values import yaml_block, yaml_key, yaml_str, yq
 from azpipe.expr.ast import Form, Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.model import (
@@ -221,6 +221,8 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
         return _spark_step(step)
     if step.kind == "automl":
         return _automl_step(step)
+    if step.kind == "data_transfer":
+        return _transfer_step(step)
     if step.uses is not None:
         uses = step.name if step.uses.source == "inline" else (step.uses.path or step.uses.name)
         lines.append(_line(4, "uses", uses))
@@ -376,4 +378,19 @@ def _automl_step(step: Step) -> list[str]:
             block[name] = _short(binding.ref) if binding.ref else binding.value
     block.update(step.automl.settings)
     lines += [_line(4, "automl"), *_block(block, 6)]
+    return lines + _details(step.details, 4)
+
+
+def _transfer_step(step: Step) -> list[str]:
+    """A data transfer node: its ports, and its task, copy mode, source and sink in ``data_transfer:``."""
+    transfer = step.data_transfer
+    assert transfer is not None
+    lines = [_line(2, step.name)]
+    if step.compute:
+        lines.append(_line(4, "compute", step.compute))
+    lines += _bindings(step, set())
+    lines += _step_outputs(step)
+    block = {"task": transfer.task, "data_copy_mode": transfer.data_copy_mode, "source": transfer.source,
+             "sink": transfer.sink}  # fmt: skip
+    lines += [_line(4, "data_transfer"), *_block(block, 6)]
     return lines + _details(step.details, 4)

@@ -242,6 +242,7 @@ class Step:
     parallel: Parallel | None = None  # kind "parallel": batch inference (docs/language.md, Parallel steps)
     spark: SparkJob | None = None  # kind "spark": entry, conf, files... (docs/language.md, Spark steps)
     automl: AutoML | None = None  # kind "automl": task and settings (docs/language.md, AutoML steps)
+    data_transfer: DataTransfer | None = None  # kind "data_transfer" (docs/language.md, Data transfer steps)
 
     def has_output(self, name: str) -> bool:
         """True when output ``name`` exists or may exist (interface unknown)."""
@@ -364,6 +365,7 @@ class Sweep:
     early_termination_span: Span | None = None
     key_spans: dict[str, Span] = field(default_factory=dict)  # each search-space key
 
+
 @dataclass
 class Parallel:
     """A parallel (batch inference) step's own settings: Azure ML's ``parallel`` node.
@@ -389,6 +391,7 @@ class Parallel:
     logging_level: str | None = None
     partition_keys: list[str] | None = None
     spans: dict[str, Span] = field(default_factory=dict)
+
 
 @dataclass
 class SparkJob:
@@ -428,4 +431,23 @@ class AutoML:
     span: Span
     task: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass
+class DataTransfer:
+    """A data transfer step's own settings (Azure ML's ``data_transfer`` node).
+
+    ``task`` is ``copy_data`` (the step's inputs copied to its outputs), ``import_data``
+    (``source``, a database query or a file system path, into the output ``sink``) or
+    ``export_data`` (the input ``source`` into ``sink``); ``source`` and ``sink`` are
+    the plain mappings Azure ML takes (``type``, ``connection``, ``query``,
+    ``table_name``, ``path``); ``spans`` hold where each setting was written.
+    """
+
+    span: Span
+    task: str | None = None
+    data_copy_mode: str | None = None
+    source: dict[str, Any] = field(default_factory=dict)
+    sink: dict[str, Any] = field(default_factory=dict)
     spans: dict[str, Span] = field(default_factory=dict)

@@ -153,6 +153,11 @@ _RULES = (
     Rule("A101", "automl-required", _E, "An AutoML step without `target_column_name` or `training_data`."),
     Rule("A102", "automl-primary-metric", _E, "A `primary_metric` that is not one of the AutoML task's."),
     Rule("A103", "automl-range", _E, "An AutoML data split outside (0, 1), or a limit below 1."),
+    Rule("D101", "data-transfer-required", _E, "A data transfer step without what its task needs."),
+    Rule(
+        "D102", "data-transfer-endpoint", _E, "A data transfer source or sink without the fields of its type."
+    ),
+    Rule("D103", "data-transfer-field", _E, "A data transfer field that does not apply to the step's task."),
     Rule("K101", "spark-entry-missing", _E, "A spark entry file not found in the step's code folder."),
     Rule(
         "K102", "spark-conf-incomplete", _E, "Spark driver/executor settings Azure ML requires are missing."

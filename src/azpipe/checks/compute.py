@@ -46,7 +46,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
 def _environments(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         registered = (step.uses is not None and not step.uses.known) or step.kind == "pipeline"
-        registered |= step.kind in ("spark", "automl")  # Azure ML's spark runtime, AutoML's own
+        registered |= step.kind in ("spark", "automl", "data_transfer")  # Azure ML's own runtimes
         if pipeline.environment_of(step) is None and not step.incomplete and not registered:
             yield rule("C902").at(step.span, f"step `{step.name}` has no environment",
                                   "set `environment:` on the step or `defaults: {environment: ...}`, "

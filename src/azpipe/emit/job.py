@@ -53,7 +53,9 @@ def validation_errors(job: Any) -> dict[str, str]:
     """azure-ai-ml's offline validation of a job and of each node's component: path → message."""
     errors = dict(job._validate().error_messages)
     for name, node in job.jobs.items():
-        component = node.trial if node.type == "sweep" else getattr(node, "component", None)  # a sweep's is its trial
+        component = (
+            node.trial if node.type == "sweep" else getattr(node, "component", None)
+        )  # a sweep's is its trial
         if component is not None and not isinstance(component, str):  # an AutoML node has none
             for path, message in component._validate().error_messages.items():
                 errors[f"jobs.{name}.component.{path}"] = message

@@ -209,6 +209,8 @@ def _node(node: Any, job_base: Any) -> dict[str, Any]:
         found["parallel"] = _parallel(node, getattr(node.component, "base_path", None))
     if node.type == "sweep":  # its search space, objective, algorithm, limits and policy
         found["sweep"] = _sweep(node)
+    if node.type == "data_transfer":  # its task, copy mode, source and sink
+        found["data_transfer"] = _data_transfer(node)
     if node.type == "spark":  # its entry, files, conf and args, on the node and on its component
         found["spark"] = _spark(node)
     if node.type == "pipeline" and not isinstance(node.component, str):  # a sub-pipeline, recursively
@@ -335,6 +337,21 @@ def _automl(node: Any, base: Any) -> dict[str, Any]:
         for name, value in (node.outputs or {}).items()
     }
     return found
+
+
+def _data_transfer(node: Any) -> dict[str, Any]:
+    """A data transfer node's task, copy mode (its component's, for a copy), source and sink."""
+    component = getattr(node, "component", None)
+
+    def plain(value: Any) -> Any:
+        return value._to_dict() if hasattr(value, "_to_dict") else value
+
+    return {
+        "task": str(getattr(node, "task", None)),
+        "data_copy_mode": getattr(component, "data_copy_mode", None) or getattr(node, "data_copy_mode", None),
+        "source": plain(getattr(node, "source", None)),
+        "sink": plain(getattr(node, "sink", None)),
+    }
 
 
 def _component_of(node: Any) -> Any:

@@ -21,8 +21,9 @@ from typing import Any
 from azpipe.checks.targets import inputs_without_value, orders_by_port, target_only, target_only_diagnostic
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.emit import CompileRefused
-from azpipe.emit.parallel import plan_parallel
 from azpipe.emit.automl import plan_automl
+from azpipe.emit.data_transfer import plan_transfer
+from azpipe.emit.parallel import plan_parallel
 from azpipe.emit.spark import plan_spark, spark_environments
 from azpipe.emit.sweep import plan_sweep
 from azpipe.expr.ast import RefKind
@@ -204,6 +205,7 @@ class StepPlan:
     sweep: Any = None  # kind `sweep`: the step's model.Sweep, written by emit/sweep.py
     spark: Any = None  # kind `spark`: its SparkPlan (emit/spark.py)
     automl: dict[str, Any] | None = None  # kind `automl`: its task and settings (emit/automl.py)
+    transfer: dict[str, Any] | None = None  # kind `data_transfer`: task, copy mode, source, sink
     pipeline: Any = None  # a pipeline node: its SubPlan (emit/subpipeline.py)
 
     def output(self, name: str) -> OutPort | None:
@@ -527,6 +529,8 @@ class _Planner:
             plan_spark(step, result)
         if step.automl is not None:  # an AutoML node (emit/automl.py)
             plan_automl(step, result)
+        if step.data_transfer is not None:  # a data transfer node (emit/data_transfer.py)
+            plan_transfer(self, step, result)
         if step.kind == "pipeline":  # a sub-pipeline (emit/subpipeline.py, which extends this module)
             from azpipe.emit.subpipeline import plan_subpipeline
 
@@ -551,7 +555,7 @@ class _Planner:
 
     def _environments(self, step: Step, kind: str) -> tuple[EnvPlan | None, EnvPlan | None]:
         """The environment of the component azpipe writes, and the node's own."""
-        if step.kind == "automl":  # Azure ML picks AutoML's environments
+        if step.kind in ("automl", "data_transfer"):  # Azure ML picks their environments
             return None, None
         if step.kind == "spark":  # optional for spark (emit/spark.py)
             return spark_environments(self, step)

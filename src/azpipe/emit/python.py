@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from azpipe import __version__
-from azpipe.emit import automl, paused_gc, spark
+from azpipe.emit import automl, data_transfer, paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import ModuleNames, module_names
 from azpipe.emit.parallel import python_component, python_imports
@@ -146,6 +146,9 @@ class _Module:
         lines = [_from_import("azure.ai.ml", [n for n in ML_IMPORTS if n in self.used])]
         entities = [n for n in ENTITY_IMPORTS if n in self.used]
         lines += [_from_import("azure.ai.ml.entities", entities)] if entities else []
+        lines[1:1] = data_transfer.python_imports(
+            self.used
+        )  # azure.ai.ml.data_transfer sorts before .entities
         return lines + python_imports(self.used) + sweeps.python_imports(self.used)
 
     def use(self, name: str) -> str:
@@ -292,6 +295,8 @@ class _Module:
             )
         elif step.kind == "parallel":  # emit/parallel.py
             value = python_component(self, step)
+        elif data_transfer.is_copy(step):  # emit/data_transfer.py
+            value = data_transfer.python_component(self, step)
         elif step.spark is not None:  # emit/spark.py
             value = spark.python_component(self, step)
         else:
@@ -417,6 +422,8 @@ class _Module:
             )
         elif step.automl is not None:  # emit/automl.py
             value = automl.python_call(self, step)
+        elif step.transfer is not None and not data_transfer.is_copy(step):  # emit/data_transfer.py
+            value = data_transfer.python_call(self, step)
         else:
             value = Call(self.names.components[step.name], tuple(bound.items()))
         trial = []
@@ -535,7 +542,12 @@ def _components_first(steps: list[StepPlan]) -> list[StepPlan]:
     """The steps whose component the module defines: sub-pipelines' functions last (each is
     preceded by two blank lines, as ruff puts them after a function)."""
     own = [step for step in steps if step.kind not in ("registered", "automl")]  # AutoML: no component
-    return [step for step in own if step.pipeline is None] + [step for step in own if step.pipeline is not None]
+    own = [
+        step for step in own if step.transfer is None or data_transfer.is_copy(step)
+    ]  # import/export: none
+    return [step for step in own if step.pipeline is None] + [
+        step for step in own if step.pipeline is not None
+    ]
 
 
 def _referenced(the_plan: Plan) -> set[str]:

@@ -183,6 +183,7 @@ class _Step:
     node_type: str | None = None  # a node type the kind does not say (`spark`, `pipeline`)
     spark: dict[str, Any] | None = None  # a spark step's own component fields (emit/spark.py)
     automl: dict[str, Any] | None = None  # an AutoML node's task, data and settings (emit/automl.py)
+    transfer: dict[str, Any] | None = None  # a data transfer node's task, copy mode, source and sink
 
 
 HEAD = ("display_name", "description", "tags")
@@ -216,7 +217,9 @@ def _step(step: StepPlan) -> _Step:
         node_outputs={
             port.name: _node_output(port)
             for port in step.outputs
-            if port.configured or port.pipeline_output or step.kind in ("registered", "automl")
+            if port.configured
+            or port.pipeline_output
+            or step.kind in ("registered", "automl", "data_transfer")
         },
         inputs={port.name: _port_values(port) for port in step.inputs},
         outputs={
@@ -229,8 +232,15 @@ def _step(step: StepPlan) -> _Step:
         parallel=yaml_parallel(step, yaml_path(step.code) if step.code else None),
         sweep=sweeps.yaml_fields(step.sweep) if step.sweep is not None else None,
         component_key="trial" if step.sweep is not None else "component",
-        node_type="automl" if step.automl is not None else "spark" if step.spark is not None else ("pipeline" if step.pipeline is not None else None),
+        node_type="data_transfer"
+        if step.transfer is not None
+        else "automl"
+        if step.automl is not None
+        else "spark"
+        if step.spark is not None
+        else ("pipeline" if step.pipeline is not None else None),
         automl=automl.yaml_fields(step, bindings) if step.automl is not None else None,
+        transfer=step.transfer,
         spark=spark.yaml_component(step) if step.spark is not None and step.kind == "command" else None,
     )
 

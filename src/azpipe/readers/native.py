@@ -18,8 +18,10 @@ from dataclasses import replace
 from azpipe.diagnostics import Diagnostic
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
+from azpipe.readers.automl import read_native_automl
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file, read_component_file, read_component_mapping
+from azpipe.readers.data_transfer import read_native_transfer
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
@@ -28,7 +30,6 @@ from azpipe.readers.ports import read_output, read_type
 from azpipe.readers.reader import Reader
 from azpipe.readers.settings import read_extra_settings, read_settings_mapping
 from azpipe.readers.shapes import IDENTITIES, read_services, read_typed
-from azpipe.readers.automl import read_native_automl
 from azpipe.readers.spark import read_native_spark
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.readers.subpipeline import read_pipeline_node
@@ -65,7 +66,7 @@ IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its c
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
-UNSUPPORTED_NODES = ("parallel", "automl", "pipeline", "data_transfer", "import", "flow")
+UNSUPPORTED_NODES = ("import", "flow")  # the other node types have readers of their own
 JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 
 
@@ -208,7 +209,12 @@ class _JobReader:
                 self._component(step, mapping, where, key="trial")
             return step
         if kind == "pipeline":  # a sub-pipeline: azpipe.readers.subpipeline
-            read_pipeline_node(self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs))
+            read_pipeline_node(
+                self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs)
+            )
+            return step
+        if kind == "data_transfer":  # its own fields: azpipe.readers.data_transfer
+            read_native_transfer(self, step, mapping, where)
             return step
         if kind == "automl":  # its own fields: azpipe.readers.automl
             read_native_automl(self, step, mapping, where)

@@ -8,15 +8,16 @@ from itertools import islice
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import Part, Placeholder, Ref, RefKind, Segment, Template
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, Port, Step
+from azpipe.readers.automl import read_automl_step
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file
+from azpipe.readers.data_transfer import read_transfer_step
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.parallel import read_parallel
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
-from azpipe.readers.automl import read_automl_step
 from azpipe.readers.spark import read_spark_step, spark_of_uses
 from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
 from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
@@ -26,7 +27,7 @@ from azpipe.suggest import Suggestions, did_you_mean
 
 STEP_KEYS = (
     "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
-    "parallel", "sweep", "spark", "automl",
+    "parallel", "sweep", "spark", "automl", "data_transfer",
 )  # fmt: skip
 COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
 STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
@@ -127,6 +128,10 @@ class StepReader:
         self.suggestions.add_names(1)
         errors_before = len(self.reader.diagnostics)
         sweep_conflicts(self.reader, mapping, where)  # `sweep:` with another kind (readers/sweep.py)
+        if "data_transfer" in mapping:  # a data transfer step (readers/data_transfer.py)
+            read_transfer_step(self, step, mapping, where)
+            step.incomplete |= self._new_errors(errors_before)
+            return step
         if "automl" in mapping:  # an AutoML step (readers/automl.py)
             read_automl_step(self, step, mapping, where)
             step.incomplete |= self._new_errors(errors_before)
@@ -147,7 +152,9 @@ class StepReader:
         if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)
             read_step_sweep(self.reader, step, mapping, where)
         known = step.uses is None or step.uses.known
-        step.incomplete = step.command is None and step.kind != "pipeline" and known  # a sub-pipeline has none
+        step.incomplete = (
+            step.command is None and step.kind != "pipeline" and known
+        )  # a sub-pipeline has none
         step.incomplete |= self._new_errors(errors_before)
         return step
 

@@ -19,9 +19,15 @@ SHAPES: dict[str, Attributes] = {
     "data": {"shape": "cylinder", "style": "filled", "fillcolor": "#f3e8fd", "color": "#8430ce"},
 }
 SHAPES["spark"] = {"shape": "hexagon", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}
+SHAPES["data_transfer"] = {"shape": "cds", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}
 SHAPES["automl"] = {"shape": "octagon", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}
 SHAPES["sweep"] = {"shape": "box3d", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # trials
-SHAPES["pipeline"] = {"shape": "tab", "style": "filled", "fillcolor": "#e8f0fe", "color": "#1a73e8"}  # --depth
+SHAPES["pipeline"] = {
+    "shape": "tab",
+    "style": "filled",
+    "fillcolor": "#e8f0fe",
+    "color": "#1a73e8",
+}  # --depth
 SHAPES["parallel"] = {**SHAPES["step"], "peripheries": "2"}  # a double border: mini-batches in workers
 BROKEN: Attributes = {"fillcolor": "#fce8e6", "color": "#d93025", "fontcolor": "#a50e0e"}
 NODE_CLASSES: dict[str, Attributes] = {

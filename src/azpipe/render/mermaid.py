@@ -15,6 +15,7 @@ from azpipe.render.view import Edge, Node, View
 
 SHAPES = {"step": ("(", ")"), "input": ("([", "])"), "output": ("[/", "/]"), "data": ("[(", ")]")}
 SHAPES["spark"] = ("{{", "}}")  # a hexagon
+SHAPES["data_transfer"] = ("[\\", "/]")  # an upside-down trapezoid: data poured from one store to another
 SHAPES["automl"] = ("[\\", "\\]")  # a parallelogram leaning back: Azure ML tries many models
 SHAPES["sweep"] = ("[[", "]]")  # a double-edged box: many trials of one step
 SHAPES["pipeline"] = (">", "]")  # a flag: a sub-pipeline drawn as one node (--depth 0)

@@ -104,7 +104,7 @@ def node_size(node: Node) -> tuple[float, float]:
         width += 2 * SKEW
     elif node.kind == "data":
         height += 2 * CAP
-    if node.shape in ("spark", "automl"):
+    if node.shape in ("spark", "automl", "data_transfer"):
         width += 2 * SKEW
     if node.shape == "parallel":  # room for the inner border
         width, height = width + 2 * INSET, height + 2 * INSET
@@ -243,6 +243,10 @@ def _shape(kind: str, box: layout.Rect) -> str:
         return f'<polygon class="shape" points="{points}"/>'
     if kind == "data":
         return _cylinder(box)
+    if kind == "data_transfer":  # an arrow: data moved from one store to another
+        corners = [(x, y), (x + w - SKEW, y), (x + w, y + h / 2), (x + w - SKEW, y + h), (x, y + h)]
+        points = " ".join(f"{_num(px)},{_num(py)}" for px, py in corners)
+        return f'<polygon class="shape" points="{points}"/>'
     if kind == "automl":  # an octagon: Azure ML tries many models
         corners = [
             (x + SKEW, y), (x + w - SKEW, y), (x + w, y + SKEW), (x + w, y + h - SKEW),
