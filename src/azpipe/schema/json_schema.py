@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from azpipe.schema.azure_ml import PIPELINE_JOB
+from azpipe.schema.azure_ml import COMMAND_NODE, PIPELINE_JOB
 from azpipe.schema.language import LANGUAGE
 
 Schema = dict[str, Any]
@@ -52,7 +52,18 @@ def language_schema() -> Schema:
 
 def native_schema() -> Schema:
     """The JSON Schema of an Azure ML pipeline job file, as ``azpipe check`` reads it."""
-    return _document(PIPELINE_JOB, "Azure ML pipeline job", "An Azure ML CLI v2 pipeline job file.")
+    return _document(_strict_command_jobs(), "Azure ML pipeline job", "An Azure ML CLI v2 pipeline job file.")
+
+
+def _strict_command_jobs() -> Schema:
+    """The pipeline job schema with a command job's unknown keys refused: azure-ai-ml ignores
+    them, azpipe's native reader reports them as errors (S101), and the editor says what
+    ``check`` says."""
+    jobs = PIPELINE_JOB["properties"]["jobs"]
+    node = jobs["additionalProperties"]
+    variants = [{**v, "x-unknown": "error"} if v is COMMAND_NODE else v for v in node["oneOf"]]
+    strict_jobs = {**jobs, "additionalProperties": {**node, "oneOf": variants}}
+    return {**PIPELINE_JOB, "properties": {**PIPELINE_JOB["properties"], "jobs": strict_jobs}}
 
 
 def _document(schema: Schema, title: str, description: str) -> Schema:
@@ -130,6 +141,9 @@ def _discriminated(found: Schema, schema: Schema, bindings: bool) -> None:
     ignore_case = bool(schema.get("x-ignore-case"))
     named = [value for branch in schema["oneOf"] for value in branch.get("x-when", []) if value != "*"]
     rules: list[Schema] = []
+    # Whatever the alternatives, the key's value is text (a list is S102 in `check`).
+    properties = found.setdefault("properties", {})
+    properties[key] = {**properties.get(key, {}), "type": "string"}
     for branch in schema["oneOf"]:
         values = [value for value in branch.get("x-when", []) if value != "*"]
         then = convert({k: v for k, v in branch.items() if k != "x-when"}, bindings)

@@ -96,6 +96,20 @@ def _d(schema: _Schema, description: str) -> _Schema:
     return {**schema, "description": description}
 
 
+def _scalar_properties(schema: Any) -> Any:
+    """``schema`` with each ``properties:`` setting (Azure ML: any mapping) taking scalar values, as
+    the language's readers read it (``azpipe.readers.shapes``: a mapping of text)."""
+    if isinstance(schema, list):
+        return [_scalar_properties(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    found = {key: _scalar_properties(value) for key, value in schema.items()}
+    fields = found.get("properties")
+    if isinstance(fields, dict) and fields.get("properties") == {"type": "object"}:
+        found["properties"] = {**fields, "properties": _TAGS}
+    return found
+
+
 def _titled(schema: _Schema, title: str) -> _Schema:
     """``schema`` with a ``title``: what a value of it is called in the docs' tables."""
     return {**schema, "title": title}
@@ -259,7 +273,10 @@ _DETAIL_PROPERTIES: dict[str, _Schema] = {
         _TAGS,
         "Variables set for the command (names: letters, digits and `_`, not starting with a digit, N704).",
     ),
-    "resources": _d(RESOURCES, "The compute resources the job asks for (`docker_args`: a string or a list)."),
+    "resources": _d(
+        _scalar_properties(RESOURCES),
+        "The compute resources the job asks for (`docker_args`: a string or a list).",
+    ),
     "distribution": _d(
         DISTRIBUTION, "How the job is spread over nodes and processes: `type` and its settings."
     ),
@@ -272,7 +289,7 @@ _DETAIL_PROPERTIES: dict[str, _Schema] = {
     ),
     "properties": _d(_TAGS, "Properties of the job."),
     "services": _d(
-        {**SERVICES, "additionalProperties": _titled(SERVICE, "service")},
+        {**SERVICES, "additionalProperties": _titled(_scalar_properties(SERVICE), "service")},
         "Interactive services on the node, by name (`type`: `ssh`, `tensor_board`, "
         "`vs_code`, `jupyter_lab`; without one, `ssh`; any other type is dropped, S110).",
     ),
@@ -323,6 +340,8 @@ STEP_PROPERTIES: dict[str, _Schema] = {
     "parallel": _d({"type": "object"}, "Batch inference over mini-batches (a parallel node)."),
     "sweep": _d({"type": "object"}, "Tune the step's inputs (a sweep node)."),
     "spark": _d({"type": "object"}, "Run on Spark (a spark node)."),
+    "automl": _d({"type": "object"}, "Train with automated ML: a tabular task (an automl node)."),
+    "data_transfer": _d({"type": "object"}, "Copy data between stores (a data transfer node)."),
 }
 COMPONENT_PROPERTIES: dict[str, _Schema] = {
     "command": STEP_PROPERTIES["command"],
