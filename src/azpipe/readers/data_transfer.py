@@ -146,3 +146,12 @@ def _node_settings(reader: Reader, step: Step, mapping: Map, where: str) -> None
     step.compute_span = compute.span if compute else None
     others = tuple(entry.key.value for entry in mapping if entry.key.value not in DETAIL_NAMES)
     step.details = read_details(reader, without(mapping, others), where)
+
+
+def import_node(reader: Reader, step: Step, node: Node) -> None:
+    """A ``type: import`` node: not supported (S107), and why: azure-ai-ml 1.35 cannot validate one
+    loaded from YAML (its import component fails to build) nor add one built in Python to a pipeline."""
+    step.kind, step.incomplete = "import", True
+    reader.report("S107", node.span, f"job `{step.name}`: `import` jobs are not supported yet",
+                  "azure-ai-ml 1.35 can neither validate nor build one in a pipeline; a `data_transfer` node "
+                  "with `task: import_data` does the same and is supported")  # fmt: skip

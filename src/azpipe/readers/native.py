@@ -21,7 +21,7 @@ from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutp
 from azpipe.readers.automl import read_native_automl
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file, read_component_file, read_component_mapping
-from azpipe.readers.data_transfer import read_native_transfer
+from azpipe.readers.data_transfer import import_node, read_native_transfer
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.interface import read_inputs, read_output_settings
@@ -212,6 +212,9 @@ class _JobReader:
             read_pipeline_node(
                 self.reader, self.pipeline, step, mapping, where, (self._inputs, self._outputs)
             )
+            return step
+        if kind == "import":  # azure-ai-ml 1.35 cannot build one (azpipe.readers.data_transfer)
+            import_node(self.reader, step, kind_node or key)
             return step
         if kind == "data_transfer":  # its own fields: azpipe.readers.data_transfer
             read_native_transfer(self, step, mapping, where)
