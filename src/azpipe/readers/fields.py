@@ -259,6 +259,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         "type": carried("identity.type"),
         "client_id": carried("identity.client_id"),
         "object_id": carried("identity.object_id"),
+        # The language carries it to the Python target; azure-ai-ml cannot load it from YAML,
+        # so in a native file it is refused (S106, readers/native.py).
         "msi_resource_id": carried("identity.msi_resource_id"),
     },
     "UserIdentitySchema": {"type": carried("identity.type")},

@@ -116,7 +116,23 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     if settings is not None:
         read_step_hooks(reader, pipeline, settings)
     _unbound_outputs(reader, pipeline)
+    _unloadable_identities(reader, root)
     return pipeline, reader.diagnostics
+
+
+def _unloadable_identities(reader: Reader, root: Map) -> None:
+    """``identity.msi_resource_id``: azure-ai-ml 1.35 cannot load it from YAML (its loader
+    passes it to ``ManagedIdentityConfiguration``, which has no such parameter), so
+    ``az ml job create`` refuses the file: azpipe too, at the key."""
+    jobs = root.get("jobs")
+    owners = [root] + ([entry.value for entry in jobs] if isinstance(jobs, Map) else [])
+    for owner in owners:
+        identity = owner.get("identity") if isinstance(owner, Map) else None
+        key = identity.key_node("msi_resource_id") if isinstance(identity, Map) else None
+        if key is not None:
+            reader.report("S106", key.span, "azure-ai-ml cannot load `identity.msi_resource_id` from a YAML file",
+                          "it has no such parameter to pass it to: name the identity by `client_id` or "
+                          "`object_id`, or compile from the azpipe language to the Python target")  # fmt: skip
 
 
 def _unbound_outputs(reader: Reader, pipeline: Pipeline) -> None:
