@@ -71,9 +71,12 @@ def plan_spark(step: Step, result: StepPlan) -> None:
             if output.declared_mode is None:
                 output.declared_mode = DIRECT
     else:  # a node output restating its component's mode keeps it (azure-ai-ml sends both)
+        _component_outputs(step, result)
         for output in result.outputs:
             written = step.outputs.get(output.name)
-            if written is not None and written.mode is not None and output.pipeline_output is None:
+            # Only beside a path or an asset name: a mode alone restates the component's (and an output
+            # bound to a pipeline output takes the pipeline output's, which a restated one would override).
+            if written is not None and written.mode is not None and (written.path or written.asset_name):
                 output.mode = written.mode
     result.command = None
 
@@ -123,3 +126,15 @@ def yaml_component(step: StepPlan) -> dict[str, Any]:
         "args": spark.args,
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+def _component_outputs(step: Step, result: StepPlan) -> None:
+    """Every output of the spark component, with the mode it declares: a pipeline output bound to one
+    takes that mode in Python (``@dsl.pipeline``), which the Python target must then unset as YAML has it."""
+    from azpipe.emit.plan import OutPort
+
+    assert step.uses is not None
+    have = {port.name for port in result.outputs}
+    for name, port in step.uses.outputs.items():
+        if name not in have:
+            result.outputs.append(OutPort(name, port.type, declared_mode=port.mode))
