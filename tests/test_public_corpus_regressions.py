@@ -212,17 +212,11 @@ jobs:
 """.replace("ENVIRONMENT", ENVIRONMENT)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="emit/plan.py: an inline job's literal input is not its component input's default"
-)
 def test_inline_job_literal_is_its_component_inputs_default(tmp_path: Path) -> None:
     path = write(tmp_path, {"pipeline.yml": INLINE_LITERALS, "src/": ""})
     assert not [line for line in differences(path, routes=("direct",)) if ".default" in line]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="emit/plan.py: an inline job's asset input mode is not its component input's mode"
-)
 def test_inline_job_asset_mode_is_its_component_inputs_mode(tmp_path: Path) -> None:
     path = write(tmp_path, {"pipeline.yml": INLINE_LITERALS, "src/": ""})
     assert not [line for line in differences(path, routes=("direct",)) if ".mode" in line]

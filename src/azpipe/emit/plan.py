@@ -604,6 +604,8 @@ class _Planner:
         result.datastore = port.datastore
         if port.binding is not None:
             result.source = self._source(port.binding, port.type)
+        if declared is None and kind == "command" and result.source is not None:
+            _literal_is_default(result)
         if kind != "command":
             result.type = result.default = result.description = None
             result.min = result.max = result.enum = None
@@ -799,3 +801,14 @@ def _typed(value: Any, kind: str | None) -> Any:
     if kind == "number" and type(value) is int:
         return float(value)
     return value
+
+
+def _literal_is_default(port: InPort) -> None:
+    """A command step's own input given a literal: azure-ai-ml builds the step's component with
+    that literal as the input's default, and an asset's mode as the input's mode, so both
+    targets write them there too (the node still binds the value)."""
+    assert port.source is not None
+    if port.source.kind == "literal" and port.default is None:
+        port.default = port.source.value
+    elif port.source.kind == "asset" and port.declared_mode is None:
+        port.declared_mode = port.mode
