@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import replace
 
-from azpipe.diagnostics import Diagnostic
+from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
 from azpipe.readers.automl import read_native_automl
@@ -352,7 +352,11 @@ class _JobReader:
                 hint = did_you_mean(name, component.inputs) or "its inputs: " + (
                     ", ".join(component.inputs) or "none"
                 )
-                self.reader.report("R302", key.span, f"component of {where} has no input `{name}`", hint)
+                # azure-ai-ml drops such a binding without a word and the job runs without it: a
+                # warning, so that the mistake is seen, and azpipe drops it too (same job).
+                self.reader.report("R302", key.span, f"component of {where} has no input `{name}`: "
+                                   "azure-ai-ml drops this binding", hint)  # fmt: skip
+                self.reader.diagnostics[-1] = self.reader.diagnostics[-1].with_severity(Severity.WARNING)
                 continue
             port = replace(declared, span=key.span) if declared else Port(name, key.span)
             step.inputs[name] = self._input(port, value, f"input `{name}` of {where}", component)
