@@ -65,9 +65,6 @@ def test_native_bare_value_input_is_a_string_as_azure_ai_ml_reads_it(tmp_path: P
     assert differences(path, routes=("direct",)) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="azpipe import writes the bare value, which the language reads as an asset"
-)
 def test_import_keeps_a_bare_value_input_a_string(tmp_path: Path) -> None:
     path = write(tmp_path, {"pipeline.yml": BARE_VALUES})
     assert differences(path, routes=("import",)) == []

@@ -32,6 +32,7 @@ from azpipe.model import (
     Settings,
     Step,
 )
+from azpipe.readers.interface import infer_type
 
 
 class ImportRefused(Exception):
@@ -110,7 +111,10 @@ def _inputs(pipeline: Pipeline) -> list[str]:
 
 def _input(item: PipelineInput) -> list[str]:
     plain = not item.optional and item.description is None and item.mode is None and item.datastore is None
-    if plain and item.type not in ASSET_TYPES and item.default is not None:
+    # Written bare only when the language reads the bare value as the same type: a string that
+    # looks like a path (`azureml:cpu-cluster`) or a number written `1` needs its `type:`.
+    same = item.default is not None and infer_type(item.default, ".") == item.type
+    if plain and item.type not in ASSET_TYPES and same:
         return [_line(2, item.name, item.default)]
     fields = {"type": item.type, "optional": item.optional or None, "description": item.description,
               "mode": item.mode, "datastore": item.datastore}  # fmt: skip
