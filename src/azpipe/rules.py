@@ -150,7 +150,12 @@ _RULES = (
     Rule(
         "U104", "not-a-pipeline-component", _E, "A `type: pipeline` node whose component is not a pipeline."
     ),
-    Rule("A101", "automl-required", _E, "An AutoML step without `target_column_name` or `training_data`."),
+    Rule(
+        "A101",
+        "automl-required",
+        _E,
+        "An AutoML step without `target_column_name`, `training_data` (or NLP `validation_data`).",
+    ),
     Rule("A102", "automl-primary-metric", _E, "A `primary_metric` that is not one of the AutoML task's."),
     Rule("A103", "automl-range", _E, "An AutoML data split outside (0, 1), or a limit below 1."),
     Rule("D101", "data-transfer-required", _E, "A data transfer step without what its task needs."),

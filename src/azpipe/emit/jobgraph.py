@@ -310,7 +310,14 @@ _AUTOML_SCALARS = (
     "task_type", "primary_metric", "target_column_name", "log_verbosity", "validation_data_size", "test_data_size",
     "n_cross_validations", "cv_split_column_names", "weight_column_name", "positive_label",
 )  # fmt: skip
-_AUTOML_GROUPS = ("limits", "training", "featurization", "forecasting_settings")
+_AUTOML_GROUPS = (
+    "limits",
+    "training",
+    "featurization",
+    "forecasting_settings",
+    "training_parameters",
+    "sweep",
+)
 
 
 def _automl(node: Any, base: Any) -> dict[str, Any]:
@@ -321,6 +328,7 @@ def _automl(node: Any, base: Any) -> dict[str, Any]:
         found[key] = str(value) if value is not None and hasattr(value, "value") else value  # enums as text
     for key in _AUTOML_GROUPS:
         found[key] = _rest(getattr(node, key, None))
+    found["search_space"] = [_rest(space) for space in getattr(node, "search_space", None) or []]
     for key in ("training_data", "validation_data", "test_data"):
         value = getattr(node, key, None)
         found[key] = _binding(value, base) if value is not None else None

@@ -432,7 +432,7 @@ class _Module:
             trial.append(line)
         first, *rest = f"{INDENT}{local} = {py(value, 4, len(local) + 3)}".split("\n")
         after = self._after_call(step, local)
-        after += automl.python_settings(step, local) if step.automl is not None else []
+        after += automl.python_settings(self, step, local) if step.automl is not None else []
         if not after and not trial and step.name not in self.referenced:  # the variable names the node
             first += "  # noqa: F841"
         return [*trial, first, *rest, *after]

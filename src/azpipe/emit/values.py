@@ -321,7 +321,7 @@ def yaml_block(values: Mapping[str, Any], indent: int, user_keys: tuple[str, ...
     Keys are azpipe's own names, written bare when every YAML reader reads them as
     that string; the keys of the mappings named in ``user_keys`` (tags, environment
     variables...) are the user's and always quoted. Nested mappings are written as
-    blocks, lists as block sequences, scalars through :func:`yq`; an empty mapping
+    blocks, lists as block sequences (of scalars or mappings), scalars through :func:`yq`; an empty mapping
     or list is ``{}``/``[]``. Each line ends with a line break.
     """
     return "".join(_yaml_entry(key, value, indent, key in user_keys) for key, value in values.items())
@@ -348,6 +348,9 @@ def _yaml_entry(key: str, value: Any, indent: int, quote_children: bool, quote: 
 
 
 def _yaml_item(value: Any, indent: int) -> str:
+    if isinstance(value, Mapping) and value:  # `- key: value` then its other keys under the first
+        entries = [_yaml_entry(name, item, indent + 2, False) for name, item in value.items()]
+        return " " * indent + "- " + entries[0][indent + 2 :] + "".join(entries[1:])
     if isinstance(value, (Mapping, list, tuple)):
         raise UnsafeValue("a list item must be a scalar")
     return f"{' ' * indent}- {yq(value)}\n"
