@@ -419,12 +419,13 @@ class SparkJob:
 
 @dataclass
 class AutoML:
-    """An AutoML step's own settings (Azure ML's ``automl`` node; tabular tasks).
+    """An AutoML step's own settings (Azure ML's ``automl`` node; tabular, NLP and image tasks).
 
     Its data (``training_data``, ``validation_data``, ``test_data``) are the step's own
     inputs of those names, so references and the graph see them; ``settings`` holds the
     other fields as plain values under Azure ML's names (``primary_metric``,
-    ``target_column_name``, ``limits``, ``training``, ``featurization``, ``forecasting``...);
+    ``target_column_name``, ``limits``, ``training``, ``featurization``, ``forecasting``,
+    ``training_parameters``, ``sweep``, ``search_space``...);
     ``spans`` hold where each was written.
     """
 

@@ -340,7 +340,7 @@ STEP_PROPERTIES: dict[str, _Schema] = {
     "parallel": _d({"type": "object"}, "Batch inference over mini-batches (a parallel node)."),
     "sweep": _d({"type": "object"}, "Tune the step's inputs (a sweep node)."),
     "spark": _d({"type": "object"}, "Run on Spark (a spark node)."),
-    "automl": _d({"type": "object"}, "Train with automated ML: a tabular task (an automl node)."),
+    "automl": _d({"type": "object"}, "Automated ML: a tabular, NLP or image task (an automl node)."),
     "data_transfer": _d({"type": "object"}, "Copy data between stores (a data transfer node)."),
 }
 COMPONENT_PROPERTIES: dict[str, _Schema] = {
