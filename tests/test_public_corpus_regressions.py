@@ -219,7 +219,6 @@ def test_inline_job_asset_mode_is_its_component_inputs_mode(tmp_path: Path) -> N
     assert not [line for line in differences(path, routes=("direct",)) if ".mode" in line]
 
 
-@pytest.mark.xfail(strict=True, reason="azpipe import writes an unused input the language refuses (P401)")
 def test_import_of_an_unused_input_checks_clean(tmp_path: Path) -> None:
     path = write(tmp_path, {"pipeline.yml": UNUSED_INPUT, "src/": ""})
     assert differences(path, routes=("import",)) == []

@@ -274,8 +274,14 @@ def _implicit_inputs(step: Step) -> set[str]:
     return found
 
 
+# An input a job's own command never uses: Azure ML accepts it (and the native reader warns),
+# where the language refuses it (P401); the imported file keeps it, and says why.
+UNUSED = "  # azpipe: ignore[P401] (unused by the command, as in the original)"
+
+
 def _bindings(step: Step, implicit: set[str]) -> list[str]:
     lines: list[str] = []
+    used = {ref.name for ref in step.command.refs()} if step.uses is None and step.command else None
     for port in step.inputs.values():
         if port.name in implicit or port.binding is None:
             continue
@@ -286,11 +292,14 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
         explicit_type = literal_type if binding.ref is None and literal_type in ASSET_TYPES else None
         if binding.ref is not None:  # a step's own interface; with a component azure-ai-ml drops it
             explicit_type = port.written_type if step.uses is None else None
+        note = UNUSED if used is not None and port.name not in used else ""
         if port.mode is None and explicit_type is None and port.datastore is None:
-            lines.append(_line(6, port.name, value))
+            lines.append(_line(6, port.name, value) + note)
         else:
             fields = {"value": value, "type": explicit_type, "mode": port.mode, "datastore": port.datastore}
-            lines += [_line(6, port.name)] + [_line(8, k, v) for k, v in fields.items() if v is not None]
+            lines += [_line(6, port.name) + note] + [
+                _line(8, k, v) for k, v in fields.items() if v is not None
+            ]
     return [_line(4, "inputs"), *lines] if lines else []
 
 
