@@ -319,11 +319,12 @@ def test_settings_azure_ml_does_not_know_are_passed_on_as_written(tmp_path: Path
 
 def test_a_private_settings_key_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, {
-        "pipeline.yml": "type: pipeline\nsettings:\n  default_compute: azureml:cpu-cluster\n  _init: 3\n"
+        "pipeline.yml": "type: pipeline\nsettings:\n  default_compute: azureml:cpu-cluster\n  _init: 3\n  items: 1\n"
                         f"jobs:\n  a:\n    command: echo hi\n    environment: {ENV}\n",
     })  # fmt: skip
     assert [(d.code, d.span.line) for d in azpipe.load(path).diagnostics if d.severity == Severity.ERROR] == [
-        ("S108", 4)
+        ("S108", 4),
+        ("S108", 5),
     ]
 
 

@@ -28,14 +28,15 @@ def read_settings_mapping(reader: Reader, node: Node | None, known: tuple[str, .
 def read_extra_settings(reader: Reader, pipeline: Pipeline, settings: Map, known: tuple[str, ...]) -> None:
     """Keep the settings azpipe does not model, to send on as written.
 
-    A private-looking key (``_init``) would overwrite azure-ai-ml's own attributes of
-    the settings object: refused (S108) rather than passed on.
+    A private-looking key (``_init``) or a mapping method's name (``items``) would
+    overwrite azure-ai-ml's own attributes of its settings object (a ``dict``), which
+    then breaks: refused (S108) rather than passed on.
     """
     for entry in settings:
         key = entry.key.value
         if not isinstance(key, str) or key in known:
             continue
-        if key.startswith("_"):
+        if key.startswith("_") or hasattr(dict, key):
             hint = did_you_mean(key.lstrip("_"), known) or "remove it"
             reader.report("S108", entry.key.span, f"azpipe does not carry `settings.{key}` to Azure ML", hint)
             continue
