@@ -30,6 +30,8 @@ from azpipe.lsp import completion, navigation
 from azpipe.lsp.diagnostics import by_file
 from azpipe.lsp.document import Analysis
 from azpipe.lsp.positions import FileText, LineIndex
+from azpipe.schema.azure_ml import COMMAND_NODE, QUEUE_SETTINGS
+from azpipe.schema.language import STEP_PROPERTIES
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIVE = ROOT / "tests" / "fixtures" / "native" / "three_steps"
@@ -327,25 +329,131 @@ def test_completion_of_pipeline_inputs_and_own_ports(lsp: Session, pipeline_file
         assert labels(lsp.completion(uri, line, column)) == expected
 
 
-def test_completion_of_keys_comes_from_the_key_tables(lsp: Session, pipeline_file: Path) -> None:
-    from azpipe.readers.steps import STEP_KEYS
-
+def test_completion_of_keys_comes_from_the_schema(lsp: Session, pipeline_file: Path) -> None:
     uri = lsp.open(pipeline_file)
     text = PIPELINE.replace("    after: [prep]\n", "    res\n")  # not valid YAML while typed
     lsp.change(uri, text)
     line, column = where(text, "    res", len("    res"))
-    found = labels(lsp.completion(uri, line, column))
-    assert "resources" in found and "after" in found
-    assert found == set(STEP_KEYS) - {"inputs", "command"}  # keys already written are not offered again
+    items = lsp.completion(uri, line, column)
+    assert labels(items) == set(STEP_PROPERTIES) - {
+        "inputs",
+        "command",
+    }  # keys already written are not offered again
+    documented = {item.label: item.documentation for item in items}
+    assert documented["after"] == STEP_PROPERTIES["after"]["description"]
+    assert documented["environment"] == STEP_PROPERTIES["environment"]["description"]
 
 
 def test_completion_of_keys_in_a_native_job(lsp: Session) -> None:
-    from azpipe.readers.native import NODE_KEYS
-
     text = (NATIVE / "pipeline.yml").read_text().replace("    type: command\n", "    ty\n", 1)
     uri = lsp.open(NATIVE / "pipeline.yml", text)
     line, column = where(text, "    ty\n", len("    ty"))
-    assert labels(lsp.completion(uri, line, column)) == set(NODE_KEYS) - {"component", "inputs", "outputs"}
+    expected = set(COMMAND_NODE["properties"]) - {"component", "inputs", "outputs"}
+    assert labels(lsp.completion(uri, line, column)) == expected
+
+
+STEP_DETAILS = """\
+azpipe: 1
+name: demo
+steps:
+  train:
+    command: echo hi
+    environment: azureml:sklearn:1
+    compute: serverless
+    distribution:
+      type: tensorflow
+      {distribution}
+    services:
+      debug:
+        type: ssh
+        {service}
+    queue_settings:
+      job_tier: {tier}
+    resources:
+      {resources}
+"""
+
+
+def _typed(template: str, **fields: str) -> str:
+    return template.format(**{"distribution": "", "service": "", "tier": "spot", "resources": ""} | fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "cursor", "present", "absent"),
+    [
+        (
+            {"distribution": "wo"},
+            "      wo",
+            {"worker_count", "parameter_server_count"},
+            {"process_count_per_instance"},
+        ),
+        ({"service": "lo"}, "        lo", {"ssh_public_keys", "port", "nodes"}, {"log_dir", "type"}),
+        ({"resources": "sh"}, "      sh", {"shm_size", "instance_count", "docker_args"}, {"timeout"}),
+    ],
+    ids=["distribution-by-type", "service-by-type", "resources"],
+)
+def test_completion_of_keys_in_nested_mappings_follows_the_schema(
+    lsp: Session, tmp_path: Path, fields: dict[str, str], cursor: str, present: set[str], absent: set[str]
+) -> None:
+    text = _typed(STEP_DETAILS, **fields)
+    uri = lsp.open(tmp_path / "pipeline.yaml", text)
+    line, column = where(text, cursor + "\n", len(cursor))
+    items = lsp.completion(uri, line, column)
+    assert present <= labels(items) and not absent & labels(items), labels(items)
+    assert all(item.documentation for item in items if item.label in present)
+
+
+def test_a_pytorch_distribution_offers_its_own_keys(lsp: Session, tmp_path: Path) -> None:
+    text = _typed(STEP_DETAILS, distribution="pr").replace("type: tensorflow", "type: PyTorch")
+    uri = lsp.open(tmp_path / "pipeline.yaml", text)
+    line, column = where(text, "      pr\n", len("      pr"))
+    assert labels(lsp.completion(uri, line, column)) == {"process_count_per_instance"}
+
+
+def test_completion_of_enum_values_after_the_key(lsp: Session, tmp_path: Path) -> None:
+    text = _typed(STEP_DETAILS, tier="")
+    uri = lsp.open(tmp_path / "pipeline.yaml", text)
+    line, column = where(text, "job_tier: ", len("job_tier: "))
+    assert [item.label for item in lsp.completion(uri, line, column)] == QUEUE_SETTINGS["properties"][
+        "job_tier"
+    ]["enum"]
+    kind = text.replace("type: tensorflow", "type: ")
+    lsp.change(uri, kind)
+    line, column = where(kind, "      type: ", len("      type: "))
+    assert labels(lsp.completion(uri, line, column)) == {"pytorch", "mpi", "tensorflow", "ray"}
+
+
+def test_completion_in_a_native_node_follows_its_type(lsp: Session) -> None:
+    text = (NATIVE / "pipeline.yml").read_text()
+    typed = text.replace(
+        "    component: ./componentA.yml\n",
+        "    component: ./componentA.yml\n    queue_settings:\n      priority: \n",
+        1,
+    )
+    uri = lsp.open(NATIVE / "pipeline.yml", typed)
+    line, column = where(typed, "priority: ", len("priority: "))
+    assert [item.label for item in lsp.completion(uri, line, column)] == ["low", "medium", "high"]
+    typed = text.replace("  component_a:\n    type: command", "  component_a:\n    type: ", 1)
+    lsp.change(uri, typed)
+    line, column = where(typed, "    type: \n", len("    type: "))
+    assert {"command", "pipeline", "sweep", "parallel"} <= labels(lsp.completion(uri, line, column))
+
+
+def test_completion_in_a_command_component_file(lsp: Session, tmp_path: Path) -> None:
+    text = "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\ntype: command\nname: t\ncommand: echo\nenv\n"
+    uri = lsp.open(tmp_path / "component.yml", text)
+    line, column = where(text, "env\n", 3)
+    assert {"environment", "environment_variables", "inputs"} <= labels(lsp.completion(uri, line, column))
+
+
+def test_hover_on_a_key_shows_its_description(lsp: Session, tmp_path: Path) -> None:
+    text = _typed(STEP_DETAILS)
+    uri = lsp.open(tmp_path / "pipeline.yaml", text)
+    line, column = where(text, "job_tier", 3)
+    shown = lsp.hover(uri, line, column)
+    assert "job_tier" in shown and QUEUE_SETTINGS["properties"]["job_tier"]["description"] in shown
+    line, column = where(text, "    distribution:", 6)
+    assert STEP_PROPERTIES["distribution"]["description"] in lsp.hover(uri, line, column)
 
 
 def test_completion_in_a_native_file(lsp: Session) -> None:

@@ -1,9 +1,12 @@
-"""Completion: keys where a key is being typed, names inside ``${{ }}``.
+"""Completion: keys where a key is being typed, values after ``key: ``, names inside ``${{ }}``.
 
 Completion runs on the text as it is being typed, which is often not valid YAML
 yet (``resou`` with no colon), so the cursor's place is found from indentation:
-the keys of the lines above it that are less indented. The names come from the
-last model of the document that could be read.
+the keys of the lines above it that are less indented, each with the scalar
+values written beside it (a mapping's ``type:`` selects its alternative). Keys and
+values come from the declarative schema (:mod:`azpipe.lsp.keys`), with each key's
+description as its documentation; names come from the last model of the
+document that could be read.
 """
 
 from __future__ import annotations
@@ -13,13 +16,18 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from azpipe.lsp.keys import keys_at
+from azpipe.lsp.keys import Level, description, keys_at, schema_at, schema_of_text, values_of
 from azpipe.lsp.occurrences import owner_of
 from azpipe.model import Pipeline, Port
+from azpipe.schema import Schema
 
 _KEY_LINE = re.compile(r"""^(\s*)(?:-\s+)?("[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:(?:\s|$)""")
 _NATIVE_START = re.compile(r"""^type\s*:\s*['"]?pipeline\b""")
 _TYPING_KEY = re.compile(r"^(\s*)(-\s+)?([\w$.-]*)$")
+_TYPING_VALUE = re.compile(r"""^(\s*)(-\s+)?([\w$.-]+)\s*:\s+['"]?([\w.-]*)$""")
+_SCALAR_VALUE = re.compile(
+    r"""^\s*(?:-\s+)?(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:\s+(?:"([^"]*)"|'([^']*)'|([^\s#{\[|>&*!][^#]*?))\s*(?:#.*)?$"""
+)
 _Kind = types.CompletionItemKind
 
 
@@ -58,37 +66,62 @@ def line_key(line: str) -> tuple[int, str] | None:
 
 def enclosing_path(lines: list[str], line_no: int, indent: int) -> tuple[str, ...]:
     """The keys of the mappings that hold a line at ``indent`` (outermost first)."""
-    path: list[str] = []
+    return tuple(key for key, _, _ in _enclosing(lines, line_no, indent))
+
+
+def _enclosing(lines: list[str], line_no: int, indent: int) -> list[tuple[str, int, int]]:
+    """The key lines that hold a line at ``indent``: (key, line number, indentation), outermost first."""
+    found: list[tuple[str, int, int]] = []
     for number in range(min(line_no, len(lines)) - 1, -1, -1):
         if indent == 0:
             break
         line = lines[number]
         if not line.strip() or line.lstrip().startswith("#") or _indent(line) >= indent:
             continue
-        found = line_key(line)
-        if found is not None and found[0] < indent:
-            indent = found[0]
-            path.append(found[1])
+        key = line_key(line)
+        if key is not None and key[0] < indent:
+            indent = key[0]
+            found.append((key[1], number, key[0]))
         elif _indent(line) < indent:
             indent = _indent(line)  # a list item or a flow line: it still closes deeper blocks
-    return tuple(reversed(path))
+    return found[::-1]
 
 
-def _siblings(lines: list[str], line_no: int, indent: int) -> set[str]:
-    """The keys already written in the mapping the cursor's line belongs to."""
-    found: set[str] = set()
+def _siblings(lines: list[str], line_no: int, indent: int) -> dict[str, str | None]:
+    """The keys already written in the mapping the line ``line_no`` belongs to (not on that
+    line), with their values when they are plain scalars written on the key's line."""
+    found: dict[str, str | None] = {}
     for step in (-1, 1):
         number = line_no + step
         while 0 <= number < len(lines):
             line = lines[number]
             if line.strip() and not line.lstrip().startswith("#"):
+                key = line_key(line)
+                # Going up, a list item's first line (`- key: v`) still belongs to its mapping.
+                if key is not None and key[0] == indent and (step == -1 or _indent(line) == indent):
+                    found[key[1]] = _scalar(line)
                 if _indent(line) < indent:
                     break
-                key = line_key(line)
-                if key is not None and key[0] == indent:
-                    found.add(key[1])
             number += step
     return found
+
+
+def _scalar(line: str) -> str | None:
+    match = _SCALAR_VALUE.match(line)
+    return None if match is None else next(g for g in match.groups() if g is not None)
+
+
+def _values(siblings: dict[str, str | None]) -> dict[str, str]:
+    return {key: value for key, value in siblings.items() if value is not None}
+
+
+def context(lines: list[str], line_no: int, indent: int) -> tuple[list[Level], dict[str, str]]:
+    """The path to the mapping a line at ``indent`` belongs to, and the values written in it."""
+    path = [
+        Level(key, _values(_siblings(lines, number, key_indent)))
+        for key, number, key_indent in _enclosing(lines, line_no, indent)
+    ]
+    return path, _values(_siblings(lines, line_no, indent))
 
 
 def complete(
@@ -101,16 +134,53 @@ def complete(
     if prefix is not None:
         if pipeline is None:
             return []
-        path = _line_path(lines, line_no, line)
-        return _names(prefix, pipeline, owner_of(path), "command" in path)
+        keys = _line_path(lines, line_no, line)
+        return _names(prefix, pipeline, owner_of(keys), "command" in keys)
+    root = schema_of_text("\n".join(lines))
+    if root is None:
+        return []
     typing = _TYPING_KEY.match(before)
     if typing is None:
-        return []
+        value = _TYPING_VALUE.match(before)
+        return _value_items(lines, line_no, value, root) if value is not None else []
     indent = len(typing.group(1)) + len(typing.group(2) or "")
-    native = is_native_text(lines)
-    path = enclosing_path(lines, line_no, indent)
+    path, values = context(lines, line_no, indent)
     taken = _siblings(lines, line_no, indent)
-    return [_item(key, _Kind.Property, "key") for key in keys_at(path, native) if key not in taken]
+    return [
+        _item(key, _Kind.Property, "key", description(schema))
+        for key, schema in keys_at(root, path, values).items()
+        if key not in taken
+    ]
+
+
+def _value_items(
+    lines: list[str], line_no: int, typed: re.Match[str], root: Schema
+) -> list[types.CompletionItem]:
+    """After ``key: ``: the values the schema allows there (enum values, a kind, booleans)."""
+    indent = len(typed.group(1)) + len(typed.group(2) or "")
+    key = typed.group(3)
+    path, values = context(lines, line_no, indent)
+    holder = schema_at(root, path)
+    schema = schema_at(root, [*path, Level(key, values)])
+    if schema is None:
+        return []
+    return [_item(value, _Kind.EnumMember, "value") for value in values_of(schema, holder, key, values)]
+
+
+def key_hover(lines: list[str], line_no: int, column: int) -> str | None:
+    """Markdown for the key under the cursor: its path and its schema's description."""
+    line = lines[line_no] if line_no < len(lines) else ""
+    found = line_key(line)
+    root = schema_of_text("\n".join(lines))
+    if found is None or root is None:
+        return None
+    indent, key = found
+    if not indent <= column <= indent + len(key) + 2:  # on the key (quotes included), not its value
+        return None
+    path, values = context(lines, line_no, indent)
+    schema = schema_at(root, [*path, Level(key, values)])
+    text = description(schema) if schema is not None else None
+    return f"**{key}**\n\n{text}" if text else None
 
 
 def _line_path(lines: list[str], line_no: int, line: str) -> tuple[str, ...]:

@@ -1,72 +1,174 @@
-"""Which keys a mapping may hold, by where it is: read from the builders' key tables.
+"""Which keys a mapping may hold, what they mean and which values they take: the schema, walked.
 
-The tables are the ones the builders check files against (``readers/*.py``), so
-completion offers exactly the keys ``azpipe check`` accepts. A pattern is the
-path of keys from the root, ``*`` standing for any name (a step, a port...).
+Completion and hover read the same declarative schema ``azpipe check`` validates
+with (:mod:`azpipe.schema`): the language's ``LANGUAGE`` for azpipe files, Azure
+ML's pipeline job, command component and pipeline component schemas for native
+files. A place in a document is the path of keys from the root, each with the
+scalar values written beside it in its mapping (a mapping's ``type:`` picks the
+alternative of a ``oneOf`` with a discriminator: ``distribution: {type: mpi}``
+takes MPI's keys).
 """
 
 from __future__ import annotations
 
-from azpipe.readers import component_file, entities, interface, native, pipeline, ports, steps
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-Pattern = tuple[str, ...]
-Table = tuple[tuple[Pattern, tuple[str, ...]], ...]
+from azpipe.schema import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB, Schema
+from azpipe.schema.language import LANGUAGE
 
-
-def _job_details(prefix: Pattern) -> Table:
-    """The sub-mappings every step, job or component has (``resources:``...)."""
-    return (
-        ((*prefix, "resources"), steps.RESOURCE_KEYS),
-        ((*prefix, "distribution"), steps.DISTRIBUTION_KEYS),
-        ((*prefix, "limits"), steps.LIMIT_KEYS),
-        ((*prefix, "identity"), steps.IDENTITY_KEYS),
-    )
-
-
-AZPIPE_KEYS: Table = (
-    ((), pipeline.TOP_KEYS),
-    (("defaults",), pipeline.DEFAULT_KEYS),
-    (("settings",), pipeline.SETTING_KEYS),
-    (("environments", "*"), entities.ENVIRONMENT_KEYS),
-    (("compute", "*"), entities.COMPUTE_KEYS),
-    (("data", "*"), entities.DATA_KEYS),
-    (("inputs", "*"), interface.INPUT_KEYS),
-    (("outputs", "*"), interface.OUTPUT_KEYS),
-    (("components", "*"), steps.COMPONENT_KEYS),
-    (("components", "*", "inputs", "*"), ports.PORT_INPUT_KEYS),
-    (("components", "*", "outputs", "*"), ports.OUTPUT_KEYS),
-    (("components", "*", "environment"), entities.ENVIRONMENT_KEYS),
-    *_job_details(("components", "*")),
-    (("steps", "*"), steps.STEP_KEYS),
-    (("steps", "*", "inputs", "*"), steps.STEP_INPUT_KEYS),
-    (("steps", "*", "outputs", "*"), ports.OUTPUT_KEYS),
-    (("steps", "*", "environment"), entities.ENVIRONMENT_KEYS),
-    *_job_details(("steps", "*")),
-)
-
-NATIVE_KEYS: Table = (
-    ((), native.TOP_KEYS),
-    (("settings",), native.SETTING_KEYS),
-    (("inputs", "*"), interface.INPUT_KEYS),
-    (("outputs", "*"), native.OUTPUT_KEYS),
-    (("jobs", "*"), native.NODE_KEYS),
-    (("jobs", "*", "inputs", "*"), native.NODE_INPUT_KEYS),
-    (("jobs", "*", "outputs", "*"), native.OUTPUT_KEYS),
-    (("jobs", "*", "environment"), entities.ENVIRONMENT_KEYS),
-    (("jobs", "*", "component", "inputs", "*"), component_file.INPUT_KEYS),
-    (("jobs", "*", "component", "outputs", "*"), component_file.OUTPUT_KEYS),
-    *_job_details(("jobs", "*")),
-)
+# Top-level lines that tell a file's kind (as azpipe.source.kinds decides it from text).
+_AZPIPE_LINE = re.compile(r"^azpipe[ \t]*:", re.MULTILINE)
+_TYPE_LINE = re.compile(r"""^type[ \t]*:[ \t]*['"]?(pipeline|command)\b""", re.MULTILINE)
+_COMPONENT_SCHEMA = re.compile(r"^\$schema[ \t]*:.*Component\.schema\.json", re.MULTILINE | re.IGNORECASE)
+_COMPONENT_ONLY = re.compile(r"^(version|is_deterministic)[ \t]*:", re.MULTILINE)
+_HEAD_CHARS = 64 * 1024
 
 
-def _matches(pattern: Pattern, path: tuple[str, ...]) -> bool:
-    return len(pattern) == len(path) and all(p in ("*", key) for p, key in zip(pattern, path, strict=True))
+@dataclass(frozen=True)
+class Level:
+    """One key of a path, with the scalar values written in the mapping that holds it."""
+
+    key: str
+    values: Mapping[str, str]
 
 
-def keys_at(path: tuple[str, ...], native_file: bool) -> tuple[str, ...]:
-    """The keys the mapping at ``path`` may hold (empty when azpipe does not know)."""
-    table = NATIVE_KEYS if native_file else AZPIPE_KEYS
-    for pattern, keys in table:
-        if _matches(pattern, path):
-            return keys
-    return ()
+def schema_of_text(text: str) -> Schema | None:
+    """The schema of the file ``text`` starts (``None`` for a file azpipe does not check)."""
+    head = text[:_HEAD_CHARS]
+    if _AZPIPE_LINE.search(head):
+        return LANGUAGE
+    typed = _TYPE_LINE.search(head)
+    if typed is None:
+        return None
+    component = bool(_COMPONENT_SCHEMA.search(head)) or bool(_COMPONENT_ONLY.search(head))
+    if typed.group(1) == "command":
+        return COMMAND_COMPONENT
+    return PIPELINE_COMPONENT if component else PIPELINE_JOB
+
+
+def branches(schema: Schema, values: Mapping[str, str]) -> list[Schema]:
+    """The mapping alternatives of ``schema`` that apply, given the ``values`` written in the mapping:
+    ``anyOf``/``allOf`` expanded, a ``oneOf`` with a discriminator narrowed to the branch its key's
+    value selects (all of them while no value is written and there is no default)."""
+    found: list[Schema] = []
+    for part in (schema, *schema.get("allOf", ())):
+        if part is not schema:
+            found.extend(branches(part, values))
+            continue
+        if "anyOf" in part:
+            for branch in part["anyOf"]:
+                found.extend(branches(branch, values))
+            continue
+        if _is_list(part) and isinstance(part.get("items"), dict):
+            found.extend(branches(part["items"], values))
+            continue
+        if not _is_mapping(part):
+            continue
+        found.append(part)
+        found.extend(_variants(part, values))
+    return found
+
+
+def _variants(schema: Schema, values: Mapping[str, str]) -> list[Schema]:
+    options: list[Schema] = schema.get("oneOf", [])
+    if not options:
+        return []
+    discriminator = schema.get("discriminator", {})
+    value = values.get(discriminator.get("propertyName", ""), discriminator.get("x-default"))
+    if value is None:
+        return list(options)
+    fold = str.lower if schema.get("x-ignore-case") else str
+    chosen = [o for o in options if fold(value) in {fold(w) for w in o.get("x-when", ()) if w != "*"}]
+    chosen = chosen or [o for o in options if "*" in o.get("x-when", ())]
+    return chosen
+
+
+def _is_mapping(schema: Schema) -> bool:
+    kind = schema.get("type")
+    return kind == "object" or (isinstance(kind, list) and "object" in kind)
+
+
+def _is_list(schema: Schema) -> bool:
+    kind = schema.get("type")
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
+def properties(schema: Schema, values: Mapping[str, str]) -> dict[str, Schema]:
+    """The keys the mapping ``schema`` describes, with their schemas (in the schema's order)."""
+    found: dict[str, Schema] = {}
+    for branch in branches(schema, values):
+        for key, value in branch.get("properties", {}).items():
+            found.setdefault(key, value)
+    return found
+
+
+def child(schema: Schema, key: str, values: Mapping[str, str]) -> Schema | None:
+    """The schema of ``key``'s value in a mapping of ``schema``: a described key, else the schema
+    every named entry takes (``additionalProperties``: steps, ports, services)."""
+    applying = branches(schema, values)
+    for branch in applying:
+        if key in branch.get("properties", {}):
+            found: Schema = branch["properties"][key]
+            return found
+    for branch in applying:
+        others = branch.get("additionalProperties")
+        if isinstance(others, dict):
+            return others
+    return None
+
+
+def schema_at(root: Schema, path: Sequence[Level]) -> Schema | None:
+    """The schema of the value at ``path`` (``None`` where the schema says nothing)."""
+    schema: Schema | None = root
+    for level in path:
+        if schema is None:
+            return None
+        schema = child(schema, level.key, level.values)
+    return schema
+
+
+def keys_at(root: Schema, path: Sequence[Level], values: Mapping[str, str]) -> dict[str, Schema]:
+    """The keys the mapping at ``path`` may hold (its own ``values`` pick its alternative)."""
+    schema = schema_at(root, path)
+    return properties(schema, values) if schema is not None else {}
+
+
+def values_of(schema: Schema, holder: Schema | None, key: str, values: Mapping[str, str]) -> list[str]:
+    """The values ``key`` may take: its enum or constant, a boolean's words, or, for the
+    discriminator of the mapping ``holder``, the kinds its alternatives are for."""
+    found: list[str] = []
+    for branch in _scalar_branches(schema):
+        found.extend(str(value) for value in branch.get("enum", ()))
+        if "const" in branch:
+            found.append(str(branch["const"]))
+        if branch.get("type") == "boolean":
+            found.extend(("true", "false"))
+    for option in branches(holder, values) if holder is not None else ():
+        if option.get("discriminator", {}).get("propertyName") == key:
+            found.extend(
+                w for o in option.get("oneOf", ()) for w in o.get("x-when", ()) if w not in ("", "*")
+            )
+    return list(dict.fromkeys(found))
+
+
+def _scalar_branches(schema: Schema) -> list[Schema]:
+    if "anyOf" in schema:
+        return [found for branch in schema["anyOf"] for found in _scalar_branches(branch)]
+    return [schema]
+
+
+def description(schema: Any) -> str | None:
+    """The one line that says what a key is (of its schema or, for a short form, its branches)."""
+    if not isinstance(schema, dict):
+        return None
+    text = schema.get("description")
+    if text:
+        return str(text)
+    for branch in schema.get("anyOf", ()):
+        found = description(branch)
+        if found:
+            return found
+    return None

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from azpipe.lsp import completion, navigation
 from azpipe.lsp.diagnostics import by_file
 from azpipe.lsp.document import Analysis, is_pipeline_text
+from azpipe.lsp.keys import schema_of_text
 from azpipe.lsp.positions import LineIndex
 from azpipe.version import __version__
 
@@ -156,12 +157,13 @@ def _register_requests(server: AzpipeServer) -> None:
         # one made (the debounced analysis catches up after the last keystroke).
         uri = params.text_document.uri
         text = ls.workspace.get_text_document(uri).source
-        if not is_pipeline_text(text):
+        if schema_of_text(text) is None:  # a conda file, a workflow...: none of azpipe's business
             return types.CompletionList(is_incomplete=False, items=[])
         index = LineIndex(text, ls.encoding())
         line = min(params.position.line, len(index.starts) - 1)
         column = index.offset(params.position) - index.starts[line]
-        items = completion.complete(index.lines(), line, column, ls.latest(uri).pipeline)
+        pipeline = ls.latest(uri).pipeline if is_pipeline_text(text) else None
+        items = completion.complete(index.lines(), line, column, pipeline)
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
@@ -177,7 +179,7 @@ def _register_requests(server: AzpipeServer) -> None:
         found = navigation.target_at(current, params.position)
         text = navigation.hover(current, found[0]) if found else None
         if found is None or text is None:
-            return None
+            return _key_hover(current.main.index, params.position)
         where = current.location(found[1])
         content = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return types.Hover(contents=content, range=where.range if where else None)
@@ -190,3 +192,14 @@ def _register_requests(server: AzpipeServer) -> None:
             return []
         spans = navigation.references(current, found[0], params.context.include_declaration)
         return [location for span in spans if (location := current.location(span)) is not None]
+
+
+def _key_hover(index: LineIndex, position: types.Position) -> types.Hover | None:
+    """A key's description from the schema, when the cursor is on a key."""
+    if position.line >= len(index.starts):
+        return None
+    column = index.offset(position) - index.starts[position.line]
+    text = completion.key_hover(index.lines(), position.line, column)
+    if text is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))

@@ -35,9 +35,12 @@ _RESOURCE_KEYS: _Schema = {
         "description": "The size of the container's shared memory block.",
     },
     "max_instance_count": {**COUNT, "description": "The most nodes the job may scale to."},
-    "locations": {"type": "array", "items": STRING},
-    "docker_args": {"anyOf": [STRING, {"type": "array", "items": STRING}]},
-    "properties": ANY_MAP,
+    "locations": {"type": "array", "items": STRING, "description": "The regions the job may run in."},
+    "docker_args": {
+        "anyOf": [STRING, {"type": "array", "items": STRING}],
+        "description": "Extra arguments for `docker run`.",
+    },
+    "properties": {**ANY_MAP, "description": "Other resource properties, passed on as written."},
 }
 RESOURCES: _Schema = {
     "type": "object",
@@ -61,17 +64,21 @@ LIMITS: _Schema = {
     "additionalProperties": False,
 }
 
+_KIND: _Schema = {**STRING, "description": "The kind: it decides the other keys."}
+_PROCESSES: _Schema = {**COUNT, "description": "Processes started on each node (one per GPU, usually)."}
+_WORKERS: _Schema = {**COUNT, "description": "How many workers."}
+_PARAMETER_SERVERS: _Schema = {"type": "integer", "minimum": 0, "description": "How many parameter servers."}
+
 # job/distribution.py: PyTorch, TensorFlow and MPI distributions, chosen by `type`.
 DISTRIBUTION: _Schema = {
     "type": "object",
     "oneOf": [
         {"type": "object", "x-when": ["pytorch"], "additionalProperties": False,
-         "properties": {"type": STRING, "process_count_per_instance": COUNT}},
+         "properties": {"type": _KIND, "process_count_per_instance": _PROCESSES}},
         {"type": "object", "x-when": ["mpi"], "additionalProperties": False,
-         "properties": {"type": STRING, "process_count_per_instance": COUNT}},
+         "properties": {"type": _KIND, "process_count_per_instance": _PROCESSES}},
         {"type": "object", "x-when": ["tensorflow"], "additionalProperties": False,
-         "properties": {"type": STRING, "worker_count": COUNT,
-                        "parameter_server_count": {"type": "integer", "minimum": 0}}},
+         "properties": {"type": _KIND, "worker_count": _WORKERS, "parameter_server_count": _PARAMETER_SERVERS}},
         # An experimental kind (RayDistributionSchema).
         {"type": "object", "x-when": ["ray"], "additionalProperties": False,
          "properties": {"type": STRING, "port": PORT_NUMBER, "address": STRING, "include_dashboard": BOOLEAN,
@@ -91,8 +98,9 @@ QUEUE_SETTINGS: _Schema = {
     "type": "object",
     "properties": {
         "job_tier": {"type": "string", "enum": ["spot", "basic", "standard", "premium", "null"],
-                     "x-ignore-case": True},
-        "priority": {"type": "string", "enum": ["low", "medium", "high"], "x-ignore-case": True},
+                     "x-ignore-case": True, "description": "The tier of the queue (`spot`: preemptible)."},
+        "priority": {"type": "string", "enum": ["low", "medium", "high"], "x-ignore-case": True,
+                     "description": "The job's priority in the queue."},
     },
     "additionalProperties": False,
 }  # fmt: skip
@@ -113,14 +121,23 @@ IDENTITY: _Schema = {
 
 # job/services.py: the kinds of JobServiceSchema, chosen by `type`; any other type
 # (`custom`, `tracking`, `studio`) takes the settings they share.
-_SERVICE_COMMON: _Schema = {"type": STRING, "port": PORT_NUMBER, "nodes": STRING, "properties": ANY_MAP}
+_SERVICE_COMMON: _Schema = {
+    "type": {
+        **STRING,
+        "description": "The kind of service: `ssh`, `tensor_board`, `vs_code`, `jupyter_lab`.",
+    },
+    "port": {**PORT_NUMBER, "description": "The port it listens on."},
+    "nodes": {**STRING, "description": "The nodes it runs on (`all`)."},
+    "properties": {**ANY_MAP, "description": "Other settings, passed on as written."},
+}
 SERVICE: _Schema = {
     "type": "object",
     "oneOf": [
         {"type": "object", "x-when": ["ssh"], "additionalProperties": False,
-         "properties": {**_SERVICE_COMMON, "ssh_public_keys": STRING}},
+         "properties": {**_SERVICE_COMMON,
+                        "ssh_public_keys": {**STRING, "description": "The public keys that may log in."}}},
         {"type": "object", "x-when": ["tensor_board"], "additionalProperties": False,
-         "properties": {**_SERVICE_COMMON, "log_dir": STRING}},
+         "properties": {**_SERVICE_COMMON, "log_dir": {**STRING, "description": "The folder of the logs shown."}}},
         {"type": "object", "x-when": ["vs_code", "jupyter_lab", "*"], "additionalProperties": False,
          "properties": _SERVICE_COMMON},
     ],
