@@ -238,3 +238,63 @@ def test_managed_identity_msi_resource_id_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, {"pipeline.yml": top, "src/": ""})
     found = [(d.code, d.span.line) for d in azpipe.load(path).diagnostics if d.severity == Severity.ERROR]
     assert found == [("S106", 3)]
+
+
+# A job's own input bound to an AutoML node's output (the public text-NER and multilabel
+# pipelines): azure-ai-ml types it `mltable`, whatever the AutoML output declares, and its
+# anonymous component says so; azpipe compiles the same, directly and after import.
+AUTOML_FED = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+settings:
+  default_compute: azureml:gpu-cluster
+inputs:
+  training:
+    type: mltable
+    path: ./training
+  validation:
+    type: mltable
+    path: ./training
+jobs:
+  ner:
+    type: automl
+    task: text_ner
+    primary_metric: accuracy
+    limits:
+      max_trials: 1
+    target_column_name: label
+    training_data: ${{parent.inputs.training}}
+    validation_data: ${{parent.inputs.validation}}
+    outputs:
+      best_model:
+        type: mlflow_model
+  show:
+    type: command
+    inputs:
+      model: ${{parent.jobs.ner.outputs.best_model}}
+    command: ls ${{inputs.model}}
+    environment: ENVIRONMENT
+""".replace("ENVIRONMENT", ENVIRONMENT)
+
+
+def test_job_input_fed_by_automl_is_mltable_as_azure_ai_ml_types_it(tmp_path: Path) -> None:
+    path = write(tmp_path, {"pipeline.yml": AUTOML_FED, "training/MLTable": "paths: []\n"})
+    assert _codes(path) == []
+    assert differences(path) == []
+
+
+def test_language_keeps_the_automl_output_type_unless_told(tmp_path: Path) -> None:
+    """In the language the input has the declared type; `type: mltable` may be said, no T601."""
+    path = write(tmp_path, {"pipeline.yml": AUTOML_FED, "training/MLTable": "paths: []\n"})
+    text = azpipe.load(path)
+    from azpipe.importer import to_azpipe
+
+    imported = to_azpipe(text, "fed")
+    assert 'type: "mltable"' in imported
+    plain = imported.replace('      model:\n        value: "${{ner.best_model}}"\n        type: "mltable"\n',
+                             '      model: "${{ner.best_model}}"\n')  # fmt: skip
+    assert plain != imported
+    language = write(tmp_path / "lang", {"pipeline.yaml": plain, "training/MLTable": "paths: []\n"})
+    loaded = azpipe.load(language)
+    assert [d.code for d in loaded.diagnostics if d.severity is Severity.ERROR] == []
+    assert loaded.steps["show"].inputs["model"].type == "mlflow_model"

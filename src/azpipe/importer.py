@@ -33,6 +33,7 @@ from azpipe.model import (
     Step,
 )
 from azpipe.readers.interface import infer_type
+from azpipe.resolve import inline_automl_type
 
 
 class ImportRefused(Exception):
@@ -46,6 +47,7 @@ def to_azpipe(pipeline: Pipeline, name: str) -> str:
     if not pipeline.ok:
         raise ImportRefused(f"{pipeline.path} has errors; fix them first (azpipe check)")
     source = yaml_str(os.path.basename(pipeline.path))  # a file name may hold a line break
+    _state_automl_types(pipeline)
     lines = [f"# Imported by azpipe from {source}", _line(0, "azpipe", 1), _line(0, "name", name)]
     lines += _header(pipeline)
     lines += _section("components", _components(pipeline))
@@ -55,6 +57,15 @@ def to_azpipe(pipeline: Pipeline, name: str) -> str:
         line for step in pipeline.steps.values() for line in _step(pipeline, step)
     ]
     return "\n".join(lines) + "\n"
+
+
+def _state_automl_types(pipeline: Pipeline) -> None:
+    """Write ``type: mltable`` on a job's own input fed by an AutoML node, as azure-ai-ml types it:
+    the language would otherwise give it the AutoML output's declared type."""
+    for step in pipeline.steps.values():
+        for port in step.inputs.values():
+            if step.uses is None and port.written_type is None and inline_automl_type(pipeline, port):
+                port.written_type = port.type
 
 
 _BLOCK = object()  # a key whose value is the block of lines that follows

@@ -13,7 +13,7 @@ from typing import Any
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import ASSET_TYPES, PRIMITIVE_TYPES, Pipeline, Port
-from azpipe.resolve import source_type
+from azpipe.resolve import inline_automl_type, source_type
 from azpipe.rules import rule
 
 FOLDER_LIKE = frozenset({"uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model"})
@@ -85,6 +85,8 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
             yield _literal(binding.value, port.type, binding.span, what)
         return
     found = source_type(pipeline, port)
+    if port.type == inline_automl_type(pipeline, port, native_only=False):
+        return  # azure-ai-ml types an AutoML output a job's own input takes `mltable`
     if found is not None and not compatible(found, port.type):
         given = _given_literal(pipeline, binding.ref, port.type)
         if given is not None:  # the value is what is wrong: point at it
@@ -113,6 +115,8 @@ def _written(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
     is bound when that is known (Azure ML drops it; in a native file it is not checked, as there)."""
     assert port.binding is not None and port.written_type is not None
     found = source_type(pipeline, port)
+    if port.written_type == "mltable" and inline_automl_type(pipeline, port, native_only=False):
+        return  # what azure-ai-ml makes of an AutoML output a job's own input takes
     if found is not None and not compatible(found, port.written_type):
         hint = _hint(found, port.written_type)
         yield rule("T601").at(
