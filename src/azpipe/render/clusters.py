@@ -116,16 +116,21 @@ SVG_BOX = 'fill="#f8f9fa" stroke="#5f6368" stroke-width="1" stroke-dasharray="4 
 SVG_TEXT = f'font-size="{CLUSTER_LABEL:g}" fill="#3c4043"'
 
 
-def svg_boxes(nodes: list[Node], boxes: dict[str, Any], width: float, height: float) -> list[str]:
+def svg_boxes(
+    nodes: list[Node], boxes: dict[str, Any], width: float, height: float, interactive: bool = False
+) -> list[str]:
     """A dashed box behind each cluster's steps, with its name (SVG, drawn before the edges).
 
     The layout places nodes without knowing clusters: a box that would also cover
     a step of another cluster is left out (the steps' ``outer/inner`` names still
-    say where they belong).
+    say where they belong). ``interactive`` (the HTML viewer) wraps each box in a
+    focusable ``g.fold-box`` that names its members, and adds, hidden, the one node
+    the sub-pipeline folds into (see ``viewer.js``); the plain SVG is unchanged.
     """
     from azpipe.render.labels import xml
 
     found: list[str] = []
+    folded: list[str] = []
     outside_of: dict[str, list[Any]] = {}
 
     def bounds(cluster: Cluster) -> tuple[float, float, float, float]:
@@ -136,19 +141,57 @@ def svg_boxes(nodes: list[Node], boxes: dict[str, Any], width: float, height: fl
         bottom = min(height, max(b.y + b.h for b in members) + CLUSTER_PAD)
         return left, top, right, bottom
 
-    def draw(cluster: Cluster) -> None:
+    def draw(cluster: Cluster, parent: str) -> None:
         left, top, right, bottom = bounds(cluster)
         inside = set(cluster.all_nodes())
         others = outside_of.setdefault(cluster.id, [boxes[n.id] for n in nodes if n.id not in inside])
-        if not any(b.x < right and left < b.x + b.w and b.y < bottom and top < b.y + b.h for b in others):
-            found.append(
+        drawn = not any(b.x < right and left < b.x + b.w and b.y < bottom and top < b.y + b.h for b in others)
+        if drawn:
+            box = (
                 f'<g class="cluster"><rect x="{left:.1f}" y="{top:.1f}" '
                 f'width="{right - left:.1f}" height="{bottom - top:.1f}" rx="8" {SVG_BOX}/>'
                 f'<text x="{left + 6:.1f}" y="{top + CLUSTER_LABEL + 1:.1f}" {SVG_TEXT}>{xml(cluster.label)}</text></g>'
             )
+            if interactive:
+                box = _fold_box(cluster, parent) + box + "</g>"
+                folded.append(_fold_node(cluster, (left, top, right, bottom)))
+            found.append(box)
         for child in cluster.children:
-            draw(child)
+            draw(child, f"box-{cluster.id}" if drawn else parent)
 
     for cluster in clusters(nodes):
-        draw(cluster)
+        draw(cluster, "")
+    if folded:
+        found.append('<g class="folds">' + "".join(folded) + "</g>")
     return ['<g class="clusters">', *found, "</g>"] if found else []
+
+
+def _fold_box(cluster: Cluster, parent: str) -> str:
+    """The opening tag of a foldable box: ids only (``n3``, ``c0``), never user text."""
+    members = " ".join(cluster.all_nodes())
+    return (
+        f'<g class="fold-box" id="box-{cluster.id}" data-fold="fold-{cluster.id}" data-parent="{parent}" '
+        f'data-members="{members}" tabindex="0" role="button" aria-expanded="true">'
+    )
+
+
+def _fold_node(cluster: Cluster, bounds: tuple[float, float, float, float]) -> str:
+    """The node a folded sub-pipeline is drawn as: a step with a folder tab, centred in its box."""
+    from azpipe.render import layout
+    from azpipe.render.svg import _node, node_size
+
+    count = len(cluster.all_nodes())
+    node = Node(
+        id=f"fold-{cluster.id}",
+        key=cluster.path,
+        kind="step",
+        name=cluster.path,
+        title=cluster.label,
+        lines=(f"sub-pipeline, {count} step{'s' if count != 1 else ''}",),
+        classes=("fold", "folded-away"),
+        shape="pipeline",
+    )
+    w, h = node_size(node)
+    left, top, right, bottom = bounds
+    x, y = left + max(0.0, (right - left - w) / 2), top + max(0.0, (bottom - top - h) / 2)
+    return _node(node, layout.Rect(round(x, 1), round(y, 1), w, h), interactive=True)

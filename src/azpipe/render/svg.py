@@ -147,7 +147,7 @@ def render(view: View, interactive: bool = False) -> str:
     specs = [layout.Link(link.source, link.target, label_size(link.labels)) for link in merged]
     placed = layout.compute([node.id for node in view.nodes], sizes, specs, view.options.direction)
     parts = [_header(view, placed)]
-    parts += svg_boxes(view.nodes, placed.boxes, placed.width, placed.height)  # sub-pipelines (clusters.py)
+    parts += svg_boxes(view.nodes, placed.boxes, placed.width, placed.height, interactive)  # clusters.py
     parts.append('<g class="edges">')
     parts += [_trunk(trunk, [merged[n] for n in trunk.links]) for trunk in placed.trunks]
     parts += [_edge(link, route) for link, route in zip(merged, placed.routes, strict=True)]
