@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import textwrap
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 import azpipe as azpipe_api
 from azpipe.diagnostics import Span
 from azpipe.localrun.sweep import trial_values
-from azpipe.localrun.sweep_driver import read_metric
+from azpipe.localrun.sweep_driver import Policy, read_metric
 from azpipe.model import Distribution, Sweep
 from tests.fixtures.localrun.support import azpipe, last_run
 
@@ -208,3 +209,198 @@ def test_read_metric_takes_the_last_logged_value(tmp_path: Path) -> None:
     (tmp_path / "metrics.json").write_text('{"accuracy": 0.75, "bad": true}')
     assert read_metric(tmp_path, "accuracy") == 0.75
     assert read_metric(tmp_path, "bad") is None
+
+
+# Early termination and concurrent trials. The trial logs its metric as MLflow's file store
+# does, one line per interval with a pause between, and leaves a mark when it ends by itself.
+SERIES = """\
+import os, pathlib, sys, time
+from urllib.parse import urlparse
+quality = float(sys.argv[1])
+pathlib.Path(sys.argv[2], "quality.txt").write_text(str(quality))
+run = pathlib.Path(urlparse(os.environ["MLFLOW_TRACKING_URI"]).path, "0", "r1", "metrics")
+run.mkdir(parents=True)
+stamps = pathlib.Path(STAMPS)
+with open(stamps, "a") as f: f.write(f"start {quality} {time.time()}\\n")
+for step in range(1, 6):
+    with open(run / "accuracy", "a") as log:
+        log.write(f"{1700000000000 + step} {quality * step / 5} {step}\\n")
+    time.sleep(PAUSE)
+pathlib.Path(sys.argv[2], "done").write_text("yes")
+with open(stamps, "a") as f: f.write(f"end {quality} {time.time()}\\n")
+"""
+POLICY_PIPELINE = """\
+azpipe: 1
+name: stopped
+defaults: {compute: cpu, environment: azureml:sklearn:1}
+outputs:
+  model: ${{train.outputs.model}}
+steps:
+  train:
+    code: ./src
+    command: python series.py ${{inputs.quality}} ${{outputs.model}}
+    sweep:
+      search_space:
+        quality: {type: choice, values: QUALITIES}
+      objective: {goal: maximize, primary_metric: accuracy}
+      sampling_algorithm: grid
+      limits: LIMITS
+POLICY"""
+
+
+def _policy_pipeline(
+    tmp_path: Path, qualities: list[float], limits: str, policy: str = "", pause: float = 0.3
+) -> Path:
+    (tmp_path / "src").mkdir()
+    script = SERIES.replace("PAUSE", str(pause)).replace("STAMPS", repr(str(tmp_path / "stamps.txt")))
+    (tmp_path / "src" / "series.py").write_text(script, encoding="utf-8")
+    text = POLICY_PIPELINE.replace("QUALITIES", json.dumps(qualities)).replace("LIMITS", limits)
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(text.replace("POLICY", f"      early_termination: {policy}\n" if policy else ""), "utf-8")
+    return path
+
+
+def _summary(path: Path) -> list[dict]:
+    record = last_run(path)
+    folder = Path(record["steps"]["train"]["outputs"]["model"]).parents[1] / "trials"
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))["trials"]
+
+
+def test_bandit_cancels_and_stops_a_trial_behind_the_best(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = "{type: bandit, slack_factor: 0.1, evaluation_interval: 1, delay_evaluation: 2}"
+    path = _policy_pipeline(
+        tmp_path, [1.0, 0.2, 0.95], "{max_total_trials: 3, max_concurrent_trials: 1}", policy
+    )
+    code, out, err = azpipe(capsys, "plan", path, "--trials", "3")
+    assert code == 0, err
+    assert (
+        "trials run one at a time; early termination: bandit (slack_factor 0.1, evaluation_interval 1, delay_evaluation 2)"
+        in out
+    )
+    code, out, err = azpipe(capsys, "run", path, "--trials", "3", "-j", "4")
+    assert code == 0, err
+    trials = _summary(path)
+    assert [t["state"] for t in trials] == ["completed", "cancelled", "completed"]
+    report = out + err  # the run's final report names the cancelled trial and why
+    assert "sweep `train`: 3 trials, 1 completed, 1 cancelled, 1 completed" not in report
+    assert "sweep `train`: 3 trials, 2 completed, 1 cancelled; best: trial 1" in report
+    assert "  trial 2 (quality=0.2): cancelled by the bandit policy at interval 2" in report
+    cancelled = trials[1]
+    assert "bandit policy at interval 2" in cancelled["reason"] and "0.08" in cancelled["reason"]
+    assert 2 <= len(cancelled["history"]) < 5  # stopped while it ran
+    model = Path(last_run(path)["steps"]["train"]["outputs"]["model"])
+    assert not (model.parents[1] / "trials" / "2" / "model" / "done").exists()  # its process was ended
+    assert (model / "quality.txt").read_text() == "1.0"  # the best completed trial's outputs
+    log = (model.parents[1] / "stdout.log").read_text(encoding="utf-8")
+    assert "trials: 2 completed, 1 cancelled" in log.replace(
+        "1 cancelled, 2 completed", "2 completed, 1 cancelled"
+    )
+    assert (
+        "trial 2 cancelled by the bandit policy at interval 2: accuracy 0.08 is outside the slack_factor 0.1"
+        in log
+    )
+
+
+def test_truncation_selection_cancels_the_worst_share(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = (
+        "{type: truncation_selection, truncation_percentage: 50, evaluation_interval: 1, delay_evaluation: 3}"
+    )
+    path = _policy_pipeline(
+        tmp_path, [0.5, 0.9, 0.1], "{max_total_trials: 3, max_concurrent_trials: 1}", policy
+    )
+    code, _out, err = azpipe(capsys, "run", path, "--trials", "3", "-j", "1")
+    assert code == 0, err
+    trials = _summary(path)
+    # Trial 2 at interval 3 is not among the worst half of two (0.3, 0.54); trial 3 is.
+    assert [t["state"] for t in trials] == ["completed", "completed", "cancelled"]
+    assert "truncation_selection policy at interval 3" in trials[2]["reason"]
+    assert len(trials[2]["history"]) < 5
+
+
+def test_trials_run_concurrently_up_to_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stamps = tmp_path / "stamps.txt"
+    path = _policy_pipeline(
+        tmp_path, [0.1, 0.2, 0.3, 0.4], "{max_total_trials: 4, max_concurrent_trials: 2}", pause=0.2
+    )
+    code, out, _err = azpipe(capsys, "plan", path, "--trials", "4")  # plans what run does by default
+    at_once = min(2, os.cpu_count() or 1)
+    assert (
+        "trials run 2 at once" if at_once == 2 else "trials run one at a time"
+    ) + "; no early termination" in out
+    code, _out, err = azpipe(capsys, "run", path, "--trials", "4", "-j", "3")
+    assert code == 0, err
+    assert _most_at_once(stamps) == 2
+    stamps.unlink()
+    code, _out, err = azpipe(capsys, "run", path, "--trials", "4", "-j", "1", "--force")
+    assert code == 0, err
+    assert _most_at_once(stamps) == 1  # -j 1: one after another
+    assert [t["state"] for t in _summary(path)] == ["completed"] * 4
+
+
+def _most_at_once(stamps: Path) -> int:
+    """The largest number of trials running at one time, from their start and end stamps."""
+    events = sorted(
+        (float(stamp), 1 if kind == "start" else -1)
+        for kind, _quality, stamp in (line.split() for line in stamps.read_text().splitlines())
+    )
+    running = most = 0
+    for _, change in events:
+        running += change
+        most = max(most, running)
+    return most
+
+
+def test_policies_decide_as_azure_ml_describes() -> None:
+    bandit = Policy.of({"type": "bandit", "slack_amount": 0.2}, "minimize")
+    assert bandit is not None
+    histories = {1: [1.0, 0.5], 2: [1.1, 0.8], 3: [1.3]}
+    assert bandit.verdict(2, histories, 1) is None  # 1.1 is within 0.2 of 1.0
+    assert "slack_amount 0.2" in str(bandit.verdict(3, histories, 1))  # 1.3 > 1.0 + 0.2
+    assert bandit.verdict(2, histories, 2) is not None  # 0.8 > 0.5 + 0.2
+    median = Policy.of({"type": "median_stopping"}, "maximize")
+    assert median is not None
+    runs = {1: [0.5, 0.7], 2: [0.1, 0.3], 3: [0.4, 0.9]}
+    assert median.verdict(1, {1: [0.1]}, 1) is None  # nothing to compare with
+    assert "median" in str(median.verdict(2, runs, 2))  # best 0.3 < median(0.6, 0.65)
+    assert median.verdict(3, runs, 2) is None  # best 0.9
+    truncation = Policy.of({"type": "truncation_selection", "truncation_percentage": 34}, "maximize")
+    assert truncation is not None
+    values = {1: [0.5], 2: [0.1], 3: [0.9]}
+    assert [truncation.verdict(n, values, 1) is not None for n in (1, 2, 3)] == [False, True, False]
+    assert truncation.verdict(1, {1: [0.1]}, 1) is None  # 34% of one trial is none
+    delayed = Policy.of(
+        {"type": "bandit", "slack_factor": 0.1, "evaluation_interval": 2, "delay_evaluation": 3}, "maximize"
+    )
+    assert delayed is not None
+    assert [k for k in range(1, 9) if delayed.due(k)] == [4, 6, 8]
+    assert Policy.of({}, "maximize") is None
+
+
+@given(
+    kind=st.sampled_from(["bandit", "median_stopping", "truncation_selection"]),
+    goal=st.sampled_from(["maximize", "minimize"]),
+    histories=st.lists(st.lists(st.floats(-100, 100), min_size=1, max_size=6), min_size=1, max_size=6),
+    slack=st.floats(0, 2),
+    percentage=st.integers(1, 99),
+)
+def test_a_policy_never_cancels_the_best_trial(
+    kind: str, goal: str, histories: list[list[float]], slack: float, percentage: int
+) -> None:
+    """At any interval, the trial with the best value there (or the best values so far) runs on."""
+    settings = {"slack_amount": slack} if kind == "bandit" else {"truncation_percentage": percentage}
+    policy = Policy.of({"type": kind, **settings}, goal)
+    assert policy is not None
+    numbered = dict(enumerate(histories, start=1))
+    pick = max if goal == "maximize" else min
+    for interval in range(1, 7):
+        reached = {n: h for n, h in numbered.items() if len(h) >= interval}
+        if not reached:
+            continue
+        cut = interval
+        scores = {n: pick(h[:cut]) if kind == "median_stopping" else h[cut - 1] for n, h in reached.items()}
+        best = pick(reached, key=lambda n: (scores[n], -n if goal == "maximize" else n))
+        assert policy.verdict(best, numbered, interval) is None

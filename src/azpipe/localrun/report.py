@@ -12,6 +12,7 @@ from azpipe.localrun.executor import StepResult, log_paths
 from azpipe.localrun.planner import Plan
 from azpipe.localrun.progress import seconds
 from azpipe.localrun.record import pipeline_outputs
+from azpipe.localrun.sweep import report_lines
 
 TAIL_LINES = 10
 TAIL_BYTES = 64 * 1024
@@ -68,6 +69,13 @@ def plan_json(plan: Plan) -> str:
 def summary(plan: Plan, results: Mapping[str, StepResult], status: str, elapsed: float) -> str:
     """The final table, what went wrong, where the outputs are, and one closing line."""
     lines = _table(plan, results)
+    trials = [  # what the sweep steps' trials did (cancelled by the policy, failed...)
+        line
+        for name, r in results.items()
+        if r.status != "reused"
+        for line in report_lines(name, os.path.join(plan.run_dir, name))
+    ]
+    lines += ["", *trials] if trials else []
     for name, result in results.items():
         if result.status == "failed":
             lines += ["", *_failure(plan, name, result)]

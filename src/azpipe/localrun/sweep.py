@@ -1,7 +1,7 @@
 """Sweep steps run locally: a few trials, sampled as the algorithm would, and the best one's outputs.
 
 ``azpipe run`` runs ``--trials N`` trials (default 3, at most ``max_total_trials``)
-of a sweep step one after another, in the step's folder: each with its sampled
+of a sweep step, up to ``max_concurrent_trials`` (and ``-j``) at once, in the step's folder: each with its sampled
 search-space values in the command and outputs of its own
 (``STEP/trials/N/OUTPUT``), and ``MLFLOW_TRACKING_URI`` set to a file store in its
 folder (``trials/N/mlruns``), where ``mlflow.log_metric`` writes. The primary
@@ -14,8 +14,10 @@ standard-library script the step's shell starts with this Python.
 Sampling: ``random`` draws from each distribution with the algorithm's ``seed``
 (0 when unset, so a plan is the run it describes); ``grid`` enumerates the
 choices in order (the first N combinations); ``bayesian`` needs the service's
-model, so locally its trials are random draws (the plan says so). Early
-termination is not applied to a few local trials.
+model, so locally its trials are random draws (the plan says so). The
+``early_termination`` policy is applied to the metric values each trial logs
+while it runs (:class:`azpipe.localrun.sweep_driver.Policy`), and cancels trials
+as Azure ML would; the plan names the policy.
 """
 
 from __future__ import annotations
@@ -93,25 +95,47 @@ def algorithm_note(sweep: Sweep, count: int) -> str:
     return f"sweep: {count} trial{'s' if count != 1 else ''} ({how}); best: {goal} `{sweep.primary_metric}`"
 
 
+def concurrency(sweep: Sweep, jobs: int, count: int) -> int:
+    """How many trials run at once: ``max_concurrent_trials`` and ``-j``, whichever is smaller."""
+    limit = sweep.limits.get("max_concurrent_trials")
+    found = min(jobs, limit) if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else jobs
+    return max(1, min(found, count))
+
+
+def policy_note(sweep: Sweep, at_once: int) -> str:
+    """The plan's second line for a sweep step: how many trials run at once, and the policy."""
+    line = f"{at_once} at once" if at_once > 1 else "one at a time"
+    policy = dict(sweep.early_termination)
+    kind = policy.pop("type", None)
+    if not kind:
+        return f"trials run {line}; no early termination"
+    settings = ", ".join(f"{key} {value}" for key, value in policy.items())
+    return f"trials run {line}; early termination: {kind}" + (f" ({settings})" if settings else "")
+
+
 def sweep_command(
     step: Step,
     step_dir: str,
     inputs: dict[str, str | None],
     outputs: dict[str, tuple[str, str]],
     count: int,
+    jobs: int = 1,
 ) -> RenderedCommand:
     """The script that runs the trials and keeps the best one's outputs.
 
     ``inputs`` are the step's input texts (the swept ones are replaced per trial);
-    ``outputs`` map each output to its (type, path). Raises ``UnsafeCommand`` as
-    :func:`~azpipe.localrun.render_command.render` does.
+    ``outputs`` map each output to its (type, path); up to ``jobs`` trials run at once
+    (fewer when the sweep's ``max_concurrent_trials`` says so). Raises ``UnsafeCommand``
+    as :func:`~azpipe.localrun.render_command.render` does.
     """
     assert step.sweep is not None and step.command is not None
     sweep = step.sweep
     types = {name: port.type for name, port in step.inputs.items()}
     trials = []
-    display = [algorithm_note(sweep, count)]
-    for number, values in enumerate(trial_values(sweep, types, count), start=1):
+    sampled = trial_values(sweep, types, count)
+    at_once = concurrency(sweep, jobs, len(sampled))
+    display = [algorithm_note(sweep, count), policy_note(sweep, at_once)]
+    for number, values in enumerate(sampled, start=1):
         folder = os.path.join(step_dir, TRIALS, str(number))
         texts = {**inputs, **{name: command_text(value) for name, value in values.items()}}
         paths = {name: _trial_path(folder, name, path, kind) for name, (kind, path) in outputs.items()}
@@ -126,6 +150,8 @@ def sweep_command(
         "goal": sweep.goal,
         "outputs": {name: {"type": kind, "path": path} for name, (kind, path) in outputs.items()},
         "trial_timeout": sweep.limits.get("trial_timeout"),
+        "concurrency": at_once,
+        "early_termination": sweep.early_termination,
     }
     values = {"AZPIPE_SWEEP_PYTHON": sweep_driver.python(), "AZPIPE_SWEEP_DRIVER": sweep_driver.__file__,
               "AZPIPE_SWEEP_SPEC": json.dumps(spec)}  # fmt: skip
@@ -143,13 +169,15 @@ def plan_trials(
     texts = {name: value.text for name, value in inputs.items()}
     slots = {name: (slot.type, slot.path) for name, slot in outputs.items()}
     try:
-        rendered = sweep_command(step, step_dir, texts, slots, planner.trials)
+        rendered = sweep_command(step, step_dir, texts, slots, planner.trials, planner.jobs)
     except UnsafeCommand as error:
         planner.problems.append(f"step `{step.name}`: {error}")
         return RenderedCommand("", {}, ""), fingerprint
     types = {name: port.type for name, port in step.inputs.items()}
     sampled = trial_values(step.sweep, types, planner.trials)
-    what = {"trials": sampled, "metric": step.sweep.primary_metric, "goal": step.sweep.goal}
+    what: dict[str, Any] = {"trials": sampled, "metric": step.sweep.primary_metric, "goal": step.sweep.goal}
+    if step.sweep.early_termination:  # the policy decides which trials complete
+        what["early_termination"] = step.sweep.early_termination
     key = fingerprint.command + "\nsweep:" + json.dumps(what, sort_keys=True, default=str)
     return rendered, replace(fingerprint, command=key)
 
@@ -159,3 +187,26 @@ def _trial_path(folder: str, name: str, final: str, kind: str) -> str:
     if kind == "uri_file":
         return os.path.join(folder, name, os.path.basename(final))
     return os.path.join(folder, name)
+
+
+def report_lines(step: str, step_dir: str) -> list[str]:
+    """What the run's final report says of sweep step ``step``: its trials' fates (which were
+    cancelled by the early termination policy and why, which failed) and the best one; nothing
+    for a step that is not a sweep or did not run here (read from ``trials/summary.json``)."""
+    try:
+        with open(os.path.join(step_dir, TRIALS, "summary.json"), encoding="utf-8") as stream:
+            data = json.load(stream)
+        trials = list(data["trials"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    counts: dict[str, int] = {}
+    for trial in trials:
+        counts[trial["state"]] = counts.get(trial["state"], 0) + 1
+    tally = ", ".join(f"{count} {state}" for state, count in counts.items())
+    best = f"; best: trial {data['best']}" if data.get("best") else ""
+    lines = [f"sweep `{step}`: {len(trials)} trial{'s' if len(trials) != 1 else ''}, {tally}{best}"]
+    for trial in trials:
+        if trial["state"] in ("cancelled", "failed", "timeout"):
+            sampled = ", ".join(f"{k}={v}" for k, v in trial["sampled"].items())
+            lines.append(f"  trial {trial['trial']} ({sampled}): {trial['reason']}")
+    return lines
