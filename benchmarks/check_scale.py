@@ -6,7 +6,12 @@ language, and as the equivalent Azure ML CLI v2 pipeline YAML. Two generators
 
 - ``chain``: a chain with a fan-in every tenth step (2 to 4 references a command);
 - ``refs``: the same chain whose commands hold 3 to 5 references each, as real
-  commands do (pipeline inputs, the step's own outputs, earlier steps' outputs).
+  commands do (pipeline inputs, the step's own outputs, earlier steps' outputs);
+- ``mixed``: steps of every kind (command, sweep, parallel, spark, automl,
+  data_transfer) and ``uses:`` of a sub-pipeline that uses another, two deep
+  (``benchmarks/mixed_shape.py``); N counts the nodes once the sub-pipelines are
+  expanded. Its azure-ai-ml twin is what ``azpipe compile --target yaml`` writes
+  (the job and a pipeline component file per sub-pipeline).
 
 It then times, as medians over repeated runs:
 
@@ -36,10 +41,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mixed_shape import write_mixed
+
 REGISTRY_ENV = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
 GENERATORS = {
     "chain": "a chain with a fan-in every tenth step, 2 to 4 references a command",
     "refs": "the same chain, 3 to 5 references a command (as real commands have)",
+    "mixed": "every node kind, sub-pipelines two deep (N counts the expanded nodes)",
 }
 
 
@@ -168,18 +177,22 @@ def main() -> None:
     """Write the pipelines, time both tools, print one table per generator."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument(
+        "--folder", type=Path, help="write the pipelines here (default: a new temporary folder)"
+    )
     parser.add_argument("--generators", default=",".join(GENERATORS), help="chain, refs or both")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--aml-max", type=int, default=1000, help="largest size to time azure-ai-ml on (it is slow; 0: never)"
     )
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="azpipe-bench-"))
-    (folder / "src").mkdir()
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="azpipe-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "src").mkdir(exist_ok=True)
     (folder / "src" / "step.py").write_text("print('step')\n")
     sizes = [int(s) for s in args.sizes.split(",")]
     for generator in args.generators.split(","):
-        print(f"{generator}: {GENERATORS[generator]}")
+        print(f"{generator}: {GENERATORS[generator]}; load average {os.getloadavg()[0]:.2f}")
         print(
             "whole process (median): `azpipe check` vs a fresh Python doing azure-ai-ml's load_job + _validate"
         )
@@ -187,18 +200,45 @@ def main() -> None:
             f"{'steps':>6} {'azpipe s':>9} {'cpu s':>6} {'per step ms':>12} {'aml s':>8} {'ratio':>7} {'in-process ms':>14} {'aml in-process ms':>18}"
         )
         for size in sizes:
-            print(measure(folder, generator, size, args.repeat, size <= args.aml_max))
+            print(measure(folder, generator, size, args.repeat, size <= args.aml_max), flush=True)
         print()
+
+
+def write_pair(folder: Path, generator: str, size: int, native: bool) -> tuple[Path, Path]:
+    """Write the azpipe pipeline of ``size`` steps (nodes, for ``mixed``) and, when ``native``,
+    its Azure ML twin; both paths."""
+    if generator == "mixed":
+        ours = write_mixed(folder / f"mixed{size}", size)
+        theirs = folder / f"native-mixed{size}"
+        if native:
+            compile_ = [
+                sys.executable,
+                "-m",
+                "azpipe",
+                "compile",
+                "--target",
+                "yaml",
+                "-o",
+                f"{theirs}/",
+                str(ours),
+            ]
+            subprocess.run(compile_, check=True, capture_output=True, env=ENVIRONMENT)
+        return ours, theirs / "mixed.yml"
+    ours, theirs = folder / f"{generator}{size}.yaml", folder / f"native-{generator}{size}.yaml"
+    ours.write_text(azpipe_text(size, generator))
+    theirs.write_text(native_text(size, generator))
+    return ours, theirs
 
 
 def measure(folder: Path, generator: str, size: int, repeat: int, with_aml: bool) -> str:
     """One table row: ``size`` steps written by ``generator``, timed ``repeat`` times."""
     import azpipe
 
-    ours, theirs = folder / f"{generator}{size}.yaml", folder / f"native-{generator}{size}.yaml"
-    ours.write_text(azpipe_text(size, generator))
-    theirs.write_text(native_text(size, generator))
-    assert azpipe.load(ours).ok, azpipe.load(ours).diagnostics[:3]
+    ours, theirs = write_pair(folder, generator, size, with_aml)
+    found = azpipe.load(ours).check()
+    assert not found if generator == "mixed" else azpipe.load(ours).ok, found[
+        :3
+    ]  # mixed: clean, warnings too
     check = [sys.executable, "-m", "azpipe", "check", str(ours)]
     run(check)  # bytecode written, file cached
     cli, cpu = median_process(check, repeat)
