@@ -80,7 +80,7 @@ def test_import_then_compile_equals_azure_ml_s_own_load(tmp_path: Path) -> None:
     ("old", "new", "code"),
     [
         ("      entry_script: score.py", "      entry_script: none.py", "L103"),
-        ("    task:\n", "    component: ./parallel.yml\n    task:\n", "S107"),
+        ("    task:\n", "    component: ./parallel.yml\n    task:\n", "S108"),  # a task over a component's
         ("      type: run_function\n", "      type: run_function\n      model: m\n", "S108"),
         ("--threshold ${{inputs.threshold}}", "--t ${{parent.inputs.images}}", "E202"),
         ('    mini_batch_size: "2"', '    mini_batch_size: "2 files"', "L105"),

@@ -258,7 +258,18 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
 
 
 def _parallel_step(step: Step) -> list[str]:
-    """A parallel job: its ports and settings as a step's, the rest under ``parallel:``."""
+    """A parallel job: its ports and settings as a step's, the rest under ``parallel:`` (a node of a
+    parallel component or flow: ``uses:`` it, with the settings the node overrides under ``parallel:``)."""
+    if step.uses is not None:
+        lines = [_line(4, "uses", step.uses.path or step.uses.name)]
+        lines += [_line(4, "compute", step.compute)] if step.compute else []
+        lines += _bindings(step, set()) + _step_outputs(step, restated_modes=True) + _details(step.details, 4)
+        overrides = parallel_fields(step)
+        if not overrides and step.uses.known:  # a known parallel component makes the step parallel
+            return lines
+        if not overrides:  # a registered component: `parallel: {}` says the node is a parallel node
+            return [*lines, _line(4, "parallel", {})]
+        return [*lines, _line(4, "parallel"), *yaml_block(overrides, 6).splitlines()]
     lines = [_line(4, "compute", step.compute)] if step.compute else []
     lines += _environment(step.environment, 4)
     lines += _bindings(step, set()) + _step_outputs(step) + _details(step.details, 4)

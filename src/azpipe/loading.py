@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from azpipe.checks import check_document, run_checks
+from azpipe.checks.parallel import parallel_component_problems
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
 from azpipe.readers import build_pipeline
@@ -138,9 +139,12 @@ def _checked_component(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
     code = loaded.root.get("code") if isinstance(loaded.root, Map) else None
     if component is not None and component.code and code is not None and is_local_path(component.code):
         reader.diagnostics.extend(check_path(base_dir, component.code, code.span, f"code folder of {where}"))
+    if component is not None and component.parallel is not None:  # its task's code and entry script
+        reader.diagnostics.extend(parallel_component_problems(component, base_dir))
     pipeline = Pipeline(path=path, base_dir=base_dir)
     found = loaded.diagnostics + reader.diagnostics
-    pipeline.diagnostics = found + check_document(loaded.root, "component", found)
+    form = "component" if component is None or component.parallel is None else "parallel"  # no schema
+    pipeline.diagnostics = found + check_document(loaded.root, form, found)
     return _finished(pipeline, loaded, path)
 
 

@@ -201,6 +201,7 @@ class Component:
     # are this component's interface); None when it could not be read (a cycle, an error).
     pipeline: Pipeline | None = None
     spark: SparkJob | None = None  # a spark component's fields (None: not a spark component)
+    parallel: Parallel | None = None  # a parallel (or prompt flow) component's fields
 
     @property
     def known(self) -> bool:
@@ -391,6 +392,9 @@ class Parallel:
     logging_level: str | None = None
     partition_keys: list[str] | None = None
     spans: dict[str, Span] = field(default_factory=dict)
+    # A prompt flow component (`flow.dag.yaml` or a flow run file): its flow definition file,
+    # relative to the component file (None: a parallel component, or a parallel step's own task).
+    flow: str | None = None
 
 
 @dataclass

@@ -138,6 +138,12 @@ _RULES = (
         "L106", "parallel-threshold", _E, "A parallel threshold, concurrency or retry setting out of range."
     ),
     Rule("L107", "not-on-parallel", _E, "A step setting Azure ML's parallel node has no field for."),
+    Rule(
+        "L108",
+        "not-a-parallel-component",
+        _E,
+        "A parallel node whose component is not a parallel component or prompt flow, or the reverse.",
+    ),
     Rule("I001", "unchecked-component", _I, "A registered component whose interface is unknown offline."),
     Rule("U101", "subpipeline-cycle", _E, "Pipeline files that use each other as sub-pipelines in a cycle."),
     Rule(

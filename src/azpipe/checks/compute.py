@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import Pipeline
+from azpipe.readers.parallel_component import is_flow
 from azpipe.rules import rule
 from azpipe.suggest import closest
 
@@ -47,6 +48,7 @@ def _environments(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         registered = (step.uses is not None and not step.uses.known) or step.kind == "pipeline"
         registered |= step.kind in ("spark", "automl", "data_transfer")  # Azure ML's own runtimes
+        registered |= is_flow(step.uses)  # prompt flow's own runtime (readers/parallel_component.py)
         if pipeline.environment_of(step) is None and not step.incomplete and not registered:
             yield rule("C902").at(step.span, f"step `{step.name}` has no environment",
                                   "set `environment:` on the step or `defaults: {environment: ...}`, "

@@ -13,15 +13,21 @@ import ast
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from azpipe.checks import ports as port_checks
 from azpipe.checks import shell as shell_checks
 from azpipe.diagnostics import Diagnostic, Span
-from azpipe.model import Parallel, Pipeline, Step
+from azpipe.model import Component, Parallel, Pipeline, Step
 from azpipe.resolve import source_type
 from azpipe.rules import rule
 from azpipe.suggest import Suggestions, did_you_mean
 
+# The settings a node may set over its parallel component's.
+OVERRIDABLE = (
+    "input_data", "mini_batch_size", "partition_keys", "max_concurrency_per_instance", "error_threshold",
+    "mini_batch_error_threshold", "logging_level",
+)  # fmt: skip
 SPLITTABLE = ("uri_folder", "mltable", "path")  # `path`: the older name of uri_folder
 # azure-ai-ml's rule (entities/_builders/parallel.py), less what its conversion then refuses.
 MINI_BATCH_SIZE = re.compile(r"^\d+([kKmMgG][bB])?$")
@@ -39,17 +45,75 @@ RANGES = (
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Every parallel step's problems."""
     for step in pipeline.steps.values():
-        if step.parallel is not None:
+        if step.parallel is not None and step.uses is not None:
+            yield from _uses_step(pipeline, step, step.parallel)
+        elif step.parallel is not None:
             yield from _step(pipeline, step, step.parallel)
+        elif step.uses is not None and step.uses.parallel is not None:
+            yield from _not_a_parallel_node(step)
 
 
 def _step(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
     yield from _input_data(pipeline, step, parallel)
     yield from _append_row_to(step, parallel)
-    yield from _entry_script(pipeline, step, parallel)
+    yield from _entry_script(step, parallel, step.code, pipeline.base_dir)
     yield from _mini_batch_size(step, parallel)
     yield from _ranges(step, parallel)
     yield from _arguments(step, parallel)
+
+
+def _not_a_parallel_node(step: Step) -> Iterator[Diagnostic]:
+    """A command node (``type: command``, or no type) whose component is a parallel component or flow."""
+    yield rule("L108").at(
+        step.uses_span or step.span,
+        f"step `{step.name}` is a command step but its component is a parallel component",
+        "write `type: parallel` on the job: azure-ai-ml loads a parallel component only into a parallel node",
+    )
+
+
+def effective(step: Step) -> Parallel | None:
+    """The settings a node of a parallel component runs with: the component's, each overridden by
+    the node's own where it sets one (spans follow: the node's, else the component file's)."""
+    node, component = step.parallel, step.uses.parallel if step.uses is not None else None
+    if node is None or component is None:
+        return node
+    merged = replace(component, spans=dict(component.spans), retry_settings=dict(component.retry_settings))
+    for key in OVERRIDABLE:
+        value = getattr(node, key)
+        if value is not None:
+            setattr(merged, key, value)
+    merged.retry_settings.update(node.retry_settings)
+    merged.spans.update(node.spans)
+    return merged
+
+
+def _uses_step(pipeline: Pipeline, step: Step, node: Parallel) -> Iterator[Diagnostic]:
+    """A node of a parallel component: its own settings; with a known component, the settings it runs
+    with (input_data must still name a folder or table input, and the entry script must exist)."""
+    component = step.uses
+    merged = effective(step) or node
+    yield from _mini_batch_size(step, merged)
+    yield from _ranges(step, merged)
+    if component is None or not component.known or step.incomplete:
+        return
+    if node.input_data is not None or merged.flow is None:
+        yield from _input_data(pipeline, step, merged)
+    if merged.flow is None and component.code is not None and component.path is not None:
+        code = os.path.join(os.path.dirname(component.path), component.code)
+        yield from _entry_script(step, merged, code, pipeline.base_dir)
+
+
+def parallel_component_problems(component: Component, base_dir: str) -> list[Diagnostic]:
+    """A parallel component file checked on its own (``base_dir``: its folder): its settings'
+    ranges and mini-batch size, its task's code folder and entry script."""
+    parallel = component.parallel
+    if parallel is None or parallel.flow is not None:
+        return []
+    owner = Step(component.name, component.span)
+    found = [*_mini_batch_size(owner, parallel), *_ranges(owner, parallel)]
+    if component.code is not None:
+        found += _entry_script(owner, parallel, component.code, base_dir)
+    return found
 
 
 def _span(step: Step, parallel: Parallel, key: str) -> Span:
@@ -89,19 +153,20 @@ def _ports_hint(step: Step, what: str) -> str:
     return f"its {what}: " + ", ".join(names[:8]) if names else f"declare it under `{what}:`"
 
 
-def _entry_script(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[Diagnostic]:
+def _entry_script(step: Step, parallel: Parallel, code: str | None, base_dir: str) -> Iterator[Diagnostic]:
+    """The entry script is in ``code`` (relative to ``base_dir``) and keeps Azure ML's contract."""
     script = parallel.entry_script
     if script is None:
         return
     span = _span(step, parallel, "task.entry_script")
-    if step.code is None:
+    if code is None:
         yield rule("L103").at(
             span,
             f"step `{step.name}` runs `{script}` but its task has no `code`",
             "set `task.code` to the folder that holds the entry script",
         )
         return
-    if step.code.startswith("azureml:") or "://" in step.code:  # a registered code asset: not here
+    if code.startswith("azureml:") or "://" in code:  # a registered code asset: not here
         return
     if os.path.isabs(script) or ".." in re.split(r"[\\/]", script):
         yield rule("L103").at(
@@ -109,14 +174,14 @@ def _entry_script(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterato
             "name it relative to `task.code`",
         )  # fmt: skip
         return
-    code_dir = os.path.join(pipeline.base_dir, step.code)
+    code_dir = os.path.join(base_dir, code)
     if not os.path.isdir(code_dir):  # F801 reports the folder itself
         return
     path = os.path.join(code_dir, script)
     if not os.path.isfile(path):
         yield rule("L103").at(
             span,
-            f"entry script `{script}` of step `{step.name}` is not in `{step.code}`",
+            f"entry script `{script}` of step `{step.name}` is not in `{code}`",
             did_you_mean(script, _python_files(code_dir)) or "the path is relative to `task.code`",
         )
         return

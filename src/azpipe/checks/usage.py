@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic
 from azpipe.graph import flow_of, output_id, upstream
-from azpipe.model import Pipeline
+from azpipe.model import Pipeline, Port, Step
 from azpipe.rules import rule
 
 
@@ -22,7 +22,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     consumed = {(edge.src, edge.src_port) for edge in flow.edges if edge.kind == "data"}
     for step in pipeline.steps.values():
         for port in step.outputs.values():
-            if (step.name, port.name) not in consumed and not port.asset_name:
+            if (step.name, port.name) not in consumed and not port.asset_name and not _flow_port(step, port):
                 yield rule("G502").at(
                     port.span,
                     f"output `{port.name}` of step `{step.name}` is never used",
@@ -39,3 +39,9 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                 f"step `{step.name}` contributes to no pipeline output",
                 "connect it to a pipeline output or remove it",
             )
+
+
+def _flow_port(step: Step, port: Port) -> bool:
+    """A prompt flow's fixed output (``debug_info``...) the node does not name: it cannot be removed."""
+    flow = step.uses is not None and step.uses.parallel is not None and step.uses.parallel.flow is not None
+    return flow and port.span.file != step.span.file

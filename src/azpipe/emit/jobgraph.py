@@ -17,7 +17,8 @@ node and declared mode, binding), outputs (type, mode, name, version,
 binding), environment variables, resources, distribution, limits, identity,
 queue settings, services, properties, comment, the component's properties and
 additional includes, and the component id when the node names a registered
-component; a parallel node's settings and task, as its node and its component state them; a spark node's entry, files, conf, args and driver/executor settings, on its node and its component. :func:`job_dict` compares every field azure-ai-ml keeps.
+component; a parallel node's settings and task, as its node and its component state them (for a prompt
+flow: its flow file, variant, column mapping, connections and environment variables); a spark node's entry, files, conf, args and driver/executor settings, on its node and its component. :func:`job_dict` compares every field azure-ai-ml keeps.
 
 A sweep node's search space, objective, sampling algorithm, limits and early
 termination are compared too; its trial is its component.
@@ -289,6 +290,14 @@ def _parallel(node: Any, base: Any) -> dict[str, Any]:
         found[owner]["retry_settings"] = _rest(getattr(value, "retry_settings", None))
         task = getattr(value, "task", None)
         found[owner]["task"] = None if task is None else _task(task, base)
+    if hasattr(component, "column_mapping"):  # a prompt flow (FlowComponent): its definition and attributes
+        found["flow"] = {
+            "flow": _abs_path(Path(base or ".", component.flow), None),
+            "variant": component.variant,
+            "column_mapping": dict(component.column_mapping or {}),
+            "connections": dict(component.connections or {}),
+            "environment_variables": dict(component.environment_variables or {}),
+        }
     return found
 
 

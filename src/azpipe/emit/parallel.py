@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from azpipe.emit.values import Call, Long, call
+from azpipe.emit.values import Call, Long, call, py, py_str
 from azpipe.model import Step
 
 if TYPE_CHECKING:
@@ -38,14 +38,21 @@ class ParallelPlan:
     program_arguments: str | None = None
     append_row_to: str | None = None  # `${{outputs.NAME}}`
     task_type: str = "run_function"
+    uses: bool = False  # a node of a parallel component (file, flow or registered): the node's settings only
+
+
+# The parallel node class for a registered parallel component (from azure.ai.ml.entities).
+REGISTERED_NODE = "Parallel"
+_BYTES = {"kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
 
 def plan_parallel(step: Step, result: StepPlan) -> None:
     """Make the planned command node ``result`` of ``step`` a parallel node."""
     parallel = step.parallel
     assert parallel is not None
-    result.kind = "parallel"
     result.command = None
+    if step.uses is None:  # its own task: azpipe writes the component
+        result.kind = "parallel"
     values: dict[str, Any] = {
         "input_data": "${{inputs." + parallel.input_data + "}}" if parallel.input_data else None,
         "mini_batch_size": parallel.mini_batch_size,
@@ -57,6 +64,17 @@ def plan_parallel(step: Step, result: StepPlan) -> None:
         "retry_settings": dict(parallel.retry_settings) or None,
     }
     arguments = parallel.program_arguments
+    if step.uses is not None:  # a parallel component's node: the settings it overrides
+        result.parallel = ParallelPlan(
+            {key: value for key, value in values.items() if value is not None}, uses=True
+        )
+        result.node_environment = None  # Azure ML's parallel node has none: the task's is the component's
+        _component_outputs(step, result)
+        for output in result.outputs:  # a mode restated beside a path or asset name is sent (as spark's)
+            written = step.outputs.get(output.name)
+            if written is not None and written.mode is not None and (written.path or written.asset_name):
+                output.mode = written.mode
+        return
     result.parallel = ParallelPlan(
         settings={key: value for key, value in values.items() if value is not None},
         entry_script=parallel.entry_script,
@@ -65,6 +83,18 @@ def plan_parallel(step: Step, result: StepPlan) -> None:
         task_type=parallel.task_type,
     )
     _as_parallel_run_function(result)
+
+
+def _component_outputs(step: Step, result: StepPlan) -> None:
+    """Every output of the component, with the mode it declares: a pipeline output bound to one takes
+    that mode in Python (``@dsl.pipeline``), which the Python target then unsets, as YAML leaves it."""
+    from azpipe.emit.plan import OutPort
+
+    assert step.uses is not None
+    have = {port.name for port in result.outputs}
+    for name, port in step.uses.outputs.items():
+        if name not in have:
+            result.outputs.append(OutPort(name, port.type, declared_mode=port.mode))
 
 
 def _as_parallel_run_function(result: StepPlan) -> None:
@@ -77,7 +107,7 @@ def _as_parallel_run_function(result: StepPlan) -> None:
     own.description, own.tags = None, {}
     node.resources = own.resources = node.resources or own.resources
     for port in result.inputs:
-        port.declared_mode = port.declared_mode or port.mode
+        port.declared_mode = port.mode or port.declared_mode  # the node's own mode first, as azure-ai-ml
         if port.source is not None and port.source.kind == "literal" and port.default is None:
             port.default = port.source.value
 
@@ -126,6 +156,44 @@ def python_component(module: _Module, step: StepPlan) -> Call:
     )
 
 
+def python_task_type(step: StepPlan, variable: str) -> str:
+    """``VAR.task.type = "function"``: ``RunFunction`` always says ``run_function``, and the component
+    and its nodes share the task object, so one assignment gives every node the type the file wrote."""
+    parallel = step.parallel
+    if (
+        not isinstance(parallel, ParallelPlan)
+        or parallel.task_type == "run_function"
+        or step.kind != "parallel"
+    ):
+        return ""
+    return f"\n{variable}.task.type = {py_str(parallel.task_type)}"
+
+
+def python_node_settings(step: StepPlan, local: str) -> list[str]:
+    """A parallel component's node: the settings it overrides, set on the node after the call
+    (``mini_batch_size`` as the number azure-ai-ml's ``Parallel`` makes of it when it reads YAML)."""
+    parallel = step.parallel
+    if not isinstance(parallel, ParallelPlan) or not parallel.uses:
+        return []
+    lines = []
+    for key, value in parallel.settings.items():
+        if key == "mini_batch_size":
+            value = mini_batch_number(value)
+        lines.append(f"    {local}.{key} = {py(value, 4, len(local) + len(key) + 4)}")
+    return lines
+
+
+def mini_batch_number(size: str) -> int | str:
+    """``"10"`` → 10, ``"100kb"`` → 102400 (azure-ai-ml's conversion); a binding stays as written."""
+    text = size.strip()
+    if text.isdigit():
+        return int(text)
+    unit = text[-2:].lower()
+    if unit in _BYTES and text[:-2].isdigit():
+        return int(text[:-2]) * _BYTES[unit]
+    return size
+
+
 def python_imports(used: set[str]) -> list[str]:
     """The ``from azure.ai.ml.parallel import ...`` line, when the module builds a parallel node."""
     names = [name for name in PYTHON_IMPORTS if name in used]
@@ -148,10 +216,12 @@ def language_fields(step: Step) -> dict[str, Any]:
     }
     arguments = parallel.program_arguments
     task = {
+        "type": parallel.task_type if parallel.task_type != "run_function" else None,
         "code": step.code,
         "entry_script": parallel.entry_script,
         "program_arguments": arguments.unparse() if arguments is not None else None,
         "append_row_to": "${{outputs." + parallel.append_row_to + "}}" if parallel.append_row_to else None,
     }
-    values["task"] = {key: value for key, value in task.items() if value is not None}
+    if step.uses is None:  # a parallel component's node: the task is the component's
+        values["task"] = {key: value for key, value in task.items() if value is not None}
     return {key: value for key, value in values.items() if value is not None}

@@ -18,7 +18,13 @@ from azpipe import __version__
 from azpipe.emit import automl, data_transfer, paused_gc, spark
 from azpipe.emit import sweep as sweeps
 from azpipe.emit.names import ModuleNames, module_names
-from azpipe.emit.parallel import python_component, python_imports
+from azpipe.emit.parallel import (
+    REGISTERED_NODE,
+    python_component,
+    python_imports,
+    python_node_settings,
+    python_task_type,
+)
 from azpipe.emit.plan import (
     ComputePlan,
     DataPlan,
@@ -85,6 +91,7 @@ ENTITY_IMPORTS = (
     "JobService",
     "JupyterLabJobService",
     "ManagedIdentityConfiguration",
+    "Parallel",
     "Pipeline",
     "PipelineJob",
     "QueueSettings",
@@ -301,7 +308,7 @@ class _Module:
             value = spark.python_component(self, step)
         else:
             value = self._command(step)
-        return f"{variable} = {py(value, 0, len(variable) + 3)}"
+        return f"{variable} = {py(value, 0, len(variable) + 3)}" + python_task_type(step, variable)
 
     def _command(self, step: StepPlan) -> Call:
         """The component azpipe writes for a step: only the component's own settings."""
@@ -414,7 +421,7 @@ class _Module:
         if step.kind == "registered":
             outputs = {port.name: self._registered_output(port) for port in step.outputs} or None
             value = call(
-                self.use("Pipeline" if step.pipeline is not None else "Command"),  # a pipeline component's
+                self.use(_registered_node(step)),
                 component=step.component,
                 inputs=bound or None,
                 outputs=outputs,
@@ -468,6 +475,7 @@ class _Module:
             "comment": node.comment,
         }
         lines = [_assign(f"{local}.{attr}", value) for attr, value in values.items() if value is not None]
+        lines += python_node_settings(step, local)  # a parallel component's node (emit/parallel.py)
         if node.limits:
             lines.append(INDENT + py(call(f"{local}.set_limits", **node.limits), 4))
         for port in step.outputs:
@@ -622,3 +630,10 @@ def labelled(reference: str) -> str:
     """
     match = _LABELLED.match(reference)
     return match.group(1) if match else reference
+
+
+def _registered_node(step: StepPlan) -> str:
+    """The node class of a registered component: a pipeline, parallel or command component's."""
+    if step.pipeline is not None:
+        return "Pipeline"
+    return REGISTERED_NODE if step.parallel is not None else "Command"

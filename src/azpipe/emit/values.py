@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from keyword import iskeyword
 from typing import Any
 
 WIDTH = 88  # ruff's default line length
@@ -141,7 +142,14 @@ def py_flat(value: Any) -> str:
 
 
 def _flat_arg(key: str | None, value: Any) -> str:
+    if key is not None and not _keyword(key):  # a flow's `connections.NODE.NAME` input: passed by name
+        return "**{" + py_str(key) + ": " + py_flat(value) + "}"
     return f"{key}={py_flat(value)}" if key else py_flat(value)
+
+
+def _keyword(key: str) -> bool:
+    """True when ``key`` can be written as a keyword argument."""
+    return key.isidentifier() and not iskeyword(key)
 
 
 def py(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0) -> str:
@@ -173,6 +181,8 @@ def _splittable(value: Any) -> bool:
 
 
 def _split_arg(key: str | None, value: Any, indent: int) -> str:
+    if key is not None and not _keyword(key):
+        return "**{" + py_str(key) + ": " + py(value, indent, len(key) + 6, 2) + "}"
     head = f"{key}=" if key else ""
     if isinstance(value, Long):
         return head + py_long_str(value.text, indent, len(head))

@@ -238,7 +238,7 @@ def _step(step: StepPlan) -> _Step:
         if step.automl is not None
         else "spark"
         if step.spark is not None
-        else ("pipeline" if step.pipeline is not None else None),
+        else ("pipeline" if step.pipeline is not None else "parallel" if step.parallel is not None else None),
         automl=automl.yaml_fields(step, bindings) if step.automl is not None else None,
         transfer=step.transfer,
         spark=spark.yaml_component(step) if step.spark is not None and step.kind == "command" else None,

@@ -85,6 +85,10 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
         from azpipe.readers.spark import read_spark_component
 
         return read_spark_component(reader, root, value, where)
+    from azpipe.readers.parallel_component import is_flow_document, read_parallel_kind
+
+    if kind == "parallel" or is_flow_document(root, value):  # readers/parallel_component.py
+        return read_parallel_kind(reader, root, value, where)
     if kind != "command":
         node = root.get("type")
         reader.report(

@@ -31,9 +31,10 @@ PARALLEL_KEYS = (
 TASK_KEYS = ("type", "code", "entry_script", "program_arguments", "environment", "append_row_to")
 RETRY_KEYS = ("max_retries", "timeout")
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING")
-TASK_TYPES = ("run_function",)  # azure-ai-ml also names `model` and `function`, which it never builds
+# azure-ai-ml's ComponentParallelTaskSchema takes all three and sends the type on as written.
+TASK_TYPES = ("run_function", "function", "model")
 # Step keys a parallel step does not take: its command is the entry script, its code the task's.
-NOT_PARALLEL = ("command", "uses", "code")
+NOT_PARALLEL = ("command", "code")
 # Step settings a parallel node has no field for (azure-ai-ml's ParallelSchema).
 # azure-ai-ml 1.35 cannot load a parallel job with a `comment` (its builder refuses it).
 NOT_ON_PARALLEL = ("distribution", "limits", "services", "queue_settings", "additional_includes", "comment")
@@ -41,6 +42,11 @@ NOT_ON_PARALLEL = ("distribution", "limits", "services", "queue_settings", "addi
 
 def read_parallel(step_reader: StepReader, step: Step, mapping: Map, where: str) -> None:
     """A step with ``parallel:``: its ports, the block's settings and the task."""
+    if "uses" in mapping:  # a parallel component's node: readers/parallel_component.py
+        from azpipe.readers.parallel_component import read_parallel_uses
+
+        read_parallel_uses(step_reader, step, mapping, where)
+        return
     reader = step_reader.reader
     block = mapping.get("parallel")
     step.kind = "parallel"
@@ -185,25 +191,22 @@ NATIVE_KEYS = (
     "type", "name", "display_name", "description", "tags", "properties", "compute", "inputs",
     "outputs", "environment_variables", "resources", "identity", "experiment_name", *PARALLEL_KEYS,
 )  # fmt: skip
-NATIVE_TASK_KEYS = (*TASK_KEYS, "model")
+NATIVE_TASK_KEYS = (*TASK_KEYS, "model", "args")
+# Task keys azure-ai-ml reads (its task schema includes unknown keys) and then drops: a warning.
+DROPPED_TASK_KEYS = {"args": "program_arguments"}
 
 
 def read_native_parallel(job_reader: Any, step: Step, mapping: Map, where: str) -> None:
     """A native ``type: parallel`` job with its task inline (``job_reader``: native.py's job reader).
 
-    A parallel job that names a ``component:`` is not read yet: S107 says so.
+    A parallel job that names a ``component:`` is read by :mod:`azpipe.readers.parallel_component`.
     """
     reader: Reader = job_reader.reader
     step.kind = "parallel"
-    component = mapping.key_node("component")
-    if component is not None:
-        step.incomplete = True
-        reader.report(
-            "S107",
-            component.span,
-            f"{where}: parallel jobs with a `component:` are not supported yet",
-            "write the parallel settings and `task:` on the job itself (as azureml-examples' parallel jobs do)",
-        )
+    if "component" in mapping:
+        from azpipe.readers.parallel_component import read_native_component_node
+
+        read_native_component_node(job_reader, step, mapping, where)
         return
     reader.mapping(mapping, where, NATIVE_KEYS, required=("input_data", "task"))  # Azure ML needs input_data
     job_reader._ignored_and_refused(step.name, mapping, where)
@@ -230,6 +233,7 @@ def _native_task(reader: Reader, step: Step, task: Map, where: str) -> None:
     if model is not None:
         reader.report("S108", model.span, f"azpipe does not carry `task.model` of {where}",
                       "Azure ML's run_function task runs `entry_script`; remove it")  # fmt: skip
+    dropped_task_keys(reader, task, where)
     read_task_fields(reader, parallel, task, where)
     code = task.get("code")
     step.code = reader.string(code, f"`task.code` of {where}")
@@ -245,3 +249,12 @@ def _native_task(reader: Reader, step: Step, task: Map, where: str) -> None:
                 span = parallel.program_arguments_node.span_of(ref.start, ref.end)
                 reader.report("E202", span, f"`{ref}` cannot be used in a job's program arguments",
                               "bind it under `inputs:` and use `${{inputs.NAME}}`")  # fmt: skip
+
+
+def dropped_task_keys(reader: Reader, task: Map, where: str) -> None:
+    """Task keys azure-ai-ml accepts and drops (``args``): S110, naming the key that is sent."""
+    for key, instead in DROPPED_TASK_KEYS.items():
+        found = task.key_node(key)
+        if found is not None:
+            reader.report("S110", found.span, f"azure-ai-ml ignores `task.{key}` of {where}: it never reaches Azure ML",
+                          f"write the arguments as `task.{instead}`")  # fmt: skip

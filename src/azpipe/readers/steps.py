@@ -15,6 +15,7 @@ from azpipe.readers.data_transfer import read_transfer_step
 from azpipe.readers.details import DETAIL_KEYS, read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.parallel import read_parallel
+from azpipe.readers.parallel_component import fit_flow_inputs, parallel_of_uses
 from azpipe.readers.ports import read_output, read_type, read_typed_input
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, LIMITS, RESOURCES, union
@@ -147,14 +148,15 @@ class StepReader:
         if "uses" in mapping:
             self._uses(step, mapping, where)
             spark_of_uses(step)  # a spark component: a spark step (readers/spark.py)
+            parallel_of_uses(self.reader, step, mapping)  # a parallel component or flow (readers/parallel_component.py)
         else:
             self._command(step, mapping, where)
         if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)
             read_step_sweep(self.reader, step, mapping, where)
         known = step.uses is None or step.uses.known
         step.incomplete = (
-            step.command is None and step.kind != "pipeline" and known
-        )  # a sub-pipeline has none
+            step.command is None and step.kind not in ("pipeline", "parallel") and known
+        )  # a sub-pipeline or a parallel component's node has none
         step.incomplete |= self._new_errors(errors_before)
         return step
 
@@ -209,6 +211,7 @@ class StepReader:
             )
             self.reader.report("R307", uses_node.span, f"`uses: {value}` names no component", hint)
             return
+        component = fit_flow_inputs(component, mapping.get("inputs"))  # a flow's column mappings
         step.uses = component
         if component.source == "pipeline":  # a sub-pipeline: a pipeline node (readers/subpipeline.py)
             step.kind = "pipeline"

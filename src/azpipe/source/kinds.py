@@ -13,8 +13,8 @@ top-level keys, never by its name:
   for a pipeline, ``command:`` for a command...), so a config that merely has a
   ``type:`` key is not taken for one.
 
-Of the Azure ML files, pipeline jobs (and pipeline components) and command
-components are checked; other kinds (sweep, spark, parallel, automl...) are
+Of the Azure ML files, pipeline jobs (and pipeline components), command and
+parallel components are checked; other kinds (sweep, spark, automl...) are
 recognised and skipped, and asset files (``data``, ``environment``, ``model``
 schemas) are not jobs or components at all.
 
@@ -83,6 +83,7 @@ class FileKind:
 AZPIPE = FileKind("an azpipe pipeline", "azpipe")
 PIPELINE_JOB = FileKind("an Azure ML pipeline job", "native")
 COMMAND_COMPONENT = FileKind("an Azure ML command component", "component")
+PARALLEL_COMPONENT = FileKind("an Azure ML parallel component", "component")
 OTHER = FileKind("not an azpipe pipeline or an Azure ML job or component file")
 
 
@@ -145,6 +146,8 @@ def _from_schema(root: Map, schema: str) -> FileKind:
 def _from_type(root: Map, kind: str) -> FileKind:
     if kind == "pipeline":
         return PIPELINE_JOB
+    if kind == "parallel":  # Azure ML has no parallel job of its own: a parallel component
+        return PARALLEL_COMPONENT
     if kind != "command":
         return _unchecked(kind, "job or component")
     return COMMAND_COMPONENT if _looks_like_component(root) else _unchecked("command", "job")
@@ -153,13 +156,15 @@ def _from_type(root: Map, kind: str) -> FileKind:
 def _component(kind: str) -> FileKind:
     if kind == "command":
         return COMMAND_COMPONENT
+    if kind == "parallel":
+        return PARALLEL_COMPONENT
     if kind == "pipeline":
         return PIPELINE_JOB  # checked like a pipeline job (its own S107 says what is missing)
     return _unchecked(kind, "component")
 
 
 def _unchecked(kind: str, what: str) -> FileKind:
-    return FileKind(f"an Azure ML {kind} {what} (azpipe checks pipeline jobs and command components)")
+    return FileKind(f"an Azure ML {kind} {what} (azpipe checks pipeline jobs, command, parallel components)")
 
 
 def _looks_like_component(root: Map) -> bool:
