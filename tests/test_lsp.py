@@ -663,3 +663,21 @@ def test_a_data_reference_goes_to_the_assets_name() -> None:
         key_column,
         key_column + len("my_image_data"),
     )
+
+
+def test_completion_inside_a_node_kind_block(lsp: Session, tmp_path: Path) -> None:
+    text = (
+        "azpipe: 1\nname: demo\nsteps:\n  train:\n    command: echo ${{inputs.lr}}\n    sweep:\n"
+        "      objective: {goal: maximize, primary_metric: acc}\n      limits:\n        max_\n      ea\n"
+    )
+    uri = lsp.open(tmp_path / "pipeline.yaml", text)
+    line, column = where(text, "        max_\n", len("        max_"))
+    limits = lsp.completion(uri, line, column)
+    assert labels(limits) == {"max_total_trials", "max_concurrent_trials", "timeout", "trial_timeout"}
+    assert all(item.documentation for item in limits)
+    line, column = where(text, "      ea\n", len("      ea"))
+    assert labels(lsp.completion(uri, line, column)) == {
+        "search_space",
+        "sampling_algorithm",
+        "early_termination",
+    }

@@ -127,6 +127,8 @@ def test_a_language_component_input_default_is_of_its_type() -> None:
             command: python n.py --s ${{inputs.scale}}
             inputs:
               scale: {type: number, default: half, min: low}
+        steps:
+          norm: {uses: norm}
     """
     assert found(walk(text, "azpipe")) == [("V001", 7, 38), ("V001", 7, 49)]
 

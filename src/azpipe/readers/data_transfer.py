@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from azpipe.model import DataTransfer, Step
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import DATA_TRANSFER_BLOCK, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:
@@ -23,19 +24,12 @@ if TYPE_CHECKING:
 TASKS = ("copy_data", "import_data", "export_data")
 COPY_MODES = ("merge_with_overwrite", "fail_if_conflict")
 ENDPOINT_TYPES = ("database", "file_system")
-ENDPOINT_KEYS = (
-    "type",
-    "connection",
-    "query",
-    "table_name",
-    "stored_procedure",
-    "stored_procedure_params",
-    "path",
-)
+# The language schema's `data_transfer:` block and its `source`/`sink`.
+ENDPOINT_KEYS = keys_of(DATA_TRANSFER_BLOCK["properties"]["source"])
 TASK_KEYS = {"copy_data": ("data_copy_mode",), "import_data": ("source",), "export_data": ("sink",)}
 NODE_KEYS = ("type", "task", "inputs", "outputs", "compute", "display_name", "description", "tags", "properties",
              "comment", "name", "experiment_name")  # fmt: skip
-BLOCK_KEYS = ("task", "data_copy_mode", "source", "sink")
+BLOCK_KEYS = keys_of(DATA_TRANSFER_BLOCK)
 LANGUAGE_STEP_KEYS = ("data_transfer", "inputs", "outputs", "compute", "after", "display_name", "description", "tags",
                       "properties", "comment")  # fmt: skip
 

@@ -19,12 +19,10 @@ from azpipe.readers.shapes import (
     read_services,
     read_typed,
 )
+from azpipe.schema.language import DETAIL_PROPERTIES, keys_of
 from azpipe.source.nodes import Map
 
-DETAIL_KEYS = (
-    "display_name", "description", "tags", "environment_variables", "resources", "distribution", "limits",
-    "is_deterministic", "identity", "properties", "services", "queue_settings", "additional_includes",
-)  # fmt: skip
+DETAIL_KEYS = keys_of({"type": "object", "properties": DETAIL_PROPERTIES})  # the language schema's
 
 
 def read_details(reader: Reader, mapping: Map, where: str) -> Settings:

@@ -21,6 +21,7 @@ from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import SPARK_BLOCK, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
     from azpipe.readers.steps import StepReader
 
 # The keys of a `spark:` block in the azpipe language (the step holds code, environment, identity...).
-BLOCK_KEYS = ("entry", "py_files", "jars", "files", "archives", "conf", "args", "resources")
+BLOCK_KEYS = keys_of(SPARK_BLOCK)  # the language schema's `spark:` block
 # What a step that `uses:` a spark component may still set in its `spark:` block: the node's own.
 USES_BLOCK_KEYS = ("resources",)
-RESOURCE_KEYS = ("instance_type", "runtime_version")
+RESOURCE_KEYS = keys_of(SPARK_BLOCK["properties"]["resources"])
 LIST_KEYS = ("py_files", "jars", "files", "archives")
 ENTRY_KINDS = ("file", "class_name")
 # The spark component file's keys (azure-ai-ml's SparkComponentSchema).

@@ -12,7 +12,7 @@ from azpipe.readers.automl import read_automl_step
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file
 from azpipe.readers.data_transfer import read_transfer_step
-from azpipe.readers.details import DETAIL_KEYS, read_details
+from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.parallel import read_parallel
 from azpipe.readers.parallel_component import fit_flow_inputs, parallel_of_uses
@@ -23,15 +23,14 @@ from azpipe.readers.spark import read_spark_step, spark_of_uses
 from azpipe.readers.subpipeline import STEP_KEYS as SUBPIPELINE_KEYS
 from azpipe.readers.subpipeline import read_uses_file, refuse_step_keys
 from azpipe.readers.sweep import read_step_sweep, sweep_conflicts
+from azpipe.schema.language import COMPONENT_DECLARATION, STEP_DECLARATION, STEP_INPUT, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import Suggestions, did_you_mean
 
-STEP_KEYS = (
-    "command", "code", "uses", "environment", "compute", "inputs", "outputs", "after", "comment", *DETAIL_KEYS,
-    "parallel", "sweep", "spark", "automl", "data_transfer",
-)  # fmt: skip
-COMPONENT_KEYS = ("command", "code", "environment", "inputs", "outputs", "version", *DETAIL_KEYS)
-STEP_INPUT_KEYS = ("value", "type", "mode", "optional", "datastore")
+# The language's keys are its schema's (azpipe.schema.language).
+STEP_KEYS = keys_of(STEP_DECLARATION)
+COMPONENT_KEYS = keys_of(COMPONENT_DECLARATION)
+STEP_INPUT_KEYS = keys_of(STEP_INPUT)
 RESOURCE_KEYS = tuple(RESOURCES)
 LIMIT_KEYS = tuple(LIMITS)
 DISTRIBUTION_KEYS = ("type", *union(DISTRIBUTIONS))

@@ -17,10 +17,11 @@ from azpipe.model import Distribution, Port, Step, Sweep
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import SWEEP_BLOCK, keys_of
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
-SWEEP_KEYS = ("search_space", "objective", "sampling_algorithm", "limits", "early_termination")
+SWEEP_KEYS = keys_of(SWEEP_BLOCK)  # the language schema's `sweep:` block
 # Each distribution's parameters, as azure-ai-ml's search-space schemas name them (all required).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "choice": ("values",),
@@ -38,7 +39,7 @@ SAMPLING_ALGORITHMS = ("random", "grid", "bayesian")
 SAMPLING_KEYS = {"random": ("type", "seed", "rule", "logbase"), "grid": ("type",), "bayesian": ("type",)}
 RANDOM_RULES = ("random", "sobol")
 GOALS = ("maximize", "minimize")
-LIMIT_KEYS = ("max_total_trials", "max_concurrent_trials", "timeout", "trial_timeout")
+LIMIT_KEYS = keys_of(SWEEP_BLOCK["properties"]["limits"])
 POLICIES: dict[str, tuple[str, ...]] = {
     "bandit": ("slack_factor", "slack_amount", "evaluation_interval", "delay_evaluation"),
     "median_stopping": ("evaluation_interval", "delay_evaluation"),

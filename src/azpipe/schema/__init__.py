@@ -30,6 +30,9 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     Azure ML reads this mapping with marshmallow's ``INCLUDE``: an unknown key is
     ignored, so it is a warning (an error when it looks like a required key that
     is missing, since then Azure ML does reject the file).
+``x-reader``
+    A block its reader checks (a node kind's ``sweep:``...): described for editors
+    and completion, not walked, so nothing is reported twice.
 ``x-ignore-case``
     Azure ML lower-cases the value before comparing it with ``enum``.
 ``x-bindings``
@@ -42,7 +45,9 @@ JSON Schema cannot say about Azure ML's reading of YAML:
 ``description``
     One line for documentation and, later, editor hovers.
 
-Azure ML's part (:mod:`azpipe.schema.azure_ml`) is derived from azure-ai-ml
+The azpipe language is ``LANGUAGE`` (:mod:`azpipe.schema.language`), the one
+description its readers, ``azpipe schema``, the docs' key tables and ``azpipe lsp``
+use too. Azure ML's part (:mod:`azpipe.schema.azure_ml`) is derived from azure-ai-ml
 1.35's marshmallow schemas (``azure/ai/ml/_schema``);
 ``tests/test_schema_values.py`` compares the two, and checks that every field
 ``azpipe.readers.fields`` carries has a shape here. Its scalars are read the way
@@ -55,16 +60,16 @@ from __future__ import annotations
 from typing import Any
 
 from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB
-from azpipe.schema.language import AZPIPE
+from azpipe.schema.language import LANGUAGE
 
 Schema = dict[str, Any]
 
 # The schema of each kind of file ``azpipe check`` reads (see azpipe.source.kinds).
 SCHEMAS: dict[str, Schema] = {
-    "azpipe": AZPIPE,
+    "azpipe": LANGUAGE,
     "native": PIPELINE_JOB,
     "component": COMMAND_COMPONENT,
     "native-component": PIPELINE_COMPONENT,
 }
 
-__all__ = ["AZPIPE", "COMMAND_COMPONENT", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]
+__all__ = ["COMMAND_COMPONENT", "LANGUAGE", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]

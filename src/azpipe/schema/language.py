@@ -1,9 +1,22 @@
-"""The azpipe language: the values azpipe passes through to Azure ML unchanged.
+"""The azpipe language: every key a pipeline file may hold, and what its value may be.
 
-The readers (``azpipe.readers``) check the language's keys and the values they
-interpret (names, types, references, compute sizes). The job details below are
-handed to Azure ML as written, so their values are checked against what Azure ML
-accepts, with Azure ML's own schemas (:mod:`azpipe.schema.azure_ml`).
+``LANGUAGE`` is the one description of the language. ``azpipe check`` validates
+every azpipe file against it (:mod:`azpipe.checks.values`: value types, enums,
+ranges, patterns, closed mappings, required keys); the readers
+(``azpipe.readers``) build the model and take their key lists from it
+(:func:`keys_of`); ``azpipe schema`` prints it as JSON Schema and
+``docs/language.md``'s key tables are generated from it; ``azpipe lsp`` completes
+keys and values from it. The job details handed to Azure ML as written
+(resources, distribution, limits, identity, queue settings, services) and a
+component's inputs take Azure ML's own schemas (:mod:`azpipe.schema.azure_ml`).
+
+Who reports what, once: a key problem (unknown S101, missing S103) and a wrong
+value are reported by the reader where it says more than the schema can (the
+step kind a key belongs to, a value's meaning), else by the walker; the walker
+drops what a reader reported at the same place (``checks.values._not_reported``).
+The node-kind blocks (``sweep``, ``parallel``, ``spark``, ``automl``,
+``data_transfer``) are described key by key for editors and completion, but left
+open and untyped (``_described``): their readers check them.
 """
 
 from __future__ import annotations
@@ -24,48 +37,14 @@ from azpipe.schema.azure_ml import (
 
 _Schema = dict[str, Any]
 
-_DETAILS: _Schema = {
-    "resources": RESOURCES,
-    "limits": LIMITS,
-    "distribution": DISTRIBUTION,
-    "identity": IDENTITY,
-    "queue_settings": QUEUE_SETTINGS,
-    "services": SERVICES,
-}
-STEP: _Schema = {"type": "object", "properties": _DETAILS, "description": "A step: one command job."}
-# A component's inputs are compiled into an Azure ML component: a parameter's `default`,
-# `min` and `max` must be what Azure ML reads for its type.
-COMPONENT: _Schema = {
-    "type": "object",
-    "properties": {**_DETAILS, "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT}},
-    "description": "A reusable command.",
-}
-
-AZPIPE: _Schema = {
-    "type": "object",
-    "properties": {
-        "steps": {"type": "object", "additionalProperties": STEP},
-        "components": {"type": "object", "additionalProperties": COMPONENT},
-    },
-    "description": "An azpipe pipeline file.",
-}
-
-
-# ---------------------------------------------------------------- the whole language (`azpipe schema`)
-#
-# Every key the readers accept, with its value's shape and one line on what it is. The
-# readers (``azpipe.readers``) check these keys as they build the model (with their own
-# messages and positions); this description is what ``azpipe schema`` prints for editors and
-# what ``docs/language.md``'s key tables are generated from. ``tests/test_json_schema.py``
-# keeps each mapping's keys equal to the key list its reader accepts.
-
 _STRING: _Schema = {"type": "string"}
 # Azure ML's node-name rule (azpipe.naming.NAME): pipeline, step and port names.
 _NAME_PATTERN = "^" + NAME.pattern + "$"
 _NAME: _Schema = {"type": "string", "pattern": _NAME_PATTERN, "maxLength": MAX_LENGTH}
 _TEXT: _Schema = {"type": ["string", "number", "integer", "boolean"]}
 _TAGS: _Schema = {"type": "object", "additionalProperties": _TEXT}
-_STRINGS: _Schema = {"type": "array", "items": _STRING}
+# A list of strings; the readers take a single string as a list of one (Reader.string_list).
+_STRINGS: _Schema = {"anyOf": [_STRING, {"type": "array", "items": _STRING}]}
 _VERSION: _Schema = {"type": ["string", "integer", "number"]}
 _BOOL: _Schema = {"type": "boolean"}
 # Names of types and modes (azpipe.model.TYPES, INPUT_MODES, OUTPUT_MODES; a test keeps them equal).
@@ -126,6 +105,162 @@ def _closed(properties: dict[str, _Schema], description: str, required: tuple[st
     if required:
         found["required"] = list(required)
     return _d(found, description)
+
+
+def _described(properties: dict[str, _Schema], description: str) -> _Schema:
+    """A node-kind block: its keys described for editors and completion, left to its reader to check
+    (``x-reader``: the walker does not look inside, so nothing is reported twice)."""
+    return _d({"type": "object", "properties": properties, "x-reader": True}, description)
+
+
+def _any(description: str) -> _Schema:
+    """A value its reader checks (any shape here)."""
+    return {"description": description}
+
+
+def _block(properties: dict[str, str], description: str) -> _Schema:
+    """A mapping of the keys ``properties`` names (key → description), any values."""
+    return _d({"type": "object", "properties": {k: _any(v) for k, v in properties.items()}}, description)
+
+
+_POLICY_KEYS = {
+    "type": "`bandit`, `median_stopping` or `truncation_selection`.",
+    "slack_factor": "bandit: the slack allowed, as a ratio of the best run so far.",
+    "slack_amount": "bandit: the slack allowed, as an absolute difference.",
+    "evaluation_interval": "How often (in logged intervals) the policy is applied.",
+    "delay_evaluation": "Intervals to wait before the first evaluation.",
+    "truncation_percentage": "truncation_selection: the percentage of lowest runs cancelled (1-99).",
+}
+SWEEP_BLOCK: _Schema = _described(
+    {
+        "search_space": _d(
+            {"type": "object"},
+            "Input name to distribution: `{type: choice, values: [...]}`, "
+            "`{type: uniform, min_value, max_value}`... (each an input of the trial).",
+        ),
+        "objective": _block(
+            {
+                "goal": "`maximize` or `minimize`.",
+                "primary_metric": "The metric each trial logs with MLflow.",
+            },
+            "What the sweep optimises: `goal` and `primary_metric`.",
+        ),
+        "sampling_algorithm": _any(
+            "`random`, `grid` or `bayesian`, or `{type, seed, rule, logbase}` "
+            "(random sampling only takes the others)."
+        ),
+        "limits": _block(
+            {
+                "max_total_trials": "The most trials (required).",
+                "max_concurrent_trials": "The most trials at once.",
+                "timeout": "The most seconds the whole sweep runs.",
+                "trial_timeout": "The most seconds one trial runs.",
+            },
+            "How many trials, and for how long.",
+        ),
+        "early_termination": _block(
+            _POLICY_KEYS, "When to stop poor trials early: a policy and its settings."
+        ),
+    },
+    "Tune the step's inputs (a sweep node): the step's command is the trial.",
+)
+_PARALLEL_TASK_KEYS = {
+    "type": "`run_function` (the default), `function` or `model`.",
+    "code": "The folder that holds the entry script.",
+    "entry_script": "A Python file in `code` defining `init()` and `run(mini_batch)`.",
+    "program_arguments": "Arguments for the entry script, a template over the step's ports.",
+    "environment": "The task's environment (or the step's `environment:`).",
+    "append_row_to": "`${{outputs.NAME}}`: the output `run()`'s rows are appended to.",
+}
+PARALLEL_BLOCK: _Schema = _described(
+    {
+        "input_data": _any("`${{inputs.NAME}}`: the step input split into mini-batches."),
+        "mini_batch_size": _any("Files per mini-batch, or a size (`10kb`, `100mb`, `1gb`)."),
+        "task": _block(_PARALLEL_TASK_KEYS, "What each worker runs: the entry script and its code."),
+        "max_concurrency_per_instance": _any("Worker processes per node, at least 1."),
+        "error_threshold": _any("Failed items tolerated (-1: any)."),
+        "mini_batch_error_threshold": _any("Failed mini-batches tolerated (-1: any)."),
+        "retry_settings": _block(
+            {
+                "max_retries": "Tries of a failed or timed-out mini-batch.",
+                "timeout": "Seconds per `run()` call.",
+            },
+            "Retries of a failed mini-batch.",
+        ),
+        "logging_level": _any("`DEBUG`, `INFO` or `WARNING`."),
+        "partition_keys": _any("mltable only: one mini-batch per value of these columns."),
+    },
+    "Batch inference over mini-batches (a parallel node).",
+)
+SPARK_BLOCK: _Schema = _described(
+    {
+        "entry": _any("The Python file Spark runs, in the step's `code` (or `{file: ...}`)."),
+        "py_files": _any("Python files put on the PYTHONPATH, in `code`."),
+        "jars": _any("Jar files on the classpath, in `code`."),
+        "files": _any("Files put in each executor's working folder, in `code`."),
+        "archives": _any("Archives extracted in each executor's working folder, in `code`."),
+        "conf": _any("Spark properties (`spark.driver.cores`, `spark.executor.instances`...)."),
+        "args": _any("The entry's arguments, a template over the step's ports."),
+        "resources": _block(
+            {
+                "instance_type": "The serverless Spark node size (`standard_e4s_v3`...).",
+                "runtime_version": "The Spark runtime (`3.4`).",
+            },
+            "Serverless Spark: node size and runtime (or `compute:` for an attached pool).",
+        ),
+    },
+    "Run on Spark (a spark node).",
+)
+AUTOML_BLOCK: _Schema = _described(
+    {
+        "task": _any(
+            "`classification`, `regression`, `forecasting`, an NLP (`text_classification`, "
+            "`text_classification_multilabel`, `text_ner`) or an image task (`image_classification`...)."
+        ),
+        "training_data": _any("The training table (an `mltable` input)."),
+        "validation_data": _any("The validation table."),
+        "test_data": _any("The test table (tabular tasks)."),
+        "primary_metric": _any("The metric AutoML optimises."),
+        "target_column_name": _any("The column to predict."),
+        "validation_data_size": _any("The share of the training data held out for validation."),
+        "test_data_size": _any("The share of the training data held out for testing."),
+        "n_cross_validations": _any("Cross-validation folds (or `auto`)."),
+        "cv_split_column_names": _any("Columns that hold custom cross-validation splits."),
+        "weight_column_name": _any("The column of sample weights."),
+        "log_verbosity": _any("How much AutoML logs."),
+        "limits": _any("Trials, concurrency and time limits (`max_trials`, `timeout_minutes`...)."),
+        "training": _any(
+            "Training settings of a tabular task (allowed and blocked algorithms, ensembles...)."
+        ),
+        "featurization": _any(
+            "Featurization settings (`mode`, `blocked_transformers`, `dataset_language`...)."
+        ),
+        "forecasting": _any("Forecasting settings (`time_column_name`, `forecast_horizon`...)."),
+        "positive_label": _any("Classification: the positive class."),
+        "training_parameters": _any("NLP and image tasks: fixed hyperparameters (`learning_rate`...)."),
+        "sweep": _any("Image tasks: `sampling_algorithm` and `early_termination` of the model sweep."),
+        "search_space": _any("NLP and image tasks: a list of mappings of sweep distributions."),
+    },
+    "Automated ML: a tabular, NLP or image task (an automl node).",
+)
+_ENDPOINT_KEYS = {
+    "type": "`database` or `file_system`.",
+    "connection": "The workspace connection (`azureml:NAME`).",
+    "query": "database: the SQL query that reads the data.",
+    "table_name": "database: the table.",
+    "stored_procedure": "database: a stored procedure to call.",
+    "stored_procedure_params": "database: the stored procedure's parameters.",
+    "path": "file_system: the path or URI.",
+}
+DATA_TRANSFER_BLOCK: _Schema = _described(
+    {
+        "task": _any("`copy_data`, `import_data` or `export_data`."),
+        "data_copy_mode": _any("copy_data: `merge_with_overwrite` or `fail_if_conflict`."),
+        "source": _block(_ENDPOINT_KEYS, "import_data: where the data comes from."),
+        "sink": _block(_ENDPOINT_KEYS, "export_data: the database it goes to."),
+    },
+    "Copy data between stores (a data transfer node).",
+)
 
 
 _ENVIRONMENT_PROPERTIES: dict[str, _Schema] = {
@@ -262,7 +397,7 @@ COMPONENT_PORT_INPUT: _Schema = _d(
                        "description": "An input with its settings."}]},
     "A component input: its type, or its settings.",
 )  # fmt: skip
-_DETAIL_PROPERTIES: dict[str, _Schema] = {
+DETAIL_PROPERTIES: dict[str, _Schema] = {
     "display_name": _d(_STRING, "The name shown in Azure ML Studio."),
     "description": _d(_STRING, "What it does."),
     "tags": _d(
@@ -335,13 +470,13 @@ STEP_PROPERTIES: dict[str, _Schema] = {
     **_PORTS,
     "after": _d(_STRINGS, "Steps that must finish first (ordering with no data)."),
     "comment": _d(_STRING, "A node's comment in Studio."),
-    **_DETAIL_PROPERTIES,
-    # The node kinds (issue 11): their blocks are their readers' to check.
-    "parallel": _d({"type": "object"}, "Batch inference over mini-batches (a parallel node)."),
-    "sweep": _d({"type": "object"}, "Tune the step's inputs (a sweep node)."),
-    "spark": _d({"type": "object"}, "Run on Spark (a spark node)."),
-    "automl": _d({"type": "object"}, "Automated ML: a tabular, NLP or image task (an automl node)."),
-    "data_transfer": _d({"type": "object"}, "Copy data between stores (a data transfer node)."),
+    **DETAIL_PROPERTIES,
+    # The node kinds (issue 11): described for editors; their readers check them.
+    "parallel": PARALLEL_BLOCK,
+    "sweep": SWEEP_BLOCK,
+    "spark": SPARK_BLOCK,
+    "automl": AUTOML_BLOCK,
+    "data_transfer": DATA_TRANSFER_BLOCK,
 }
 COMPONENT_PROPERTIES: dict[str, _Schema] = {
     "command": STEP_PROPERTIES["command"],
@@ -350,8 +485,13 @@ COMPONENT_PROPERTIES: dict[str, _Schema] = {
     "inputs": _named(COMPONENT_PORT_INPUT, "Its inputs, by name."),
     **_PORTS,
     "version": _d(_VERSION, "The component's version."),
-    **_DETAIL_PROPERTIES,
+    **DETAIL_PROPERTIES,
 }
+STEP_DECLARATION: _Schema = _titled(_closed(STEP_PROPERTIES, "A step: one job."), "step")
+COMPONENT_DECLARATION: _Schema = _titled(
+    _closed(COMPONENT_PROPERTIES, "A reusable command with a typed interface.", required=("command",)),
+    "component",
+)
 LANGUAGE: _Schema = _closed(
     {
         "azpipe": _d({"const": 1}, "The language version: the integer `1` (not `true`, `1.0` or `\"1\"`)."),
@@ -364,8 +504,8 @@ LANGUAGE: _Schema = _closed(
                                   "choice, as with `az ml job create`)."),
         "tags": _d(_TAGS, "Job tags."),
         "properties": _d(_TAGS, "Job properties."),
-        "identity": _DETAIL_PROPERTIES["identity"],
-        "services": _DETAIL_PROPERTIES["services"],
+        "identity": DETAIL_PROPERTIES["identity"],
+        "services": DETAIL_PROPERTIES["services"],
         "defaults": _closed(
             {"compute": _d(_STRING, "The compute of steps without one."),
              "environment": ENVIRONMENT_USE,
@@ -389,12 +529,11 @@ LANGUAGE: _Schema = _closed(
         "compute": _d({"type": "object", "additionalProperties": COMPUTE_DECLARATION},
                       "Compute targets azpipe creates, by name."),
         "data": _d({"type": "object", "additionalProperties": DATA_DECLARATION}, "Data assets, by name."),
-        "components": _d({"type": "object", "additionalProperties": _closed(
-            COMPONENT_PROPERTIES, "A reusable command with a typed interface.", required=("command",)) | {"title": "component"}},
-            "Reusable commands, by name."),
+        "components": _d({"type": "object", "additionalProperties": COMPONENT_DECLARATION},
+                         "Reusable commands, by name."),
         "inputs": _named(PIPELINE_INPUT, "The pipeline's inputs, by name."),
         "outputs": _named(PIPELINE_OUTPUT, "The pipeline's outputs, by name."),
-        "steps": _named(_titled(_closed(STEP_PROPERTIES, "A step: one job."), "step"), "The jobs: step name to step."),
+        "steps": _named(STEP_DECLARATION, "The jobs: step name to step."),
     },
     "An azpipe pipeline file.",
     required=("azpipe", "name", "steps"),
