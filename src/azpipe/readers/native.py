@@ -66,7 +66,9 @@ IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its c
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
-UNSUPPORTED_NODES = ("import", "flow")  # the other node types have readers of their own
+UNSUPPORTED_NODES = ("import",)  # the other node types have readers of their own
+# Not node types (azure-ai-ml refuses them): a prompt flow is a parallel node (readers/parallel_component.py).
+FLOW_TYPES = ("flow", "promptflow_parallel")
 JOB_BINDINGS = (RefKind.PARENT_INPUT, RefKind.STEP_OUTPUT)
 
 
@@ -247,7 +249,9 @@ class _JobReader:
         if kind != "command":
             self._unsupported(step, kind or "?", kind_node or key)
             return step
-        self.reader.mapping(mapping, where, NODE_KEYS if "component" in mapping else JOB_KEYS)
+        # With a component, azure-ai-ml ignores unknown keys (the walker warns, S101); without one it
+        # reads an inline command job, which rejects them (tests/test_unknown_keys_azure.py).
+        self.reader.mapping(mapping, where, None if "component" in mapping else JOB_KEYS)
         self._ignored_and_refused(name, mapping, where)
         compute = mapping.get("compute")
         step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
@@ -299,6 +303,8 @@ class _JobReader:
         known = kind in UNSUPPORTED_NODES
         message = f"`{kind}` jobs are not supported yet" if known else f"unknown job type `{kind}`"
         hint = "azpipe checks, draws and runs `command` jobs; the rest of the file is still checked"
+        if kind in FLOW_TYPES:
+            hint = "a prompt flow is a `type: parallel` job with `component: ./flow.dag.yaml` (or a flow run file)"
         self.reader.report("S107" if known else "S106", node.span, f"job `{step.name}`: {message}", hint)
 
     def _component(self, step: Step, mapping: Map, where: str, key: str = "component") -> None:
