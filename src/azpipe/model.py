@@ -59,6 +59,7 @@ class Port:
     path: str | None = None  # outputs: a datastore path
     asset_name: str | None = None  # outputs: register as this asset
     asset_version: str | None = None
+    asset_name_span: Span | None = None  # outputs: where that `name:` is written (N701 points there)
     min: Any = None  # component inputs: the bounds of a number
     max: Any = None
     enum: list[Any] | None = None  # component inputs: the values a string may take
@@ -95,6 +96,7 @@ class PipelineOutput:
     path: str | None = None  # a datastore path (native files)
     asset_name: str | None = None  # register the output as this asset (native files)
     asset_version: str | None = None
+    asset_name_span: Span | None = None  # where that `name:` is written (N701 points there)
 
 
 @dataclass

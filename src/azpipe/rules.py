@@ -99,6 +99,12 @@ _RULES = (
         "F804", "bad-output-path", _E, "An output path with `.`/`..` segments, or a folder for a `uri_file`."
     ),
     Rule("F805", "file-folder-mismatch", _E, "A `uri_file` given a folder, or a `uri_folder` given a file."),
+    Rule(
+        "F806",
+        "script-not-in-code",
+        _W,
+        "A script the command runs (`python X.py`) that is not in `code:`, or a step with no `code:`.",
+    ),
     Rule("C901", "no-compute", _E, "A step with no compute and no default."),
     Rule("C902", "no-environment", _E, "A step with no environment and no default."),
     Rule("V001", "wrong-value-type", _E, "A value of the wrong type for its field (`instance_count: two`)."),

@@ -174,11 +174,15 @@ def _environment_ref(ref: EnvRef) -> Iterator[Diagnostic]:
 
 
 def _output_assets(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Names outputs register as data assets."""
-    named = [(o.asset_name, o.span, f"pipeline output `{o.name}`") for o in pipeline.outputs.values()]
+    """Names outputs register as data assets, at the ``name:`` value."""
+    named = [
+        (o.asset_name, o.asset_name_span or o.span, f"pipeline output `{o.name}`")
+        for o in pipeline.outputs.values()
+    ]
     for step in pipeline.steps.values():
         named += [
-            (p.asset_name, p.span, f"output `{p.name}` of step `{step.name}`") for p in step.outputs.values()
+            (p.asset_name, p.asset_name_span or p.span, f"output `{p.name}` of step `{step.name}`")
+            for p in step.outputs.values()
         ]
     hint = "output asset names use letters, digits, `-` and `_`; at most 255 characters"
     for name, span, where in named:

@@ -143,6 +143,8 @@ def read_output_settings(reader: Reader, mapping: Map, output: PipelineOutput, w
     output.description = reader.string(mapping.get("description"), f"`description` of {where}")
     output.path = reader.string(mapping.get("path"), f"`path` of {where}")
     output.asset_name = reader.string(mapping.get("name"), f"`name` of {where}")
+    name = mapping.get("name")
+    output.asset_name_span = name.span if name is not None else None
     output.asset_version = reader.string(mapping.get("version"), f"`version` of {where}")
 
 

@@ -92,5 +92,6 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node, where: str) 
         path=reader.string(node.get("path"), f"`path` of {where}"),
         asset_name=reader.string(node.get("name"), f"`name` of {where}"),
         asset_version=reader.string(node.get("version"), f"`version` of {where}"),
+        asset_name_span=getattr(node.get("name"), "span", None),
         description=reader.string(node.get("description"), f"`description` of {where}"),
     )

@@ -1,0 +1,473 @@
+"""The script a command runs must be in its ``code:`` folder (F806 script-not-in-code).
+
+Azure ML uploads a step's ``code:`` folder and runs the command inside it; a
+script the command names that is not in that folder is not there when the job
+starts (``python reprot.py`` fails after the compute has been set up), and a
+step with no ``code:`` uploads nothing, so ``python train.py`` finds no file.
+
+azpipe reads the command's words (:mod:`azpipe.checks.command_words`) and finds
+what each simple command runs: ``python X.py`` (``python3``, options such as
+``-u``), ``python -m pkg.mod``, ``bash X.sh``/``sh``/``source``, ``Rscript X.R``,
+``./X.sh``, and the script given to a launcher (``torchrun``, ``accelerate
+launch``, ``deepspeed``, ``mpirun``, ``python -m torch.distributed.run``...),
+after assignments and wrappers (``env``, ``time``, ``conda run -n ENV``...). It
+follows ``cd DIR &&`` into folders of the code folder, and gives up on the rest of
+the command after a ``cd`` it cannot follow. Nothing is concluded from a word
+behind a ``${{ }}`` placeholder, a ``$VAR``, a glob, an absolute or ``~`` path,
+from a module that is not local (``python -m pip`` is installed), or from a file an
+earlier part of the command may create (``wget -O x.py ... && python x.py``).
+
+These are warnings: an environment's image may hold the script, and a command
+can create files in ways no reading of its words shows.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from azpipe.checks.command_words import SimpleCommand, Word, simple_commands, words_of
+from azpipe.diagnostics import Diagnostic
+from azpipe.expr.ast import Template
+from azpipe.model import Component, Pipeline, Settings
+from azpipe.readers.interface import is_local_path
+from azpipe.rules import rule
+from azpipe.source.local_paths import path_problem
+from azpipe.source.nodes import Scalar
+from azpipe.suggest import did_you_mean
+
+PYTHON = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?")
+SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+SOURCES = frozenset({"source", "."})
+LAUNCHERS = frozenset({"torchrun", "deepspeed", "horovodrun", "mpirun", "mpiexec", "srun"})
+LAUNCHER_MODULES = frozenset(
+    {
+        "torch.distributed.launch",
+        "torch.distributed.run",
+        "deepspeed.launcher.runner",
+        "accelerate.commands.launch",
+    }
+)
+SCRIPT_SUFFIXES = (".py", ".sh", ".R", ".r")
+# Commands that run the command after them: their options that take a value, and how many
+# positional words come before that command (`timeout 10 python x.py`).
+WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S"}), 0),
+    "time": (frozenset({"-f", "-o"}), 0),
+    "nohup": (frozenset(), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "command": (frozenset(), 0),
+    "nice": (frozenset({"-n"}), 0),
+    "ionice": (frozenset({"-c", "-n", "-p"}), 0),
+    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
+    "stdbuf": (frozenset(), 0),
+    "xvfb-run": (frozenset({"-n", "-s", "-e", "-f", "-p"}), 0),
+    "sudo": (frozenset({"-u", "-g"}), 0),
+}
+ENVIRONMENT_RUNNERS = frozenset({"conda", "mamba", "micromamba", "poetry", "pipenv", "uv", "pdm", "hatch"})
+RUNNER_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "--with", "--python", "-e", "--env"})
+KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{"})
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_MAX_FILES = 5000  # files of a code folder looked at for "did you mean"
+_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", ".git", ".venv", "venv"})
+
+
+@dataclass(frozen=True)
+class Script:
+    """A script a simple command runs: a file path or a dotted module, as written."""
+
+    word: Word
+    kind: str  # "file" or "module"
+    name: str
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A command to check: its template and scalar, its owner's words and folders."""
+
+    template: Template
+    node: Scalar
+    owner: str  # "step `train`", "component `prep`"
+    base_dir: str  # the folder `code:` is relative to
+    code: str | None
+    includes: tuple[str, ...]  # additional_includes: more files in the code folder
+
+
+def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Check the scripts of every command step and component (each component once)."""
+    for runs in _commands(pipeline):
+        yield from _check(runs)
+
+
+def _commands(pipeline: Pipeline) -> Iterator[Runs]:
+    seen: set[int] = set()
+    components = list(pipeline.components.values())
+    for step in pipeline.steps.values():
+        if step.kind not in ("command", "sweep"):
+            continue
+        if step.uses is not None:
+            components.append(step.uses)
+        elif step.command is not None and step.command_node is not None:
+            if step.code is None and step.code_span is not None:
+                continue  # a `code:` it could not read (already an error)
+            includes = _includes(step.details)
+            owner = f"step `{step.name}`"
+            yield Runs(step.command, step.command_node, owner, pipeline.base_dir, step.code, includes)
+    for component in components:
+        if id(component) in seen or component.source not in ("inline", "file") or component.spark:
+            continue
+        seen.add(id(component))
+        if component.command is not None and component.command_node is not None:
+            folder = _component_dir(pipeline, component)
+            owner = f"component `{component.name}`"
+            includes = _includes(component.details)
+            yield Runs(component.command, component.command_node, owner, folder, component.code, includes)
+
+
+def _includes(details: Settings) -> tuple[str, ...]:
+    return tuple(posixpath.basename(path.rstrip("/")) for path in details.additional_includes if path)
+
+
+def _component_dir(pipeline: Pipeline, component: Component) -> str:
+    """A component's paths are relative to its file (an inline one's to the pipeline)."""
+    if component.path is None or component.path == "inline":
+        return pipeline.base_dir
+    return os.path.dirname(os.path.normpath(os.path.join(pipeline.base_dir, component.path)))
+
+
+def _check(runs: Runs) -> Iterator[Diagnostic]:
+    if runs.code is not None and not is_local_path(runs.code):
+        return  # a registered code asset: its files are not here
+    if runs.code is None:
+        yield from _without_code(runs)
+        return
+    folder = os.path.normpath(os.path.join(runs.base_dir, runs.code))
+    if path_problem(runs.base_dir, runs.code) is not None or not os.path.isdir(folder):
+        return  # F801/F802/F803 report the folder itself; a file as `code:` is uploaded alone
+    commands = simple_commands(runs.template, runs.node.value)
+    for script, cwd in scripts(commands, lambda path: os.path.isdir(os.path.join(folder, path))):
+        problem = _problem(folder, runs.includes, script, cwd)
+        if problem is not None:
+            message, hint = problem
+            span = runs.node.span_of(script.word.start, script.word.end)
+            where = f"its code folder `{runs.code}`" + (f" (from `cd {cwd}`)" if cwd else "")
+            yield rule("F806").at(span, f"{runs.owner} runs `{script.name}`, which {message} {where}", hint)
+
+
+def _without_code(runs: Runs) -> Iterator[Diagnostic]:
+    """A relative script run by a command whose owner uploads no code."""
+    for script, _ in scripts(simple_commands(runs.template, runs.node.value), None):
+        if script.kind != "file" or script.name.startswith("../"):
+            continue  # an installed module, for all this shows
+        folder = _folder_holding(runs.base_dir, script.name)
+        if folder is None:
+            continue  # not here: the environment's image may hold it
+        span = runs.node.span_of(script.word.start, script.word.end)
+        yield rule("F806").at(
+            span,
+            f"{runs.owner} runs the local script `{script.name}` but has no `code:`",
+            f"add `code: {folder}`: Azure ML uploads only `code:` and runs the command in it",
+        )
+
+
+def _folder_holding(base_dir: str, name: str) -> str | None:
+    """The folder (``.`` or one below ``base_dir``) that holds the script ``name``, if any."""
+    wanted = posixpath.normpath(name)
+    if os.path.isfile(os.path.join(base_dir, wanted)):
+        return "."
+    for folder in _folders_below(base_dir):
+        if os.path.isfile(os.path.join(base_dir, folder, wanted)):
+            return folder
+    return None
+
+
+def _folders_below(base_dir: str, depth: int = 3) -> Iterator[str]:
+    """Folders under ``base_dir``, nearest first, a bounded number of them."""
+    level = [""]
+    for _ in range(depth):
+        below = []
+        for parent in level:
+            try:
+                names = sorted(os.listdir(os.path.join(base_dir, parent)))
+            except OSError:
+                continue
+            for name in names:
+                path = posixpath.join(parent, name) if parent else name
+                if (
+                    name not in _SKIPPED_FOLDERS
+                    and not name.startswith(".")
+                    and os.path.isdir(os.path.join(base_dir, path))
+                ):
+                    below.append(path)
+        yield from below
+        level = below[:200]
+
+
+def _problem(folder: str, includes: tuple[str, ...], script: Script, cwd: str) -> tuple[str, str] | None:
+    """Why ``script`` (run from ``cwd`` inside the code ``folder``) is not there, with a hint."""
+    if script.kind == "module":
+        return _module_problem(folder, script.name, cwd)
+    path = posixpath.normpath(posixpath.join(cwd, script.name))
+    if path == ".." or path.startswith("../"):
+        return (
+            "is outside",
+            "Azure ML uploads only `code:`; move the script into it or choose a wider `code:`",
+        )
+    if path.split("/")[0] in includes or os.path.exists(os.path.join(folder, path)):
+        return None
+    if not _holds_scripts(folder, path):
+        return None  # no file of its kind where it would be: code put there before submission, maybe
+    return "is not in", _near(folder, cwd, script.name)
+
+
+def _holds_scripts(folder: str, path: str) -> bool:
+    """True when the code ``folder`` holds files of the kind ``path`` names (its suffix): in the
+    folder ``path`` is in, or, when that folder is missing, anywhere in the code folder.
+
+    Without one, azpipe cannot tell a missing script from code that is generated or
+    copied into the folder before submission, so it says nothing.
+    """
+    suffix = posixpath.splitext(path)[1]
+    if not suffix:
+        return False
+    where = os.path.join(folder, posixpath.dirname(path))
+    if os.path.isdir(where):
+        return any(name.endswith(suffix) for name in _listing(where))
+    return any(name.endswith(suffix) for name in _files(folder))
+
+
+def _module_problem(folder: str, module: str, cwd: str) -> tuple[str, str] | None:
+    """A module whose top-level package is in the code folder, but not the module itself."""
+    parts = module.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    base = os.path.join(folder, cwd)
+    if not (
+        os.path.isdir(os.path.join(base, parts[0])) or os.path.isfile(os.path.join(base, parts[0] + ".py"))
+    ):
+        return None  # not a local module: an installed one, for all this shows
+    path = os.path.join(base, *parts)
+    if os.path.isdir(path) or os.path.isfile(path + ".py"):
+        return None
+    siblings = _listing(os.path.dirname(path))
+    modules = [name.removesuffix(".py") for name in siblings if name.endswith(".py") or "." not in name]
+    near = did_you_mean(parts[-1], modules)
+    return "is not in", near or "`python -m` finds a module from the folder the command runs in"
+
+
+def _near(folder: str, cwd: str, name: str) -> str:
+    """ "did you mean" among the code folder's files (paths as the command would write them)."""
+    wanted = posixpath.normpath(name)
+    suffix = posixpath.splitext(wanted)[1]
+    files = [posixpath.relpath(path, cwd or ".") for path in _files(folder) if path.endswith(suffix)]
+    same_name = [path for path in files if posixpath.basename(path) == posixpath.basename(wanted)]
+    if same_name:
+        return f"`{same_name[0]}` is in the code folder: did you mean that path?"
+    return (
+        did_you_mean(wanted, files) or "the command runs in the code folder; name the script relative to it"
+    )
+
+
+def _files(folder: str) -> list[str]:
+    """The code folder's files as relative paths, a bounded number of them."""
+    found: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_FOLDERS and not d.startswith("."))
+        relative = os.path.relpath(root, folder)
+        for name in sorted(names):
+            found.append(name if relative == "." else posixpath.join(relative.replace(os.sep, "/"), name))
+            if len(found) >= _MAX_FILES:
+                return found
+    return found
+
+
+def _listing(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))[:_MAX_FILES]
+    except OSError:
+        return []
+
+
+# ------------------------------------------------------------------ what each command runs
+
+
+def scripts(
+    commands: Sequence[SimpleCommand], folder_exists: Callable[[str], bool] | None
+) -> Iterator[tuple[Script, str]]:
+    """Each checkable script the commands run, with the folder (relative to the code folder,
+    ``""`` for itself) it runs from. ``folder_exists`` says whether a folder is in the code
+    folder (``None``: there is no code folder, and a ``cd`` cannot be followed)."""
+    folders: list[str | None] = [""]
+    mentioned: set[str] = set()
+    for command in commands:
+        cwd = folders[-1]
+        words = command.words
+        if command.ends_with == "(":
+            folders.append(cwd)
+        elif command.ends_with == ")" and len(folders) > 1:
+            folders.pop()
+        if cwd is not None and words:
+            if words[0].text in ("cd", "pushd", "popd") and not words[0].dynamic:
+                folders[-1] = _cd(cwd, words[1:], folder_exists) if words[0].text != "popd" else None
+            else:
+                found = script_of(words)
+                if found is not None and _checkable(found, mentioned):
+                    yield found, cwd
+        mentioned.update(posixpath.basename(word.text) for word in words_of([command]))
+
+
+def _checkable(script: Script, mentioned: set[str]) -> bool:
+    """False for a script whose name is unknown here, or that an earlier command may write."""
+    word, name = script.word, script.name
+    if word.dynamic or not name or name.startswith(("/", "~", "-")) or "://" in name or "\\" in name:
+        return False
+    return posixpath.basename(name) not in mentioned
+
+
+def _cd(cwd: str, args: Sequence[Word], folder_exists: Callable[[str], bool] | None) -> str | None:
+    """The folder after ``cd ARGS`` from ``cwd``; ``None`` when it cannot be followed."""
+    args = [word for word in args if word.text not in ("-P", "-L", "--")]
+    if (
+        folder_exists is None
+        or len(args) != 1
+        or not _checkable(Script(args[0], "file", args[0].text), set())
+    ):
+        return None
+    target = posixpath.normpath(posixpath.join(cwd, args[0].text))
+    if target == ".":
+        return ""
+    if target.startswith("..") or not folder_exists(target):
+        return None  # out of the code folder, or a folder the command makes first
+    return target
+
+
+def script_of(words: Sequence[Word]) -> Script | None:
+    """The script a simple command runs, if it runs one this check knows how to read."""
+    words = _unwrapped(words)
+    if not words or words[0].dynamic:
+        return None
+    program = posixpath.basename(words[0].text)
+    rest = words[1:]
+    if PYTHON.fullmatch(program):
+        return _python(rest)
+    if program in SHELLS:
+        return _shell(rest)
+    if program in SOURCES:
+        return Script(rest[0], "file", rest[0].text) if rest else None
+    if program == "Rscript":
+        return _rscript(rest)
+    if program in LAUNCHERS:
+        return _launched(rest)
+    if program == "accelerate" and rest and rest[0].text == "launch":
+        return _launched(rest[1:])
+    if words[0].text.startswith("./"):
+        return Script(words[0], "file", words[0].text)
+    return None
+
+
+def _unwrapped(words: Sequence[Word]) -> Sequence[Word]:
+    """The words from the command a wrapper runs: after assignments, ``env``, ``time``..."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if ASSIGNMENT.match(word.text) or (word.text in KEYWORDS and not word.dynamic):
+            index += 1
+        elif word.text in WRAPPERS and not word.dynamic:
+            takes_value, positional = WRAPPERS[word.text]
+            index = _after_options(words, index + 1, takes_value) + positional
+        elif word.text in ENVIRONMENT_RUNNERS and index + 1 < len(words) and words[index + 1].text == "run":
+            index = _after_options(words, index + 2, RUNNER_OPTIONS)
+        else:
+            break
+    return words[index:]
+
+
+def _after_options(words: Sequence[Word], index: int, takes_value: frozenset[str]) -> int:
+    while index < len(words) and words[index].text.startswith("-") and len(words[index].text) > 1:
+        index += 2 if words[index].text in takes_value else 1
+    return index
+
+
+def _python(words: Sequence[Word]) -> Script | None:
+    """``python [OPTIONS] SCRIPT`` or ``python [OPTIONS] -m MODULE`` (``-c``, ``-``: no script)."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        if word.dynamic or text == "-":
+            return None
+        if text.startswith("--"):
+            index += 2 if text == "--check-hash-based-pycs" else 1
+            continue
+        if not text.startswith("-"):
+            return Script(word, "file", text)
+        for position, flag in enumerate(text[1:], 2):
+            if flag == "c":
+                return None
+            if flag in "mWX":
+                attached = text[position:]
+                if not attached:
+                    index += 1
+                value = Word(attached, word.start, word.end) if attached else _at(words, index)
+                if flag == "m":
+                    return _module(value, words[index + 1 :])
+                break
+        index += 1
+    return None
+
+
+def _at(words: Sequence[Word], index: int) -> Word | None:
+    return words[index] if index < len(words) else None
+
+
+def _module(word: Word | None, rest: Sequence[Word]) -> Script | None:
+    if word is None or word.dynamic:
+        return None
+    if word.text in LAUNCHER_MODULES:
+        return _launched(rest)
+    return Script(word, "module", word.text)
+
+
+def _shell(words: Sequence[Word]) -> Script | None:
+    """``bash [OPTIONS] SCRIPT`` (``-c`` and ``-s`` read no script file)."""
+    index = 0
+    while index < len(words):
+        text = words[index].text
+        if text.startswith("--"):
+            index += 2 if text in ("--rcfile", "--init-file") else 1
+        elif text[:1] in "-+" and len(text) > 1:
+            if "c" in text[1:] or "s" in text[1:]:
+                return None
+            index += 2 if text[-1] in "oO" else 1  # `-o pipefail`, `-euxo pipefail`
+        else:
+            return Script(words[index], "file", text)
+    return None
+
+
+def _rscript(words: Sequence[Word]) -> Script | None:
+    """``Rscript [--OPTIONS] FILE`` (``-e EXPR``: no file)."""
+    for word in words:
+        if word.text == "-e":
+            return None
+        if not word.text.startswith("-"):
+            return Script(word, "file", word.text)
+    return None
+
+
+def _launched(words: Sequence[Word]) -> Script | None:
+    """The script a launcher runs: the first script-like word (an interpreter's, if one is named)."""
+    for index, word in enumerate(words):
+        text = word.text
+        if text in ("-m", "--module", "--no_python", "--no-python"):
+            return None  # the launcher runs a module or a program, not a script file
+        if word.dynamic or text.startswith("-"):
+            continue
+        program = posixpath.basename(text)
+        if PYTHON.fullmatch(program) or program in SHELLS:
+            return script_of(words[index:])
+        if text.endswith(SCRIPT_SUFFIXES) or text.startswith("./"):
+            return Script(word, "file", text)
+    return None

@@ -1,0 +1,1 @@
+# The script the example runs: it is in `code: src`.
