@@ -191,3 +191,132 @@ def native_parallel_jobs(draw: st.DrawFn) -> Drawn:
     inputs.update({name: str(value) for name, (_, value) in primitives.items()})
     document = {"type": "pipeline", "inputs": inputs, "jobs": {"score": job}}
     return Drawn(document, _files(table))
+
+
+# ------------------------------------------------------------ parallel components and flows
+
+FLOW = (
+    "$schema: https://azuremlschemas.azureedge.net/promptflow/latest/Flow.schema.json\n"
+    "inputs:\n  text: {type: string}\noutputs:\n  output: {type: string, reference: '${llm.output}'}\n"
+    "nodes:\n- {name: llm, type: python, source: {type: code, path: hello.py}, inputs: {text: '${inputs.text}'}}\n"
+)
+RUN = "$schema: https://azuremlschemas.azureedge.net/promptflow/latest/Run.schema.json\nflow: ./flow\n"
+
+
+@st.composite
+def _component(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, tuple[str, Any]], bool]:
+    """A parallel component file's document, its primitive inputs and whether its data is a table."""
+    primitives, outputs, append, table = draw(_interface())
+    inputs: dict[str, Any] = {"data": {"type": "mltable" if table else "uri_folder"}}
+    if draw(st.booleans()):
+        inputs["data"]["mode"] = draw(st.sampled_from(["ro_mount", "download", "direct"]))
+    inputs.update({name: {"type": kind, "default": value} for name, (kind, value) in primitives.items()})
+    task: dict[str, Any] = {
+        "type": draw(st.sampled_from(["run_function", "function"])),
+        "code": "./src",
+        "entry_script": "score.py",
+        "environment": {"image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"},
+    }
+    arguments = _arguments(primitives, list(primitives), {k: v for k, v in outputs.items() if k != append})
+    if arguments:
+        task["program_arguments"] = arguments
+    if append:
+        task["append_row_to"] = f"${{{{outputs.{append}}}}}"
+    document: dict[str, Any] = {
+        "$schema": "https://azuremlschemas.azureedge.net/latest/parallelComponent.schema.json",
+        "type": "parallel",
+        "name": "score",
+        "version": "1",
+        "inputs": inputs,
+        "outputs": {name: {"type": kind} for name, kind in outputs.items()},
+        "input_data": "${{inputs.data}}",
+        **draw(_settings(table)),
+        "task": task,
+    }
+    if not document["outputs"]:
+        del document["outputs"]
+    return document, primitives, table
+
+
+def _component_files(component: dict[str, Any], table: bool) -> dict[str, str]:
+    files = {f"components/{path}": text for path, text in _files(table).items() if path.startswith("src/")}
+    files["components/score.yml"] = yaml.safe_dump(component, sort_keys=False)
+    files.update({path: text for path, text in _files(table).items() if not path.startswith("src/")})
+    files.update({"flows/flow/flow.dag.yaml": FLOW, "flows/flow/hello.py": "", "flows/run.yml": RUN})
+    return files
+
+
+@st.composite
+def native_parallel_component_jobs(draw: st.DrawFn) -> Drawn:
+    """A native pipeline job whose ``type: parallel`` nodes use a parallel component file (overriding
+    some of its settings on the node) and, sometimes, a prompt flow (a flow.dag.yaml or a run file)."""
+    component, primitives, table = draw(_component())
+    node: dict[str, Any] = {"type": "parallel", "component": "./components/score.yml"}
+    data: Any = "${{parent.inputs.data}}"
+    mode = draw(st.sampled_from([None, "ro_mount", "download", "direct"]))
+    node["inputs"] = {"data": {"path": data, "mode": mode} if mode else data}
+    for name in primitives:
+        if draw(st.booleans()):
+            node["inputs"][name] = str(primitives[name][1])
+    node.update(draw(_node_settings()))
+    node.update(draw(_settings(table)))
+    jobs: dict[str, Any] = {"score": node}
+    if draw(st.booleans()):
+        flow = draw(st.sampled_from(["./flows/flow/flow.dag.yaml", "./flows/run.yml"]))
+        jobs["answer"] = {
+            "type": "parallel",
+            "component": flow,
+            "inputs": {"data": "${{parent.inputs.data}}"},
+        }
+        jobs["answer"]["inputs"]["text"] = "${data.text}"
+        if draw(st.booleans()):
+            jobs["answer"]["environment_variables"] = {"KEY": "<key>"}
+    inputs = {
+        "data": {"type": "mltable" if table else "uri_folder", "path": "./table" if table else "./data"}
+    }
+    document = {
+        "type": "pipeline",
+        "settings": {"default_compute": "azureml:cpu-cluster"},
+        "inputs": inputs,
+        "jobs": jobs,
+    }
+    return Drawn(document, _component_files(component, table))
+
+
+@st.composite
+def parallel_component_steps(draw: st.DrawFn) -> Drawn:
+    """An azpipe pipeline whose steps ``uses:`` a parallel component file (with or without a
+    ``parallel:`` block of node settings), a prompt flow, or a registered parallel component."""
+    component, primitives, table = draw(_component())
+    step: dict[str, Any] = {"uses": "./components/score.yml", "inputs": {"data": "${{parent.inputs.data}}"}}
+    for name in primitives:
+        if draw(st.booleans()):
+            step["inputs"][name] = primitives[name][1]
+    step.update(draw(_node_settings()))
+    overrides = draw(_settings(table))
+    if overrides:
+        step["parallel"] = overrides
+    steps: dict[str, Any] = {"score": step}
+    if draw(st.booleans()):
+        flow = draw(st.sampled_from(["./flows/flow/flow.dag.yaml", "./flows/run.yml"]))
+        steps["answer"] = {
+            "uses": flow,
+            "inputs": {"data": "${{parent.inputs.data}}", "text": "${data.text}"},
+        }
+    if draw(st.booleans()):
+        steps["registered"] = {
+            "uses": "azureml:score:3",
+            "inputs": {"data": "${{parent.inputs.data}}"},
+            "parallel": draw(_settings(table)),
+        }
+    inputs = {
+        "data": {"type": "mltable" if table else "uri_folder", "path": "./table" if table else "./data"}
+    }
+    document = {
+        "azpipe": 1,
+        "name": "generated",
+        "defaults": {"compute": "cpu-cluster"},
+        "inputs": inputs,
+        "steps": steps,
+    }
+    return Drawn(document, _component_files(component, table))

@@ -116,7 +116,9 @@ def _warned_settings(pipeline: azpipe.Pipeline) -> set[str]:
 
 
 SUPPORTED = [
-    p for p in FILES if "pipeline_with_" not in str(p) and "spark" not in str(p) or "flow_as_component" in str(p)
+    p
+    for p in FILES
+    if ("pipeline_with_" not in str(p) and "spark" not in str(p)) or "flow_as_component" in str(p)
 ]
 
 
@@ -215,7 +217,10 @@ def test_seeded_defect_is_reported_where_azure_ml_accepts_it(name: str, tmp_path
     plant(copy.parent)
     found = [d for d in azpipe.load(copy).diagnostics if d.code == code]
     assert len(found) == 1, azpipe.load(copy).diagnostics
-    assert found[0].span.line >= 1 and found[0].severity is Severity.ERROR
+    # A misspelt key on a node with a component: Azure ML ignores it, so it is a warning with
+    # "did you mean" (tests/test_unknown_keys_azure.py); the job would run without the setting.
+    severity = Severity.WARNING if name == "unknown key" else Severity.ERROR
+    assert found[0].span.line >= 1 and found[0].severity is severity
     # The value over Azure ML's own offline validation: it accepts every one of these.
     assert aml_validate(copy) == "pass"
 

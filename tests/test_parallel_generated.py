@@ -17,7 +17,13 @@ import azpipe
 from azpipe.emit.python import emit_python
 from azpipe.emit.yaml import emit_yaml
 from tests.fidelity_support import differences, errors, same_graph, write
-from tests.parallel_strategies import Drawn, native_parallel_jobs, parallel_pipelines
+from tests.parallel_strategies import (
+    Drawn,
+    native_parallel_component_jobs,
+    native_parallel_jobs,
+    parallel_component_steps,
+    parallel_pipelines,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore")  # azure-ai-ml's marshmallow deprecations
 EXAMPLES = 1_000 if os.environ.get("AZPIPE_LONG") == "1" else 40
@@ -47,3 +53,21 @@ def test_generated_native_parallel_jobs_round_trip(drawn: Drawn) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = _write(drawn, Path(folder), "pipeline.yml")
         assert differences(path) == [], drawn.text()
+
+
+@SETTINGS
+@given(drawn=native_parallel_component_jobs())
+def test_generated_parallel_component_nodes_round_trip(drawn: Drawn) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(drawn, Path(folder), "pipeline.yml")
+        assert differences(path) == [], drawn.text()
+
+
+@SETTINGS
+@given(drawn=parallel_component_steps())
+def test_generated_parallel_component_steps_compile_to_one_valid_job(drawn: Drawn) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(drawn, Path(folder), "pipeline.yaml")
+        pipeline = azpipe.load(path)
+        assert errors(pipeline) == [], (drawn.text(), pipeline.check())
+        assert same_graph(pipeline, Path(folder) / "build") == [], drawn.text()

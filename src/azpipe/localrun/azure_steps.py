@@ -33,6 +33,8 @@ def needs_azure(step: Step) -> str | None:
     """Why ``step`` cannot run on this machine, or ``None`` when it can."""
     if step.kind in AZURE_ONLY:
         return AZURE_ONLY[step.kind]
+    if step.uses is not None and step.uses.parallel is not None and step.uses.parallel.flow is not None:
+        return "a prompt flow step runs only on Azure ML (its flow runtime and connections are there)"
     if step.kind == "spark" and shutil.which(SPARK_SUBMIT) is None:
         return "a spark step needs Azure ML's spark, or a local `spark-submit` on PATH (install pyspark)"
     return None

@@ -20,6 +20,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from azpipe.checks.parallel import effective
 from azpipe.expr.ast import Part, Template, Text
 from azpipe.localrun import parallel_driver
 from azpipe.localrun.render_command import RenderedCommand
@@ -49,9 +50,17 @@ def settings_of(parallel: Parallel) -> dict[str, Any]:
 
 
 def local_parallel(step: Step) -> Step:
-    """``step`` with a command the planner can plan: the marker, then the program arguments."""
-    parallel = step.parallel
+    """``step`` with a command the planner can plan: the marker, then the program arguments.
+
+    A node of a parallel component file runs with the component's settings and task, each
+    overridden by the node's; a registered component's task is only known to the workspace
+    (left without a command, which the planner refuses with why).
+    """
+    if step.uses is not None and not step.uses.known:
+        return replace(step, command=None)
+    parallel = effective(step)
     assert parallel is not None
+    step = replace(step, parallel=parallel)
     settings = dict(
         settings_of(parallel), input_data=parallel.input_data, append_row_to=parallel.append_row_to
     )

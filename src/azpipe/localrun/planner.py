@@ -14,7 +14,7 @@ from typing import Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.graph import graph_of, topological_order
-from azpipe.localrun.azure_steps import LOCAL_FORMS, local_step, output_key
+from azpipe.localrun.azure_steps import LOCAL_FORMS, local_step, needs_azure, output_key
 from azpipe.localrun.code import code_of, code_problem
 from azpipe.localrun.errors import RunRefused
 from azpipe.localrun.expand import expanded
@@ -133,7 +133,8 @@ class Planner:
 
     def add(self, step: Step) -> None:
         """Plan ``step`` (its upstream steps are already planned)."""
-        if step.kind in LOCAL_FORMS:  # spark-submit, or not run here (localrun/azure_steps.py)
+        # spark-submit, or not run here (a flow too): localrun/azure_steps.py
+        if step.kind in LOCAL_FORMS or needs_azure(step):
             found = local_step(self, step)
             if found is None:
                 return
