@@ -11,16 +11,38 @@ here, as functions of a loaded pipeline (each imports only what it needs).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from azpipe.diagnostics import Diagnostic, Severity, Span
-from azpipe.loading import load, loads
-from azpipe.model import Pipeline
 from azpipe.version import __version__
 
 if TYPE_CHECKING:
     import networkx as nx
     from azure.ai.ml.entities import PipelineJob
+
+    from azpipe.diagnostics import Diagnostic, Severity, Span
+    from azpipe.loading import load, loads
+    from azpipe.model import Pipeline
+
+# Imported on first use (PEP 562), so that `import azpipe.cli.main` stays light: the
+# command line sets the process up (azpipe check turns the cyclic garbage collector off)
+# before the front end's modules load.
+_LAZY = {
+    "Diagnostic": "azpipe.diagnostics", "Severity": "azpipe.diagnostics", "Span": "azpipe.diagnostics",
+    "load": "azpipe.loading", "loads": "azpipe.loading", "Pipeline": "azpipe.model",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """The public names of :mod:`azpipe.loading`, :mod:`azpipe.model` and
+    :mod:`azpipe.diagnostics`, imported when first asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'azpipe' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Diagnostic", "Pipeline", "Severity", "Span", "__version__", "graph_of", "lineage", "load", "loads",

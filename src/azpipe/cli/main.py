@@ -8,13 +8,14 @@ only inside ``run``. Exit codes: 0 ok, 1 problems found, 2 usage or internal err
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from azpipe import __version__
+from azpipe.version import __version__
 
 # Order is the order of ``azpipe --help``.
 SUBCOMMANDS = (
@@ -84,4 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     """Console-script entry point."""
+    if sys.argv[1:2] == ["check"]:
+        # The process ends when the check does, and the front end makes no garbage cycles:
+        # the cyclic collector would only walk every module and node again (15 % of an
+        # example's check, with the imports; 6 % at 10,000 steps).
+        gc.disable()
     sys.exit(main())

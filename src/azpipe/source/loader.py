@@ -173,8 +173,17 @@ class _Composer:
         stack: list[_Open] = []
         root: Node | None = None
         documents = 0
+        get_event, scalar_event = parser.get_event, yaml.ScalarEvent
         while True:
-            event = parser.get_event()
+            event = get_event()
+            node: Node
+            if type(event) is scalar_event:  # most events: tested first, by exact type
+                node = self._scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = node
+                    self.sizes[id(node)] = 1
+                root = self._attach(stack, node, 1, event) or root
+                continue
             if isinstance(event, yaml.StreamEndEvent):
                 break
             if isinstance(event, yaml.DocumentStartEvent):
@@ -196,12 +205,6 @@ class _Composer:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 node, size = self._close(stack.pop(), event)
                 root = self._attach(stack, node, size, event) or root
-            elif isinstance(event, yaml.ScalarEvent):
-                node = self._scalar(event)
-                if event.anchor:
-                    self.anchors[event.anchor] = node
-                    self.sizes[id(node)] = 1
-                root = self._attach(stack, node, 1, event) or root
             elif isinstance(event, yaml.AliasEvent):
                 node = self._alias(event)
                 self._expand(self.sizes[id(node)], event)
@@ -260,9 +263,10 @@ class _Composer:
                 "azpipe reads plain YAML only; remove the tag",
             )
         value = self._construct(tag, event)
-        span = self.span(event)
-        start = self.source.offset(span.line, span.column)
-        end = self.source.offset(span.end_line, span.end_column)
+        mark, stop = event.start_mark, event.end_mark
+        start = self.source.offset(mark.line + 1, mark.column + 1)
+        end = max(self.source.offset(stop.line + 1, stop.column + 1), start + 1)  # as the span's end
+        span = self.source.span(start, end)
         style = event.style or None  # libyaml says "" for plain scalars, PyYAML None
         scalar = Scalar(span, value, event.value, style, self.source, start, end)
         if style is None:
