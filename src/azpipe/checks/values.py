@@ -142,16 +142,17 @@ class _Walker:
             elif isinstance(others, dict):
                 self.walk(entry.value, others, (path, key), bindings)
             elif others is False and not entry.merged:
-                self._unknown_key(entry.key, key, schema, path, missing)
+                self._unknown_key(entry.key, key, schema, path, missing, node)
         if missing or "dependentRequired" in schema:
             self._required(node, schema, path, missing)
 
     def _unknown_key(
-        self, key_node: Scalar, key: str, schema: Schema, path: Path, missing: list[str]
+        self, key_node: Scalar, key: str, schema: Schema, path: Path, missing: list[str], node: Map
     ) -> None:
         known = list(schema.get("properties", {}))
         meant = closest(key, missing)
-        ignored = schema.get("x-unknown") == "warning" and meant is None
+        needs = schema.get("x-unknown-with")
+        ignored = schema.get("x-unknown") == "warning" and meant is None and (needs is None or needs in node)
         where = f"unknown key `{key}` in {_label(path)}"
         suggestion = did_you_mean(key, known)
         if ignored:

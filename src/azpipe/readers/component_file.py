@@ -107,7 +107,7 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
     component.code = reader.string(root.get("code"), f"`code` of {where}")  # relative to the file
     component.version = reader.string(root.get("version"), f"`version` of {where}")
     component.environment = _environment(reader, root.get("environment"), where)
-    component.details = read_details(reader, root, where)
+    component.details = read_details(reader, root, where, component=True)
     component.details.comment = None  # not a component's (refused above when inline)
     _ports(reader, component, root, where)
     _command(reader, component, root, where)
@@ -116,7 +116,7 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
 
 def _inline_keys(reader: Reader, root: Map, where: str) -> None:
     """Unknown keys (S101), keys azure-ai-ml drops (S110) and keys azpipe would lose (S108)."""
-    reader.mapping(root, where, INLINE_KEYS)
+    reader.mapping(root, where, None)  # unknown keys: azure-ai-ml ignores them, the walker warns (S101)
     for key in INLINE_IGNORED:
         found = root.key_node(key)
         if found is not None:

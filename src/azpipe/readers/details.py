@@ -25,8 +25,12 @@ from azpipe.source.nodes import Map
 DETAIL_KEYS = keys_of({"type": "object", "properties": DETAIL_PROPERTIES})  # the language schema's
 
 
-def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
-    """The job details shared by steps and components (nested shapes: :mod:`azpipe.readers.shapes`)."""
+def read_details(reader: Reader, mapping: Map, where: str, component: bool = False) -> Settings:
+    """The job details shared by steps and components (nested shapes: :mod:`azpipe.readers.shapes`).
+
+    ``component``: an Azure ML command component's (a file, or inline in a job), whose
+    ``resources`` and ``distribution`` azure-ai-ml reads ignoring unknown keys: those are the
+    schema walker's to report, as warnings."""
     return Settings(
         display_name=reader.string(mapping.get("display_name"), f"`display_name` of {where}"),
         description=reader.string(mapping.get("description"), f"`description` of {where}"),
@@ -34,9 +38,15 @@ def read_details(reader: Reader, mapping: Map, where: str) -> Settings:
         environment_variables=reader.string_map(
             mapping.get("environment_variables"), f"`environment_variables` of {where}"
         ),
-        resources=read_object(reader, mapping.get("resources"), f"`resources` of {where}", RESOURCES),
+        resources=read_object(
+            reader, mapping.get("resources"), f"`resources` of {where}", RESOURCES, lenient=component
+        ),
         distribution=read_typed(
-            reader, mapping.get("distribution"), f"`distribution` of {where}", DISTRIBUTIONS
+            reader,
+            mapping.get("distribution"),
+            f"`distribution` of {where}",
+            DISTRIBUTIONS,
+            lenient=component,
         ),
         limits=read_object(reader, mapping.get("limits"), f"`limits` of {where}", LIMITS),
         is_deterministic=reader.boolean(mapping.get("is_deterministic"), f"`is_deterministic` of {where}"),

@@ -47,15 +47,16 @@ class Reader:
         )
 
     def mapping(
-        self, node: Node | None, where: str, allowed: Iterable[str], required: Iterable[str] = ()
+        self, node: Node | None, where: str, allowed: Iterable[str] | None, required: Iterable[str] = ()
     ) -> Map | None:
-        """``node`` as a mapping whose keys are among ``allowed``; reports the rest."""
+        """``node`` as a mapping whose keys are among ``allowed``; reports the rest (``None``: any
+        string key, where the schema's walker says which keys Azure ML ignores, as warnings)."""
         if node is None:
             return None
         if not isinstance(node, Map):
             self.wrong_shape(node, where, "mapping")
             return None
-        allowed = tuple(allowed)
+        known = None if allowed is None else tuple(allowed)
         for entry in node:
             key = entry.key.value
             if not isinstance(key, str):
@@ -65,8 +66,8 @@ class Reader:
                     f"keys in {where} must be strings, not {entry.key.kind}",
                     self.trap_hint(entry.key),
                 )
-            elif key not in allowed and not entry.merged:
-                hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
+            elif known is not None and key not in known and not entry.merged:
+                hint = did_you_mean(key, known) or "allowed keys: " + ", ".join(known)
                 self.report("S101", entry.key.span, f"unknown key `{key}` in {where}", hint)
         for key in required:
             if key not in node:

@@ -94,9 +94,12 @@ def union(table: dict[str, dict[str, Value]]) -> dict[str, Value]:
     return found
 
 
-def read_object(reader: Reader, node: Node | None, where: str, fields: dict[str, Value]) -> dict[str, Any]:
-    """A mapping of ``fields`` read into a dict (unknown keys and wrong kinds reported)."""
-    mapping = reader.mapping(node, where, fields)
+def read_object(
+    reader: Reader, node: Node | None, where: str, fields: dict[str, Value], lenient: bool = False
+) -> dict[str, Any]:
+    """A mapping of ``fields`` read into a dict (unknown keys and wrong kinds reported); ``lenient``:
+    unknown keys are left out unreported (Azure ML ignores them there: the schema's walker warns)."""
+    mapping = reader.mapping(node, where, None if lenient else fields)
     found: dict[str, Any] = {}
     if mapping is None:
         return found
@@ -106,7 +109,8 @@ def read_object(reader: Reader, node: Node | None, where: str, fields: dict[str,
             value = read_value(reader, entry.value, f"`{key}` of {where}", fields[key])
             if value is not None:
                 found[key] = value
-        elif isinstance(key, str) and entry.merged:  # a key a `<<` merge brought is checked too
+        # A key a `<<` merge brought is checked too (Reader.mapping skips merged keys).
+        elif isinstance(key, str) and entry.merged and not lenient:
             reader.report(
                 "S101",
                 entry.key.span,
@@ -122,11 +126,12 @@ def read_typed(
     where: str,
     table: dict[str, dict[str, Value]],
     open_types: bool = False,
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """A typed object (``type`` plus that type's settings); ``open_types`` takes any type name."""
     types = tuple(table)
     kind = Value("string") if open_types else Value("choice", types)
-    return read_object(reader, node, where, {"type": kind, **union(table)})
+    return read_object(reader, node, where, {"type": kind, **union(table)}, lenient)
 
 
 def read_services(reader: Reader, node: Node | None, where: str) -> dict[str, dict[str, Any]]:

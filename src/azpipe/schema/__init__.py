@@ -30,6 +30,10 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     Azure ML reads this mapping with marshmallow's ``INCLUDE``: an unknown key is
     ignored, so it is a warning (an error when it looks like a required key that
     is missing, since then Azure ML does reject the file).
+``x-unknown-with``
+    With ``x-unknown: warning``: the key whose presence makes Azure ML read the
+    mapping so (a command node with a ``component:``); without it an unknown key
+    is an error (azure-ai-ml then reads an inline command job, which rejects it).
 ``x-reader``
     A block its reader checks (a node kind's ``sweep:``...): described for editors
     and completion, not walked, so nothing is reported twice.

@@ -326,7 +326,8 @@ OUTPUT: _Schema = {
 }  # fmt: skip
 JOB_OUTPUT: _Schema = {"anyOf": [STRING, OUTPUT]}
 
-# pipeline/component_job.py: CommandSchema (a `command` node of `jobs:`, unknown=INCLUDE).
+# pipeline/component_job.py: CommandSchema (a `command` node of `jobs:`, unknown=INCLUDE with a
+# component; tests/test_unknown_keys_azure.py asks azure-ai-ml which mappings ignore unknown keys).
 COMMAND_NODE: _Schema = {
     "type": "object",
     "x-when": ["command"],
@@ -365,9 +366,17 @@ COMMAND_NODE: _Schema = {
         "timeout": LIMITS["properties"]["timeout"],
         "job_tier": QUEUE_SETTINGS["properties"]["job_tier"],
         "priority": QUEUE_SETTINGS["properties"]["priority"],
+        "additional_includes": {
+            "type": "array",
+            "items": STRING,
+            "description": "Files and folders added to the code snapshot.",
+        },
     },
     "additionalProperties": False,
+    # CommandSchema reads a node with a component with unknown=INCLUDE (an unknown key is ignored);
+    # a node without one is an inline command job, whose schema rejects it.
     "x-unknown": "warning",
+    "x-unknown-with": "component",
     "x-bindings": True,
 }
 

@@ -12,6 +12,8 @@ know only JSON Schema, so each extension is spelt out in it:
 - under ``x-bindings`` any value may also be a ``${{ }}`` data binding;
 - a mapping whose unknown keys Azure ML only ignores (``x-unknown: warning``) takes
   other keys (JSON Schema has no warnings: an editor would show them as errors);
+  with ``x-unknown-with: KEY`` only while ``KEY`` is there (a command job without a
+  ``component:`` rejects them);
 - the other ``x-`` keys and ``discriminator`` are dropped; ``description`` is kept,
   for hovers.
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from azpipe.schema.azure_ml import COMMAND_NODE, PIPELINE_JOB
+from azpipe.schema.azure_ml import PIPELINE_JOB
 from azpipe.schema.language import LANGUAGE
 
 Schema = dict[str, Any]
@@ -52,18 +54,7 @@ def language_schema() -> Schema:
 
 def native_schema() -> Schema:
     """The JSON Schema of an Azure ML pipeline job file, as ``azpipe check`` reads it."""
-    return _document(_strict_command_jobs(), "Azure ML pipeline job", "An Azure ML CLI v2 pipeline job file.")
-
-
-def _strict_command_jobs() -> Schema:
-    """The pipeline job schema with a command job's unknown keys refused: azure-ai-ml ignores
-    them, azpipe's native reader reports them as errors (S101), and the editor says what
-    ``check`` says."""
-    jobs = PIPELINE_JOB["properties"]["jobs"]
-    node = jobs["additionalProperties"]
-    variants = [{**v, "x-unknown": "error"} if v is COMMAND_NODE else v for v in node["oneOf"]]
-    strict_jobs = {**jobs, "additionalProperties": {**node, "oneOf": variants}}
-    return {**PIPELINE_JOB, "properties": {**PIPELINE_JOB["properties"], "jobs": strict_jobs}}
+    return _document(PIPELINE_JOB, "Azure ML pipeline job", "An Azure ML CLI v2 pipeline job file.")
 
 
 def _document(schema: Schema, title: str, description: str) -> Schema:
@@ -85,6 +76,10 @@ def convert(schema: Schema, bindings: bool = False) -> Schema:
         found["additionalProperties"] = convert(others, bindings)
     elif others is False and schema.get("x-unknown") != "warning":
         found["additionalProperties"] = False
+    elif others is False and "x-unknown-with" in schema:
+        # Other keys only beside this one (an if/then/else: JSON Schema has no warnings).
+        known = {"enum": list(schema.get("properties", {}))}
+        found.update({"if": {"required": [schema["x-unknown-with"]]}, "else": {"propertyNames": known}})
     if "propertyNames" in schema:
         found["propertyNames"] = convert(schema["propertyNames"])
     if "items" in schema:
