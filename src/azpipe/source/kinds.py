@@ -164,7 +164,9 @@ def _component(kind: str) -> FileKind:
 
 
 def _unchecked(kind: str, what: str) -> FileKind:
-    return FileKind(f"an Azure ML {kind} {what} (azpipe checks pipeline jobs, command, parallel components)")
+    return FileKind(
+        f"an Azure ML {kind} {what} (azpipe checks pipeline jobs, command and parallel components)"
+    )
 
 
 def _looks_like_component(root: Map) -> bool:
