@@ -223,13 +223,10 @@ def _block(name: str, *path: str) -> set[str]:
 
 
 # The readers take most key lists from the schema (``keys_of``); these are the ones that
-# are not only key lists (built from the task fields a reader uses one by one, or owned by
-# the native side) and so are kept equal here.
+# are not only key lists (built from the task fields a reader uses one by one, or read from
+# the values of a reader's own table) and so are kept equal here.
 SAME_KEYS = {
     "automl block": (_block("automl"), automl.BLOCK_KEYS),
-    "parallel block": (_block("parallel"), parallel.PARALLEL_KEYS),
-    "parallel task": (_block("parallel", "properties", "task"), parallel.TASK_KEYS),
-    "parallel retry settings": (_block("parallel", "properties", "retry_settings"), parallel.RETRY_KEYS),
     "sweep objective": (_block("sweep", "properties", "objective"), {"goal", "primary_metric"}),
     "sweep early termination": (
         _block("sweep", "properties", "early_termination"),
@@ -267,6 +264,7 @@ DERIVED = [
     (sweep.SWEEP_KEYS, schema.SWEEP_BLOCK),
     (spark.BLOCK_KEYS, schema.SPARK_BLOCK),
     (data_transfer.BLOCK_KEYS, schema.DATA_TRANSFER_BLOCK),
+    (parallel.PARALLEL_KEYS, schema.PARALLEL_BLOCK),
 ]
 
 

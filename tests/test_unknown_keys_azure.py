@@ -12,6 +12,7 @@ the mapping named, instead of silently making azpipe too strict or too lenient.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import warnings
 from pathlib import Path
@@ -36,12 +37,6 @@ _INLINE = {
     "distribution": {"type": "pytorch", "process_count_per_instance": 1},
 }
 
-
-def _node_settings() -> dict[str, Any]:
-    """A node's settings, a fresh copy each time (a key added to one node is not in another)."""
-    return copy.deepcopy(_NODE_SETTINGS)
-
-
 _NODE_SETTINGS = {
     "resources": {"instance_count": 1},
     "limits": {"timeout": 10},
@@ -50,6 +45,13 @@ _NODE_SETTINGS = {
     "services": {"s": {"type": "ssh", "nodes": "all"}},
     "identity": {"type": "managed"},
 }
+
+
+def _node_settings() -> dict[str, Any]:
+    """A node's settings, a fresh copy each time (a key added to one node is not in another)."""
+    return copy.deepcopy(_NODE_SETTINGS)
+
+
 PIPELINE: dict[str, Any] = {
     "$schema": "https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json",
     "type": "pipeline",
@@ -136,7 +138,8 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
 
 def _written(folder: Path, kind: str, path: tuple[str, ...] | None) -> Path:
     """The file of ``kind`` with the extra key at ``path`` (none: as it is), and its component file."""
-    document = copy.deepcopy(PIPELINE if kind == "pipeline" else COMPONENT)
+    # A JSON round trip, not deepcopy: no two places share a mapping (YAML would write an alias).
+    document = json.loads(json.dumps(PIPELINE if kind == "pipeline" else COMPONENT))
     if path is not None:
         mapping = document
         for key in path:
@@ -145,6 +148,7 @@ def _written(folder: Path, kind: str, path: tuple[str, ...] | None) -> Path:
     (folder / "component.yml").write_text(yaml.safe_dump(COMPONENT, sort_keys=False))
     target = folder / ("pipeline.yml" if kind == "pipeline" else "component.yml")
     target.write_text(yaml.safe_dump(document, sort_keys=False))
+    assert "&id" not in target.read_text()
     return target
 
 

@@ -19,17 +19,16 @@ from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
+from azpipe.schema.language import PARALLEL_BLOCK, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:
     from azpipe.readers.steps import StepReader
 
-PARALLEL_KEYS = (
-    "input_data", "mini_batch_size", "task", "max_concurrency_per_instance", "error_threshold",
-    "mini_batch_error_threshold", "retry_settings", "logging_level", "partition_keys",
-)  # fmt: skip
-TASK_KEYS = ("type", "code", "entry_script", "program_arguments", "environment", "append_row_to")
-RETRY_KEYS = ("max_retries", "timeout")
+# The language schema's `parallel:` block, its `task` and `retry_settings`.
+PARALLEL_KEYS = keys_of(PARALLEL_BLOCK)
+TASK_KEYS = keys_of(PARALLEL_BLOCK["properties"]["task"])
+RETRY_KEYS = keys_of(PARALLEL_BLOCK["properties"]["retry_settings"])
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING")
 # azure-ai-ml's ComponentParallelTaskSchema takes all three and sends the type on as written.
 TASK_TYPES = ("run_function", "function", "model")
