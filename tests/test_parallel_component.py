@@ -3,11 +3,13 @@ component files checked on their own, both targets equal to azure-ai-ml's load o
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
 import azpipe
+from azpipe.emit.values import call, py, py_flat
 from azpipe.loading import check_file
 from tests.fidelity_support import differences, errors, same_graph, write
 
@@ -326,3 +328,33 @@ def test_a_parallel_block_on_a_command_component_is_refused(tmp_path: Path) -> N
     component = "type: command\nname: c\ncommand: echo hi\n"
     found = azpipe.load(write(tmp_path, {"pipeline.yaml": text, "c.yml": component})).diagnostics
     assert [(d.code, d.span.line) for d in found if d.code == "L108"] == [("L108", 6)]
+
+
+def test_nodes_of_components_and_flows_are_drawn_as_parallel_steps(tmp_path: Path) -> None:
+    from azpipe.render import render
+
+    pipeline = azpipe.load(_flows(tmp_path))
+    assert "parallel step from_dag" in render(pipeline, "text")
+    assert render(pipeline, "dot").count('peripheries="2"') == 2
+    native = azpipe.load(_native(tmp_path / "native"))
+    assert "parallel step score" in render(native, "text") and "parallel step again" in render(native, "text")
+
+
+def test_hostile_flow_input_names_stay_strings_in_both_targets(tmp_path: Path) -> None:
+    """A flow's column mappings: a name azure-ai-ml refuses is N701, and is still never code."""
+    job = FLOW_JOB.replace(
+        "      connections.llm.deployment_name: gpt\n",
+        '      \'connections.a.b"]=1;import os#\': x\n      \'x) or __import__("os").system("id") or (y\': z\n',
+    )
+    path = _flows(tmp_path, job)
+    pipeline = azpipe.load(path)
+    # azure-ai-ml's YAML loader takes them, its Python builder refuses them: N701, at each name.
+    assert [(d.code, d.span.line) for d in pipeline.diagnostics if d.severity.name == "ERROR"] == [
+        ("N701", 24),
+        ("N701", 25),
+    ]
+    for name in ('connections.a.b"]=1;import os#', 'x) or __import__("os").system("id") or (y'):
+        for text in (py_flat(call("f", **{name: "v"})), py(call("f", **{name: "v" * 200}), 4)):
+            [statement] = ast.parse(text).body  # one call whose one argument is a dict
+            assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            assert [type(k.value) for k in statement.value.keywords] == [ast.Dict]

@@ -19,6 +19,7 @@ holds only those settings.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,8 @@ FLOW_SUFFIXES = ("flow.dag.yaml", "flow.dag.yml")
 # FlowComponent's fixed ports (azure-ai-ml's FlowComponentInputDict / FlowComponentOutputDict).
 FLOW_INPUTS = {"data": False, "flow_outputs": True}  # name → optional
 FLOW_OUTPUTS = ("flow_outputs", "debug_info")
-CONNECTIONS = "connections."  # a flattened connection input: connections.NODE.PARAMETER
+# A flow input's name (azure-ai-ml's IOConstants.VALID_KEY_PATTERN): `connections.NODE.NAME` too.
+FLOW_INPUT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)*$")
 # The fields of a flow file (FlowSchema, RunSchema) azure-ai-ml reads; it ignores every other key.
 FLOW_STRINGS = ("name", "version", "display_name", "description", "variant")
 
@@ -214,16 +216,21 @@ def _run_flow(reader: Reader, root: Map, folder: str, where: str) -> str | None:
     return None
 
 
-def fit_flow_inputs(component: Component, inputs: Node | None) -> Component:
+def fit_flow_inputs(reader: Reader, component: Component, inputs: Node | None) -> Component:
     """A flow component with one optional string input for each column mapping or connection the
-    node binds (azure-ai-ml's ``FlowComponentInputDict._fit_inputs``); any other component as it is."""
+    node binds (azure-ai-ml's ``FlowComponentInputDict._fit_inputs``); any other component as it is.
+    Each name must be one azure-ai-ml's Python builder takes (N701; its YAML loader takes any)."""
     if not is_flow(component) or not isinstance(inputs, Map):
         return component
-    extra = {
-        entry.key.value: Port(entry.key.value, entry.key.span, type="string", optional=True)
-        for entry in inputs
-        if isinstance(entry.key.value, str) and entry.key.value not in component.inputs
-    }
+    extra = {}
+    for entry in inputs:
+        name = entry.key.value
+        if not isinstance(name, str) or name in component.inputs:
+            continue
+        if not FLOW_INPUT_NAME.match(name):
+            reader.report("N701", entry.key.span, f"flow input name `{name}` is not a valid Azure ML name",
+                          "letters, digits and `_`, not starting with a digit; `connections.NODE.NAME` for a connection")  # fmt: skip
+        extra[name] = Port(name, entry.key.span, type="string", optional=True)
     return replace(component, inputs={**component.inputs, **extra}) if extra else component
 
 
@@ -254,7 +261,7 @@ def read_native_component_node(job_reader: Any, step: Step, mapping: Map, where:
     if component is None:
         step.incomplete = True
         return
-    component = fit_flow_inputs(component, mapping.get("inputs"))
+    component = fit_flow_inputs(reader, component, mapping.get("inputs"))
     step.uses, step.uses_span = component, node.span
     job_reader._inputs(step, mapping.get("inputs"), where, component)
     job_reader._outputs(step, mapping.get("outputs"), where, component)

@@ -210,7 +210,7 @@ class StepReader:
             )
             self.reader.report("R307", uses_node.span, f"`uses: {value}` names no component", hint)
             return
-        component = fit_flow_inputs(component, mapping.get("inputs"))  # a flow's column mappings
+        component = fit_flow_inputs(self.reader, component, mapping.get("inputs"))  # a flow's column mappings
         step.uses = component
         if component.source == "pipeline":  # a sub-pipeline: a pipeline node (readers/subpipeline.py)
             step.kind = "pipeline"
