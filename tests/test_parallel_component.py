@@ -358,3 +358,35 @@ def test_hostile_flow_input_names_stay_strings_in_both_targets(tmp_path: Path) -
             [statement] = ast.parse(text).body  # one call whose one argument is a dict
             assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
             assert [type(k.value) for k in statement.value.keywords] == [ast.Dict]
+
+
+def test_registered_parallel_components_round_trip_equal(tmp_path: Path) -> None:
+    job = """\
+type: pipeline
+settings: {default_compute: azureml:cpu-cluster}
+inputs:
+  images: {type: uri_folder, path: ./data}
+outputs:
+  out: {type: uri_folder}
+jobs:
+  a:
+    type: parallel
+    component: azureml:score:3
+    inputs:
+      data: ${{parent.inputs.images}}
+      k: 3
+    outputs:
+      scores: ${{parent.outputs.out}}
+  b:
+    type: parallel
+    component: azureml://registries/azureml/components/score/versions/1
+    inputs:
+      data: ${{parent.inputs.images}}
+    mini_batch_size: "4"
+    max_concurrency_per_instance: 2
+"""
+    path = write(tmp_path, {"pipeline.yml": job, "data/a.txt": "1"})
+    found = azpipe.load(path).diagnostics
+    assert [(d.code, d.span.line) for d in found if d.code == "I001"] == [("I001", 10), ("I001", 18)]
+    assert differences(path) == []
+    assert "    parallel: {}" in (tmp_path / "pipeline.azpipe.yaml").read_text()  # `a` is a parallel node

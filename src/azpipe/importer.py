@@ -268,7 +268,7 @@ def _parallel_step(step: Step) -> list[str]:
         if not overrides and step.uses.known:  # a known parallel component makes the step parallel
             return lines
         if not overrides:  # a registered component: `parallel: {}` says the node is a parallel node
-            return [*lines, _line(4, "parallel", {})]
+            return [*lines, _line(4, "parallel") + " {}"]
         return [*lines, _line(4, "parallel"), *yaml_block(overrides, 6).splitlines()]
     lines = [_line(4, "compute", step.compute)] if step.compute else []
     lines += _environment(step.environment, 4)
