@@ -101,3 +101,52 @@ def test_a_registered_output_name_is_n701_at_the_value(
     tmp_path: Path, text: str, expected: list[tuple[int, int, str]]
 ) -> None:
     assert at(text, "N701", tmp_path) == expected
+
+
+def test_a_component_code_folder_is_reported_at_the_value(tmp_path: Path) -> None:
+    text = HEAD + (
+        "components:\n  trainer:\n    code: srcx\n    inputs: {lr: {type: number}}\n"
+        "    command: python train.py --lr ${{inputs.lr}}\n"
+        "steps:\n  t:\n    uses: trainer\n    inputs: {lr: 0.1}\n"
+    )
+    assert at(text, "F801", tmp_path) == [(6, 11, "srcx")]
+
+
+def test_inline_environments_conda_files_are_checked_at_the_value(tmp_path: Path) -> None:
+    language = HEAD + (
+        "steps:\n  s:\n    command: echo hi\n"
+        "    environment:\n      image: python:3.11\n      conda_file: ./envs/missing.yml\n"
+    )
+    assert at(language, "F801", tmp_path) == [(9, 19, "./envs/missing.yml")]
+    native = NATIVE_HEAD + (
+        "jobs:\n  s:\n    type: command\n    command: echo hi\n"
+        "    environment:\n      image: python:3.11\n      conda_file: ./envs/missing.yml\n"
+    )
+    assert at(native, "F801", tmp_path) == [(11, 19, "./envs/missing.yml")]
+    (tmp_path / "envs").mkdir()
+    (tmp_path / "envs" / "missing.yml").write_text("name: x\n")
+    assert at(language, "F801", tmp_path) == at(native, "F801", tmp_path) == []
+
+
+def test_a_component_file_paths_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "comp").mkdir()
+    (tmp_path / "comp" / "c.yml").write_text(
+        "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\n"
+        "type: command\nname: c1\ncode: ./srcx\n"
+        "environment:\n  image: python:3.11\n  conda_file: conda.yml\n"
+        "command: echo hi\n"
+    )
+    text = NATIVE_HEAD + "jobs:\n  a:\n    type: command\n    component: ./comp/c.yml\n"
+    found = [
+        d for d in azpipe.loads(text, str(tmp_path / "p.yaml"), str(tmp_path)).check() if d.code == "F801"
+    ]
+    assert [(d.span.file.endswith("c.yml"), d.span.line, d.span.column) for d in found] == [
+        (True, 4, 7),
+        (True, 7, 15),
+    ]
+    assert all(d.hint is not None and "component file's folder" in d.hint for d in found)
+    (tmp_path / "comp" / "srcx").mkdir()
+    (tmp_path / "comp" / "conda.yml").write_text("name: x\n")
+    assert [
+        d for d in azpipe.loads(text, str(tmp_path / "p.yaml"), str(tmp_path)).check() if d.code == "F801"
+    ] == []

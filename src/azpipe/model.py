@@ -193,6 +193,7 @@ class Component:
     command: Template | None = None
     command_node: Scalar | None = None
     code: str | None = None
+    code_span: Span | None = None  # where `code:` is written (F801 points there)
     environment: EnvRef | None = None
     inputs: dict[str, Port] = field(default_factory=dict)
     outputs: dict[str, Port] = field(default_factory=dict)

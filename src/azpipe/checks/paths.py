@@ -1,8 +1,9 @@
 """Local paths (F801 missing-path, F802 path-escapes, F803 absolute-path) and output
 paths (F804 bad-output-path).
 
-``code:`` folders, conda files and local data paths are relative to the pipeline
-file. They must exist, must not be absolute (they would only exist on one
+``code:`` folders, conda files (of declared and inline environments) and local data
+paths are relative to the pipeline file; a component file's ``code:`` and conda file
+are relative to the component file. Each is reported at its value. They must exist, must not be absolute (they would only exist on one
 machine), and should not leave the repository through ``..`` or a symbolic link
 (Azure ML would upload whatever is there).
 
@@ -15,10 +16,11 @@ or ``..`` names a folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from azpipe.diagnostics import Diagnostic, Span
-from azpipe.model import ASSET_TYPES, Pipeline, PipelineOutput
+from azpipe.model import ASSET_TYPES, Component, Environment, Pipeline, PipelineOutput
 from azpipe.readers.interface import is_local_path
 from azpipe.rules import rule
 from azpipe.source.local_paths import Problem, path_problem
@@ -27,13 +29,17 @@ from azpipe.source.local_paths import Problem, path_problem
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check every local path the pipeline names (each distinct path is probed once),
     and every output path."""
-    probed: dict[str, Problem | None] = {}
-    for path, span, what in _paths(pipeline):
-        if path not in probed:
-            probed[path] = path_problem(pipeline.base_dir, path)
-        problem = probed[path]
+    probed: dict[tuple[str, str], Problem | None] = {}
+    local = [(pipeline.base_dir, path, span, what) for path, span, what in _paths(pipeline)]
+    for base_dir, path, span, what in local + list(_component_paths(pipeline)):
+        if (base_dir, path) not in probed:
+            probed[base_dir, path] = path_problem(base_dir, path)
+        problem = probed[base_dir, path]
         if problem is not None:
-            yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", problem[2])
+            hint = problem[2]
+            if base_dir != pipeline.base_dir:  # a component file's paths are relative to it
+                hint = hint.replace("the pipeline file's folder", "the component file's folder")
+            yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", hint)
     for path, kind, span, what in _output_paths(pipeline):
         found = output_path_problem(path, kind)
         if found is not None:
@@ -85,17 +91,12 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
     for step in pipeline.steps.values():
         if step.code is not None and is_local_path(step.code):  # not a registered code asset
             yield step.code, step.code_span or step.span, f"code folder of step `{step.name}`"
-    for component in pipeline.components.values():
-        if component.code is not None and is_local_path(component.code):
-            yield component.code, component.span, f"code folder of component `{component.name}`"
+    for step in pipeline.steps.values():
+        inline = step.environment.inline if step.environment else None
+        if inline is not None:
+            yield from _environment_paths(inline, f"the inline environment of step `{step.name}`")
     for env in pipeline.environments.values():
-        if env.conda_file:
-            span = env.value_spans.get("conda_file", env.span)
-            yield env.conda_file, span, f"conda file of environment `{env.name}`"
-        context = env.build.get("path")
-        if context and is_local_path(context):
-            span = env.value_spans.get("build.path", env.span)
-            yield context, span, f"build context of environment `{env.name}`"
+        yield from _environment_paths(env, f"environment `{env.name}`")
     for asset in pipeline.data.values():
         if asset.path and is_local_path(asset.path):
             yield asset.path, asset.path_span or asset.span, f"path of data asset `{asset.name}`"
@@ -105,6 +106,41 @@ def _paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:
         if item.type in ASSET_TYPES and isinstance(value, str) and is_local_path(value):
             yield value, item.value_span or item.span, f"path of pipeline input `{item.name}`"
     yield from _step_input_paths(pipeline)
+
+
+def _environment_paths(env: Environment, owner: str) -> Iterator[tuple[str, Span, str]]:
+    """An environment's conda file and Docker build context, at their values."""
+    if env.conda_file and is_local_path(env.conda_file):
+        yield env.conda_file, env.value_spans.get("conda_file", env.span), f"conda file of {owner}"
+    context = env.build.get("path")
+    if context and is_local_path(context):
+        yield context, env.value_spans.get("build.path", env.span), f"build context of {owner}"
+
+
+def _component_paths(pipeline: Pipeline) -> Iterator[tuple[str, str, Span, str]]:
+    """The code folder and inline environment's paths of each component (declared, in a file,
+    or inline in a native job) once, relative to the folder its paths are relative to."""
+    seen: set[int] = set()
+    uses = [step.uses for step in pipeline.steps.values() if step.uses is not None]
+    for component in [*pipeline.components.values(), *uses]:
+        if id(component) in seen or component.source not in ("inline", "file"):
+            continue
+        seen.add(id(component))
+        base_dir = component_dir(pipeline, component)
+        owner = f"component `{component.name}`"
+        if component.code is not None and is_local_path(component.code):
+            yield base_dir, component.code, component.code_span or component.span, f"code folder of {owner}"
+        inline = component.environment.inline if component.environment else None
+        if inline is not None:
+            for path, span, what in _environment_paths(inline, f"the inline environment of {owner}"):
+                yield base_dir, path, span, what
+
+
+def component_dir(pipeline: Pipeline, component: Component) -> str:
+    """The folder a component's paths are relative to: its file's (an inline one's: the pipeline's)."""
+    if component.path is None or component.path == "inline":
+        return pipeline.base_dir
+    return os.path.dirname(os.path.normpath(os.path.join(pipeline.base_dir, component.path)))
 
 
 def _step_input_paths(pipeline: Pipeline) -> Iterator[tuple[str, Span, str]]:

@@ -105,6 +105,7 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
     component = Component(reader.string(name_node, f"`name` of {where}") or value, root.span, source="file")
     component.path = value
     component.code = reader.string(root.get("code"), f"`code` of {where}")  # relative to the file
+    component.code_span = getattr(root.get("code"), "span", None)
     component.version = reader.string(root.get("version"), f"`version` of {where}")
     component.environment = _environment(reader, root.get("environment"), where)
     component.details = read_details(reader, root, where, component=True)

@@ -150,6 +150,7 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     component = Component(name or value, root.span, source="inline" if value == "inline" else "file")
     component.path = None if value == "inline" else value
     component.code = reader.string(root.get("code"), f"`code` of {where}")
+    component.code_span = getattr(root.get("code"), "span", None)
     component.version = reader.string(root.get("version"), f"`version` of {where}")
     component.environment = component_environment(reader, root.get("environment"), where)
     component.details = read_details(reader, root, where)

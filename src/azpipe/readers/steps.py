@@ -63,6 +63,7 @@ def read_component(reader: Reader, name: str, key: Scalar, node: Node) -> Compon
         return None
     component = Component(name, key.span, source="inline")
     component.code = reader.string(mapping.get("code"), f"`code` of {where}")
+    component.code_span = getattr(mapping.get("code"), "span", None)
     component.environment = read_env_ref(reader, mapping.get("environment"), f"`environment` of {where}")
     component.version = reader.string(mapping.get("version"), f"`version` of {where}")
     component.details = read_details(reader, mapping, where)
