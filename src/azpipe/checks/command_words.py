@@ -15,20 +15,24 @@ This reads words only; which places the shell evaluates again is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from azpipe.expr.ast import Placeholder, Template, Text
-from azpipe.expr.shell import flatten
+from azpipe.expr.ast import Placeholder, Segment, Template, Text
 
 BLANKS = frozenset(" \t")
 OPERATORS = frozenset(";&|()\n")
 REDIRECTS = frozenset("<>")
 GLOBS = frozenset("*?[")
+# Runs of characters that mean nothing special where they are: read as one piece.
+ORDINARY = re.compile(r"[^ \t\n;&|()<>'\"\\$`#*?\[]+")
+SINGLE_QUOTED = re.compile(r"[^']+")
+DOUBLE_QUOTED = re.compile(r'[^"\\$`]+')
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One shell word: its text with quotes removed, and its offsets in the command string."""
 
     text: str
@@ -37,8 +41,7 @@ class Word:
     dynamic: bool = False  # holds a placeholder, an expansion or a glob: its value is unknown here
 
 
-@dataclass(frozen=True)
-class SimpleCommand:
+class SimpleCommand(NamedTuple):
     """The words of one simple command and the operator that ends it (``""`` at the end)."""
 
     words: tuple[Word, ...]
@@ -74,6 +77,13 @@ class _Reader:
         self.end = offset + 1
         self.dynamic |= dynamic
 
+    def add_run(self, text: str, offset: int) -> None:
+        """Append ``text`` (written from ``offset`` on, no character of it special) to the word."""
+        if self.start < 0:
+            self.start = offset
+        self.chars.append(text)
+        self.end = offset + len(text)
+
     def touch(self, offset: int, end: int) -> None:
         """Mark ``[offset, end)`` as part of the current word (quotes, placeholders)."""
         if self.start < 0:
@@ -105,9 +115,8 @@ class _Reader:
 
 def simple_commands(template: Template, text: str) -> list[SimpleCommand]:
     """The simple commands of ``template`` (parsed from ``text``), every ``$[[ ]]`` kept."""
-    present = {p.ref.name for p, _ in template.placeholders()}
     reader = _Reader()
-    for part in flatten(template, present):
+    for part in _parts(template):
         if isinstance(part, Placeholder):
             reader.touch(part.start, part.end)
             reader.chars.append(text[part.start : part.end])
@@ -116,6 +125,15 @@ def simple_commands(template: Template, text: str) -> list[SimpleCommand]:
             _text(reader, part)
     reader.close_command("")
     return reader.commands
+
+
+def _parts(template: Template) -> Iterator[Text | Placeholder]:
+    """The template's parts, those of each ``$[[ ]]`` segment in place (as if all were given)."""
+    for part in template.parts:
+        if isinstance(part, Segment):
+            yield from part.parts
+        else:
+            yield part
 
 
 def _text(reader: _Reader, part: Text) -> None:
@@ -152,8 +170,10 @@ def _step(reader: _Reader, chars: str, base: int, index: int) -> int:
         return _redirect(reader, chars, index)
     if char in OPERATORS:
         return _operator(reader, chars, index)
-    reader.add(char, base + index, char in GLOBS)
-    return index + 1
+    if char in GLOBS:
+        reader.add(char, base + index, dynamic=True)
+        return index + 1
+    return _run(reader, ORDINARY, chars, base, index)
 
 
 def _in_quotes(reader: _Reader, chars: str, base: int, index: int) -> int:
@@ -168,8 +188,15 @@ def _in_quotes(reader: _Reader, chars: str, base: int, index: int) -> int:
         return index + 2
     if reader.quote == '"' and char in "$`":
         return _expansion(reader, chars, base, index)
-    reader.add(char, base + index)
-    return index + 1
+    return _run(reader, SINGLE_QUOTED if reader.quote == "'" else DOUBLE_QUOTED, chars, base, index)
+
+
+def _run(reader: _Reader, ordinary: re.Pattern[str], chars: str, base: int, index: int) -> int:
+    """Add the run of ``ordinary`` characters at ``index`` (at least the one there) to the word."""
+    found = ordinary.match(chars, index)
+    end = found.end() if found else index + 1
+    reader.add_run(chars[index:end], base + index)
+    return end
 
 
 def _expansion(reader: _Reader, chars: str, base: int, index: int) -> int:
@@ -240,7 +267,7 @@ def _skip_heredocs(reader: _Reader, chars: str, index: int) -> int:
     return index
 
 
-def words_of(commands: list[SimpleCommand]) -> Iterator[Word]:
+def words_of(commands: Sequence[SimpleCommand]) -> Iterator[Word]:
     """Every word and redirection target of every command, in order."""
     for command in commands:
         yield from command.words

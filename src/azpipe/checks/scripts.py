@@ -28,6 +28,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from azpipe.checks.command_words import SimpleCommand, Word, simple_commands, words_of
 from azpipe.diagnostics import Diagnostic
@@ -39,6 +40,10 @@ from azpipe.source.local_paths import path_problem
 from azpipe.source.nodes import Scalar
 from azpipe.suggest import did_you_mean
 
+# A command that names none of these runs no script this check reads: it is not split into words.
+RUNS_SOMETHING = re.compile(
+    r"python|bash|sh\b|source|Rscript|torchrun|deepspeed|horovodrun|mpirun|mpiexec|srun|accelerate|\./|\.\s"
+)
 PYTHON = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?")
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 SOURCES = frozenset({"source", "."})
@@ -98,8 +103,11 @@ class Runs:
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the scripts of every command step and component (each component once)."""
+    for cached in (_code_folder, _listing, _exists, _isdir):
+        cached.cache_clear()  # read the disk afresh on each check, then once per path
     for runs in _commands(pipeline):
-        yield from _check(runs)
+        if RUNS_SOMETHING.search(runs.node.value):
+            yield from _check(runs)
 
 
 def _commands(pipeline: Pipeline) -> Iterator[Runs]:
@@ -144,17 +152,34 @@ def _check(runs: Runs) -> Iterator[Diagnostic]:
     if runs.code is None:
         yield from _without_code(runs)
         return
-    folder = os.path.normpath(os.path.join(runs.base_dir, runs.code))
-    if path_problem(runs.base_dir, runs.code) is not None or not os.path.isdir(folder):
+    folder = _code_folder(runs.base_dir, runs.code)
+    if folder is None:
         return  # F801/F802/F803 report the folder itself; a file as `code:` is uploaded alone
     commands = simple_commands(runs.template, runs.node.value)
-    for script, cwd in scripts(commands, lambda path: os.path.isdir(os.path.join(folder, path))):
+    for script, cwd in scripts(commands, lambda path: _isdir(os.path.join(folder, path))):
         problem = _problem(folder, runs.includes, script, cwd)
         if problem is not None:
             message, hint = problem
             span = runs.node.span_of(script.word.start, script.word.end)
             where = f"its code folder `{runs.code}`" + (f" (from `cd {cwd}`)" if cwd else "")
             yield rule("F806").at(span, f"{runs.owner} runs `{script.name}`, which {message} {where}", hint)
+
+
+@lru_cache(maxsize=1024)
+def _code_folder(base_dir: str, code: str) -> str | None:
+    """The code folder's full path, or ``None`` when it is not a sound local folder."""
+    folder = os.path.normpath(os.path.join(base_dir, code))
+    return folder if path_problem(base_dir, code) is None and os.path.isdir(folder) else None
+
+
+@lru_cache(maxsize=8192)
+def _exists(path: str) -> bool:
+    return os.path.exists(path)
+
+
+@lru_cache(maxsize=8192)
+def _isdir(path: str) -> bool:
+    return os.path.isdir(path)
 
 
 def _without_code(runs: Runs) -> Iterator[Diagnostic]:
@@ -216,7 +241,7 @@ def _problem(folder: str, includes: tuple[str, ...], script: Script, cwd: str) -
             "is outside",
             "Azure ML uploads only `code:`; move the script into it or choose a wider `code:`",
         )
-    if path.split("/")[0] in includes or os.path.exists(os.path.join(folder, path)):
+    if path.split("/")[0] in includes or _exists(os.path.join(folder, path)):
         return None
     if not _holds_scripts(folder, path):
         return None  # no file of its kind where it would be: code put there before submission, maybe
@@ -234,7 +259,7 @@ def _holds_scripts(folder: str, path: str) -> bool:
     if not suffix:
         return False
     where = os.path.join(folder, posixpath.dirname(path))
-    if os.path.isdir(where):
+    if _isdir(where):
         return any(name.endswith(suffix) for name in _listing(where))
     return any(name.endswith(suffix) for name in _files(folder))
 
@@ -284,11 +309,12 @@ def _files(folder: str) -> list[str]:
     return found
 
 
-def _listing(folder: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _listing(folder: str) -> tuple[str, ...]:
     try:
-        return sorted(os.listdir(folder))[:_MAX_FILES]
+        return tuple(sorted(os.listdir(folder))[:_MAX_FILES])
     except OSError:
-        return []
+        return ()
 
 
 # ------------------------------------------------------------------ what each command runs
@@ -301,8 +327,7 @@ def scripts(
     ``""`` for itself) it runs from. ``folder_exists`` says whether a folder is in the code
     folder (``None``: there is no code folder, and a ``cd`` cannot be followed)."""
     folders: list[str | None] = [""]
-    mentioned: set[str] = set()
-    for command in commands:
+    for index, command in enumerate(commands):
         cwd = folders[-1]
         words = command.words
         if command.ends_with == "(":
@@ -314,27 +339,27 @@ def scripts(
                 folders[-1] = _cd(cwd, words[1:], folder_exists) if words[0].text != "popd" else None
             else:
                 found = script_of(words)
-                if found is not None and _checkable(found, mentioned):
+                if found is not None and _checkable(found) and not _mentioned(found, commands[:index]):
                     yield found, cwd
-        mentioned.update(posixpath.basename(word.text) for word in words_of([command]))
 
 
-def _checkable(script: Script, mentioned: set[str]) -> bool:
-    """False for a script whose name is unknown here, or that an earlier command may write."""
+def _checkable(script: Script) -> bool:
+    """False for a script whose name is unknown here."""
     word, name = script.word, script.name
-    if word.dynamic or not name or name.startswith(("/", "~", "-")) or "://" in name or "\\" in name:
-        return False
-    return posixpath.basename(name) not in mentioned
+    return not (word.dynamic or not name or name.startswith(("/", "~", "-")) or "://" in name or "\\" in name)
+
+
+def _mentioned(script: Script, earlier: Sequence[SimpleCommand]) -> bool:
+    """True when an earlier command names the script's file, so it may write it
+    (``wget -O x.py``, ``> x.py``, ``cp a x.py``, ``git clone``...)."""
+    name = posixpath.basename(script.name)
+    return any(word.text.rsplit("/", 1)[-1] == name for word in words_of(earlier))
 
 
 def _cd(cwd: str, args: Sequence[Word], folder_exists: Callable[[str], bool] | None) -> str | None:
     """The folder after ``cd ARGS`` from ``cwd``; ``None`` when it cannot be followed."""
     args = [word for word in args if word.text not in ("-P", "-L", "--")]
-    if (
-        folder_exists is None
-        or len(args) != 1
-        or not _checkable(Script(args[0], "file", args[0].text), set())
-    ):
+    if folder_exists is None or len(args) != 1 or not _checkable(Script(args[0], "file", args[0].text)):
         return None
     target = posixpath.normpath(posixpath.join(cwd, args[0].text))
     if target == ".":
