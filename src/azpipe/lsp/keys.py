@@ -54,25 +54,21 @@ def branches(schema: Schema, values: Mapping[str, str]) -> list[Schema]:
     ``anyOf``/``allOf`` expanded, a ``oneOf`` with a discriminator narrowed to the branch its key's
     value selects (all of them while no value is written and there is no default)."""
     found: list[Schema] = []
-    for part in (schema, *schema.get("allOf", ())):
-        if part is not schema:
-            found.extend(branches(part, values))
-            continue
-        if "anyOf" in part:
-            for branch in part["anyOf"]:
-                found.extend(branches(branch, values))
-            continue
-        if _is_list(part) and isinstance(part.get("items"), dict):
-            found.extend(branches(part["items"], values))
-            continue
-        if not _is_mapping(part):
-            continue
-        found.append(part)
-        found.extend(_variants(part, values))
+    for part in schema.get("allOf", ()):
+        found.extend(branches(part, values))
+    if "anyOf" in schema:
+        for branch in schema["anyOf"]:
+            found.extend(branches(branch, values))
+    elif _is_list(schema) and isinstance(schema.get("items"), dict):
+        found.extend(branches(schema["items"], values))  # a list of mappings: its items' keys
+    elif _is_mapping(schema):
+        found.append(schema)
+        found.extend(_variants(schema, values))
     return found
 
 
 def _variants(schema: Schema, values: Mapping[str, str]) -> list[Schema]:
+    """The ``oneOf`` alternatives the discriminator's value (or its default) selects."""
     options: list[Schema] = schema.get("oneOf", [])
     if not options:
         return []
