@@ -148,7 +148,9 @@ class StepReader:
         if "uses" in mapping:
             self._uses(step, mapping, where)
             spark_of_uses(step)  # a spark component: a spark step (readers/spark.py)
-            parallel_of_uses(self.reader, step, mapping)  # a parallel component or flow (readers/parallel_component.py)
+            parallel_of_uses(
+                self.reader, step, mapping
+            )  # a parallel component or flow (readers/parallel_component.py)
         else:
             self._command(step, mapping, where)
         if "sweep" in mapping:  # a sweep over this step's command (readers/sweep.py)
