@@ -44,6 +44,7 @@ from azpipe.suggest import did_you_mean
 RUNS_SOMETHING = re.compile(
     r"python|bash|sh\b|source|Rscript|torchrun|deepspeed|horovodrun|mpirun|mpiexec|srun|accelerate|\./|\.\s"
 )
+SCRIPT_LIKE = re.compile(r"[\w./-]+\.(?:py|sh|R|r)\b")
 PYTHON = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?")
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
 SOURCES = frozenset({"source", "."})
@@ -103,7 +104,7 @@ class Runs:
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the scripts of every command step and component (each component once)."""
-    for cached in (_code_folder, _listing, _exists, _isdir):
+    for cached in (_code_folder, _listing, _exists, _isdir, _folders_below, _folder_holding):
         cached.cache_clear()  # read the disk afresh on each check, then once per path
     for runs in _commands(pipeline):
         if RUNS_SOMETHING.search(runs.node.value):
@@ -184,6 +185,9 @@ def _isdir(path: str) -> bool:
 
 def _without_code(runs: Runs) -> Iterator[Diagnostic]:
     """A relative script run by a command whose owner uploads no code."""
+    candidates = {found.group() for found in SCRIPT_LIKE.finditer(runs.node.value)}
+    if not any(_folder_holding(runs.base_dir, name) for name in candidates if not name.startswith("/")):
+        return  # no file the command names is here: nothing to split the command for
     for script, _ in scripts(simple_commands(runs.template, runs.node.value), None):
         if script.kind != "file" or script.name.startswith("../"):
             continue  # an installed module, for all this shows
@@ -198,22 +202,25 @@ def _without_code(runs: Runs) -> Iterator[Diagnostic]:
         )
 
 
+@lru_cache(maxsize=1024)
 def _folder_holding(base_dir: str, name: str) -> str | None:
     """The folder (``.`` or one below ``base_dir``) that holds the script ``name``, if any."""
     wanted = posixpath.normpath(name)
-    if os.path.isfile(os.path.join(base_dir, wanted)):
+    if _exists(os.path.join(base_dir, wanted)):
         return "."
     for folder in _folders_below(base_dir):
-        if os.path.isfile(os.path.join(base_dir, folder, wanted)):
+        if _exists(os.path.join(base_dir, folder, wanted)):
             return folder
     return None
 
 
-def _folders_below(base_dir: str, depth: int = 3) -> Iterator[str]:
+@lru_cache(maxsize=64)
+def _folders_below(base_dir: str, depth: int = 3) -> tuple[str, ...]:
     """Folders under ``base_dir``, nearest first, a bounded number of them."""
+    found: list[str] = []
     level = [""]
     for _ in range(depth):
-        below = []
+        below: list[str] = []
         for parent in level:
             try:
                 names = sorted(os.listdir(os.path.join(base_dir, parent)))
@@ -227,8 +234,9 @@ def _folders_below(base_dir: str, depth: int = 3) -> Iterator[str]:
                     and os.path.isdir(os.path.join(base_dir, path))
                 ):
                     below.append(path)
-        yield from below
+        found += below
         level = below[:200]
+    return tuple(found)
 
 
 def _problem(folder: str, includes: tuple[str, ...], script: Script, cwd: str) -> tuple[str, str] | None:
