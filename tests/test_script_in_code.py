@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -245,10 +246,11 @@ def test_examples_are_clean() -> None:
 
 # ------------------------------------------------------------------ properties
 
+LONG = os.environ.get("AZPIPE_LONG") == "1"  # the long profile (tests/conftest.py): more examples
 WORD = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=2_000 if LONG else 60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=WORD,
     present=st.booleans(),
