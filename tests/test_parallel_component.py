@@ -390,3 +390,17 @@ jobs:
     assert [(d.code, d.span.line) for d in found if d.code == "I001"] == [("I001", 10), ("I001", 18)]
     assert differences(path) == []
     assert "    parallel: {}" in (tmp_path / "pipeline.azpipe.yaml").read_text()  # `a` is a parallel node
+
+
+def test_a_falsy_override_takes_the_component_s_value_as_azure_ml_does(tmp_path: Path) -> None:
+    """Found by Hypothesis: azure-ai-ml's node of a parallel component file reads an override of 0
+    as unset (`node.x or component.x`); azpipe warns (S110) and both targets send the component's."""
+    job = NATIVE.replace("    mini_batch_error_threshold: 10", "    mini_batch_error_threshold: 0")
+    path = _native(
+        tmp_path,
+        job,
+        COMPONENT.replace("error_threshold: 3", "error_threshold: 3\nmini_batch_error_threshold: 4"),
+    )
+    found = [(d.code, d.span.line) for d in azpipe.load(path).diagnostics if d.code == "S110"]
+    assert found == [("S110", 18)]
+    assert differences(path) == []

@@ -39,8 +39,13 @@ class ParallelPlan:
     append_row_to: str | None = None  # `${{outputs.NAME}}`
     task_type: str = "run_function"
     uses: bool = False  # a node of a parallel component (file, flow or registered): the node's settings only
+    falls_back: bool = False  # a node of a parallel component file: azure-ai-ml's falsy settings are its
 
 
+# A node's settings azure-ai-ml replaces by its component's when they are falsy (`node.x or
+# component.x` in its Parallel node): an override of 0 reaches Azure ML as the component's value.
+FALLBACK_SETTINGS = ("input_data", "max_concurrency_per_instance", "mini_batch_error_threshold", "mini_batch_size",
+                     "partition_keys")  # fmt: skip
 # The parallel node class for a registered parallel component (from azure.ai.ml.entities).
 REGISTERED_NODE = "Parallel"
 _BYTES = {"kb": 1024, "mb": 1024**2, "gb": 1024**3}
@@ -68,6 +73,8 @@ def plan_parallel(step: Step, result: StepPlan) -> None:
         result.parallel = ParallelPlan(
             {key: value for key, value in values.items() if value is not None}, uses=True
         )
+        own = step.uses.parallel
+        result.parallel.falls_back = own is not None and own.flow is None
         result.node_environment = None  # Azure ML's parallel node has none: the task's is the component's
         _component_outputs(step, result)
         for output in result.outputs:  # a mode restated beside a path or asset name is sent (as spark's)
@@ -179,6 +186,8 @@ def python_node_settings(step: StepPlan, local: str) -> list[str]:
     for key, value in parallel.settings.items():
         if key == "mini_batch_size":
             value = mini_batch_number(value)
+        if parallel.falls_back and key in FALLBACK_SETTINGS and not value:  # its YAML node: the component's
+            continue
         lines.append(f"    {local}.{key} = {py(value, 4, len(local) + len(key) + 4)}")
     return lines
 

@@ -266,7 +266,20 @@ def read_native_component_node(job_reader: Any, step: Step, mapping: Map, where:
     job_reader._inputs(step, mapping.get("inputs"), where, component)
     job_reader._outputs(step, mapping.get("outputs"), where, component)
     not_a_parallel_component(reader, step, node)
+    replaced_overrides(reader, step, where)
     step.incomplete |= any(d.code in ("E201", "S103", "R307") for d in reader.diagnostics[before:])
+
+
+def replaced_overrides(reader: Reader, step: Step, where: str) -> None:
+    """An override azure-ai-ml replaces by its parallel component file's value because it is falsy
+    (``mini_batch_error_threshold: 0``): a warning, as the value never reaches Azure ML."""
+    node = step.parallel
+    if node is None or not is_parallel(step.uses) or is_flow(step.uses):
+        return
+    for key in ("max_concurrency_per_instance", "mini_batch_error_threshold"):
+        if getattr(node, key) == 0 and key in node.spans:
+            reader.report("S110", node.spans[key], f"azure-ai-ml replaces `{key}: 0` of {where} by its component's",
+                          "it reads 0 as unset on a node of a parallel component; set the value in the component")  # fmt: skip
 
 
 def _node_component(job_reader: Any, step: Step, node: Node, where: str) -> Component | None:
@@ -320,6 +333,7 @@ def read_parallel_uses(step_reader: StepReader, step: Step, mapping: Map, where:
                           "the task is the component's; a step that `uses:` one sets only the node's settings")  # fmt: skip
         read_parallel_settings(reader, step.parallel, block, block_where)
     step_reader._uses(step, mapping, where)
+    replaced_overrides(reader, step, block_where)
     not_a_parallel_component(reader, step, mapping.get("uses") or mapping)
 
 
