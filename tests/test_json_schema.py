@@ -322,3 +322,18 @@ def test_schema_command_says_why_it_cannot_write(tmp_path: Path, capsys: pytest.
     blocker.write_text("x")
     assert main(["schema", "-o", str(blocker / "s.json")]) == 2
     assert capsys.readouterr().err.startswith("azpipe schema: cannot write")
+
+
+def test_native_schema_takes_unknown_keys_only_where_azure_ml_ignores_them() -> None:
+    """A command job with a component ignores an unknown key (check: a warning), one with its own
+    command rejects it (check: an error): the editor schema says the same."""
+    job = {
+        "type": "pipeline",
+        "jobs": {"train": {"type": "command", "component": "./train.yml", "colour": "blue"}},
+    }
+    assert list(NATIVE.iter_errors(job)) == []
+    own = {"type": "command", "command": "echo", "environment": "azureml:env:1", "colour": "blue"}
+    errors = list(NATIVE.iter_errors({"type": "pipeline", "jobs": {"train": own}}))
+    assert errors and any("colour" in str(error.message) for error in errors)
+    del own["colour"]
+    assert list(NATIVE.iter_errors({"type": "pipeline", "jobs": {"train": own}})) == []
