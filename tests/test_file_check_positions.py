@@ -144,9 +144,29 @@ def test_a_component_file_paths_are_relative_to_it(tmp_path: Path) -> None:
         (True, 4, 7),
         (True, 7, 15),
     ]
-    assert all(d.hint is not None and "component file's folder" in d.hint for d in found)
+    assert all(d.hint is not None and "relative to its folder" in d.hint for d in found)
     (tmp_path / "comp" / "srcx").mkdir()
     (tmp_path / "comp" / "conda.yml").write_text("name: x\n")
     assert [
         d for d in azpipe.loads(text, str(tmp_path / "p.yaml"), str(tmp_path)).check() if d.code == "F801"
     ] == []
+
+
+def test_a_component_file_may_name_a_folder_above_it_inside_the_pipeline_folder(tmp_path: Path) -> None:
+    # Outside a Git checkout the repository is the pipeline's folder, not the component file's
+    # (the Azure ML automl examples keep their components in a subfolder, `code: ../src`).
+    (tmp_path / "components").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "components" / "c.yml").write_text(
+        "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\n"
+        f"type: command\nname: c1\ncode: ../src\nenvironment: {ENV}\ncommand: echo hi\n"
+    )
+    text = NATIVE_HEAD + "jobs:\n  a:\n    type: command\n    component: ./components/c.yml\n"
+    found = azpipe.loads(text, str(tmp_path / "p.yaml"), str(tmp_path)).check()
+    assert [d.code for d in found if d.code.startswith("F8")] == []
+    escaping = text.replace("./components/c.yml", "./components/d.yml")
+    (tmp_path / "components" / "d.yml").write_text(
+        (tmp_path / "components" / "c.yml").read_text().replace("../src", "../../src")
+    )
+    found = azpipe.loads(escaping, str(tmp_path / "p.yaml"), str(tmp_path)).check()
+    assert [d.code for d in found if d.code.startswith("F8")] in (["F801"], ["F802"])

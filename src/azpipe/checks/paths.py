@@ -33,17 +33,25 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     local = [(pipeline.base_dir, path, span, what) for path, span, what in _paths(pipeline)]
     for base_dir, path, span, what in local + list(_component_paths(pipeline)):
         if (base_dir, path) not in probed:
-            probed[base_dir, path] = path_problem(base_dir, path)
+            probed[base_dir, path] = _problem(pipeline.base_dir, base_dir, path)
         problem = probed[base_dir, path]
         if problem is not None:
-            hint = problem[2]
-            if base_dir != pipeline.base_dir:  # a component file's paths are relative to it
-                hint = hint.replace("the pipeline file's folder", "the component file's folder")
-            yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", hint)
+            yield rule(problem[0]).at(span, f"{what}: `{path}` {problem[1]}", problem[2])
     for path, kind, span, what in _output_paths(pipeline):
         found = output_path_problem(path, kind)
         if found is not None:
             yield rule("F804").at(span, f"{what}: path `{path}` {found[0]}", found[1])
+
+
+def _problem(pipeline_dir: str, base_dir: str, path: str) -> Problem | None:
+    """What is wrong with ``path``, written relative to ``base_dir`` (a component file's folder,
+    or the pipeline's). The repository is the pipeline's: outside a Git checkout, its folder."""
+    if base_dir == pipeline_dir or path.startswith("~") or os.path.isabs(path):
+        return path_problem(base_dir, path)
+    problem = path_problem(pipeline_dir, os.path.relpath(os.path.join(base_dir, path), pipeline_dir))
+    if problem is not None and problem[0] == "F801":  # say which folder it is relative to
+        return problem[0], problem[1], f"paths in a component file are relative to its folder ({base_dir})"
+    return problem
 
 
 def _output_paths(pipeline: Pipeline) -> Iterator[tuple[str, str | None, Span, str]]:
