@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from azpipe.checks import check_document, run_checks
 from azpipe.checks.parallel import parallel_component_problems
+from azpipe.checks.values import not_reported
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Pipeline
 from azpipe.readers import build_pipeline
@@ -80,9 +81,12 @@ def _checked(loaded: Loaded, path: str, base_dir: str, native: bool | None = Non
         native = is_native(loaded.root) if native is None else native
         pipeline, found = (build_native if native else build_pipeline)(loaded.root, path, base_dir)
         found = loaded.diagnostics + found
-        found += check_document(loaded.root, pipeline.source_format, found)
+        shapes = check_document(loaded.root, pipeline.source_format, found)
         resolve_ports(pipeline)
-        pipeline.diagnostics = found + run_checks(pipeline, found)
+        later = run_checks(pipeline, found + shapes)
+        # A check that names the problem (N701 for a name) says it better than the schema's
+        # pattern (V004) at the same value: one diagnostic per mistake.
+        pipeline.diagnostics = found + not_reported(shapes, later) + later
     return _finished(pipeline, loaded, path)
 
 

@@ -55,12 +55,13 @@ def check(root: Node | None, form: str, found: Sequence[Diagnostic] = ()) -> lis
         return []
     walker = _Walker()
     walker.walk(root, schema, (), bindings=False)
-    return _not_reported(walker.diagnostics, found)
+    return not_reported(walker.diagnostics, found)
 
 
-def _not_reported(mine: list[Diagnostic], found: Sequence[Diagnostic]) -> list[Diagnostic]:
-    """Drop what the readers reported already, as severely: the same key problem at the same
-    key, or any problem at the same value. (A reader's warning does not hide an error.)"""
+def not_reported(mine: list[Diagnostic], found: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """``mine`` less what ``found`` (the readers', or the later checks') reports already, as
+    severely: the same key problem at the same key, or any problem at the same value. (A
+    warning there does not hide an error.)"""
     at: dict[tuple[str, int, int], Severity] = {}
     same: dict[tuple[str, str, int, int], Severity] = {}
     for d in found:

@@ -13,7 +13,7 @@ component's inputs take Azure ML's own schemas (:mod:`azpipe.schema.azure_ml`).
 Who reports what, once: a key problem (unknown S101, missing S103) and a wrong
 value are reported by the reader where it says more than the schema can (the
 step kind a key belongs to, a value's meaning), else by the walker; the walker
-drops what a reader reported at the same place (``checks.values._not_reported``).
+drops what a reader reported at the same place (``checks.values.not_reported``).
 The node-kind blocks (``sweep``, ``parallel``, ``spark``, ``automl``,
 ``data_transfer``) are described key by key for editors and completion, but left
 open and untyped (``_described``): their readers check them.
