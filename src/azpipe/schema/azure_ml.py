@@ -19,6 +19,8 @@ BOOLEAN: _Schema = {"type": "boolean"}
 TEXT: _Schema = {"type": ["string", "number", "integer", "boolean"]}
 STRING_MAP: _Schema = {"type": "object", "additionalProperties": STRING}
 ANY_MAP: _Schema = {"type": "object"}
+# Settings passed on as written, one value each (azpipe refuses a list or mapping there: S102).
+SCALAR_MAP: _Schema = {"type": "object", "additionalProperties": {"type": [*TEXT["type"], "null"]}}
 ANY: _Schema = {}
 VERSION: _Schema = {"type": ["string", "integer", "number", "boolean"], "description": "An asset version."}
 COUNT: _Schema = {"type": "integer", "minimum": 1}
@@ -40,7 +42,7 @@ _RESOURCE_KEYS: _Schema = {
         "anyOf": [STRING, {"type": "array", "items": STRING}],
         "description": "Extra arguments for `docker run`.",
     },
-    "properties": {**ANY_MAP, "description": "Other resource properties, passed on as written."},
+    "properties": {**SCALAR_MAP, "description": "Other resource properties, passed on as written."},
 }
 RESOURCES: _Schema = {
     "type": "object",
@@ -128,7 +130,7 @@ _SERVICE_COMMON: _Schema = {
     },
     "port": {**PORT_NUMBER, "description": "The port it listens on."},
     "nodes": {**STRING, "description": "The nodes it runs on (`all`)."},
-    "properties": {**ANY_MAP, "description": "Other settings, passed on as written."},
+    "properties": {**SCALAR_MAP, "description": "Other settings, passed on as written."},
 }
 SERVICE: _Schema = {
     "type": "object",
