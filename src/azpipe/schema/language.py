@@ -190,7 +190,8 @@ PARALLEL_BLOCK: _Schema = _described(
         "logging_level": _any("`DEBUG`, `INFO` or `WARNING`."),
         "partition_keys": _any("mltable only: one mini-batch per value of these columns."),
     },
-    "Batch inference over mini-batches (a parallel node).",
+    "Batch inference over mini-batches (a parallel node); on a step that `uses:` a parallel "
+    "component or a prompt flow, only the node's overrides of its settings (`{}` for a registered one).",
 )
 SPARK_BLOCK: _Schema = _described(
     {
