@@ -43,6 +43,8 @@ from azpipe.naming import (
 from azpipe.rules import rule
 from azpipe.suggest import snake_case
 
+_SPACE = re.compile(r"\s")
+
 _ASSET_RULE = (
     "use letters, digits, `-`, `_` and `.`, start with a letter or digit, "
     "do not end with `.`; at most 255 characters"
@@ -157,7 +159,7 @@ def _compute_ref(name: str, span: Span) -> Iterator[Diagnostic]:
 def _environment_ref(ref: EnvRef) -> Iterator[Diagnostic]:
     """``NAME:VERSION``, ``NAME@LABEL`` (``azureml:`` optional) or a registry URI."""
     if ref.kind == "registry":
-        if any(c.isspace() or not c.isprintable() for c in ref.value):
+        if not ref.value.isprintable() or _SPACE.search(ref.value):
             message = f"environment `{ref.value}` holds whitespace or a control character"
             yield rule("N701").at(ref.span, message)
         return

@@ -71,6 +71,10 @@ def offset_map(text: str, start: int, end: int, style: str | None, value: str) -
         quote = None
     escapes = {'"': "\\", "'": "''"}.get(quote or "")
     if escapes is None or escapes not in text[start:end]:
+        if style in ("|", ">"):
+            lines = _align_lines(text, start, end, value)
+            if lines:
+                return lines
         return _align_words(text, start, end, value)
     mapping = OffsetMap()
     for index, offset in enumerate(_align(text, start, end, value, quote=quote)):
@@ -85,6 +89,9 @@ def _align_words(text: str, pos: int, end: int, value: str) -> OffsetMap:
     """The fast path when nothing is escaped: each run of non-blank characters of the
     value appears verbatim in the source, in order, with only blanks between."""
     mapping = OffsetMap()
+    if text.startswith(value, pos) and pos + len(value) <= end:  # a one-line value, as written
+        mapping.add(0, pos, len(value))
+        return mapping
     for word in _WORD.finditer(value):
         found = text.find(word.group(), pos, end)
         if found == -1 or text[pos:found].strip(_BLANK):
@@ -92,6 +99,28 @@ def _align_words(text: str, pos: int, end: int, value: str) -> OffsetMap:
         mapping.add(word.start(), found, len(word.group()))
         pos = found + len(word.group())
     return mapping
+
+
+def _align_lines(text: str, pos: int, end: int, value: str) -> OffsetMap:
+    """The fast path for a block scalar whose lines are the value's, each verbatim after its
+    indentation and one separator (the line break, or the space folding makes of it) apart;
+    empty when it is not so (blank or more-indented lines): the words are aligned then."""
+    mapping = OffsetMap()
+    index = 0
+    for line in text[pos:end].splitlines(keepends=True):
+        content = line.rstrip("\r\n").lstrip(" \t")
+        if not content:
+            return OffsetMap()
+        if index and (index >= len(value) or value[index] not in " \n"):
+            return OffsetMap()
+        index += 1 if index else 0
+        if not value.startswith(content, index):
+            return OffsetMap()
+        source = pos + len(line) - len(line.lstrip(" \t"))
+        mapping.add(index, source, len(content))
+        index += len(content)
+        pos += len(line)
+    return mapping if index >= len(value.rstrip("\n")) else OffsetMap()
 
 
 def _align(text: str, pos: int, end: int, value: str, quote: str | None) -> list[int]:
