@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from azpipe.expr.ast import Placeholder, Segment, Template, Text
+from azpipe.expr.ast import Placeholder, Template, Text
+from azpipe.expr.shell import flatten
 
 BLANKS = frozenset(" \t")
 OPERATORS = frozenset(";&|()\n")
@@ -116,7 +117,7 @@ class _Reader:
 def simple_commands(template: Template, text: str) -> list[SimpleCommand]:
     """The simple commands of ``template`` (parsed from ``text``), every ``$[[ ]]`` kept."""
     reader = _Reader()
-    for part in _parts(template):
+    for part in flatten(template):
         if isinstance(part, Placeholder):
             reader.touch(part.start, part.end)
             reader.chars.append(text[part.start : part.end])
@@ -125,15 +126,6 @@ def simple_commands(template: Template, text: str) -> list[SimpleCommand]:
             _text(reader, part)
     reader.close_command("")
     return reader.commands
-
-
-def _parts(template: Template) -> Iterator[Text | Placeholder]:
-    """The template's parts, those of each ``$[[ ]]`` segment in place (as if all were given)."""
-    for part in template.parts:
-        if isinstance(part, Segment):
-            yield from part.parts
-        else:
-            yield part
 
 
 def _text(reader: _Reader, part: Text) -> None:

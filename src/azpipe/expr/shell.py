@@ -199,12 +199,15 @@ class ShellReader:
         return 2
 
 
-def flatten(template: Template, present: set[str]) -> Iterator[Text | Placeholder]:
-    """The template's parts with ``$[[ ]]`` segments kept (their inputs all given) or dropped."""
+def flatten(template: Template, present: set[str] | None = None) -> Iterator[Text | Placeholder]:
+    """The template's parts with ``$[[ ]]`` segments kept (their inputs all given) or dropped;
+    ``present=None`` keeps every segment, as if all inputs were given."""
     for part in template.parts:
         if isinstance(part, Segment):
             placeholders = (p for p in part.parts if isinstance(p, Placeholder))
-            if all(p.ref.name in present for p in placeholders if p.ref.kind is RefKind.INPUT):
+            if present is None or all(
+                p.ref.name in present for p in placeholders if p.ref.kind is RefKind.INPUT
+            ):
                 yield from part.parts
         else:
             yield part

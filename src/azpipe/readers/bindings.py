@@ -6,9 +6,10 @@ from collections.abc import Collection
 
 from azpipe.expr.ast import Placeholder, RefKind, Template
 from azpipe.expr.parser import TemplateError, parse_template
-from azpipe.model import Binding
+from azpipe.model import Binding, Component
 from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Node, Scalar
+from azpipe.suggest import did_you_mean
 
 MAX_ERRORS_PER_TEMPLATE = 10
 _FORM_NAMES = {
@@ -19,6 +20,24 @@ _FORM_NAMES = {
     RefKind.STEP_OUTPUT: "`STEP.outputs.NAME` (a step output)",
     RefKind.DATA: "`data.NAME` (a data asset)",
 }
+
+
+def check_own_ports(
+    reader: Reader, component: Component, template: Template, node: Scalar, used_in: str, where: str
+) -> None:
+    """Each placeholder of a component's ``template`` (its command, spark ``args``, parallel
+    ``program_arguments``: ``used_in``) names one of its own ports: E202 for another form,
+    P405 for a port it does not declare."""
+    for ref in template.refs():
+        span = node.span_of(ref.start, ref.end)
+        ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
+        if ports is None:
+            reader.report("E202", span, f"`{ref}` cannot be used in {used_in}",
+                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")  # fmt: skip
+        elif ref.name not in ports:
+            what = "input" if ref.kind is RefKind.INPUT else "output"
+            hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")
+            reader.report("P405", span, f"`{ref}` names no {what} of {where}", hint)
 
 
 def read_template(reader: Reader, node: Node | None, where: str) -> tuple[Template, Scalar] | None:

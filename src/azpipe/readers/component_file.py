@@ -14,16 +14,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from azpipe.expr.ast import RefKind
 from azpipe.model import INPUT_MODES, OUTPUT_MODES, Component, EnvRef, Port
-from azpipe.readers.bindings import read_template
+from azpipe.readers.bindings import check_own_ports, read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import env_kind, read_env_ref
 from azpipe.readers.ports import read_type
 from azpipe.readers.reader import Reader
 from azpipe.source.loader import load_file
 from azpipe.source.nodes import Map, Node, Scalar, Seq
-from azpipe.suggest import did_you_mean
 
 FILE_SUFFIXES = (".yml", ".yaml")
 FILE_PREFIXES = ("./", "../")
@@ -221,17 +219,4 @@ def _command(reader: Reader, component: Component, root: Map, where: str) -> Non
     if parsed is None:
         return
     component.command, component.command_node = parsed
-    for ref in component.command.refs():
-        span = component.command_node.span_of(ref.start, ref.end)
-        ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
-        if ports is None:
-            reader.report(
-                "E202",
-                span,
-                f"`{ref}` cannot be used in a component's command",
-                "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`",
-            )
-        elif ref.name not in ports:
-            what = "input" if ref.kind is RefKind.INPUT else "output"
-            hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")
-            reader.report("P405", span, f"`{ref}` names no {what} of {where}", hint)
+    check_own_ports(reader, component, *parsed, "a component's command", where)

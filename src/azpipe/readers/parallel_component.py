@@ -23,9 +23,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from azpipe.expr.ast import RefKind
 from azpipe.model import Component, Parallel, Port, Step
-from azpipe.readers.bindings import read_template
+from azpipe.readers.bindings import check_own_ports, read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.parallel import (
@@ -139,16 +138,8 @@ def _arguments_name_own_ports(reader: Reader, component: Component, where: str) 
     assert parallel is not None and parallel.program_arguments is not None
     node = parallel.program_arguments_node
     assert node is not None
-    for ref in parallel.program_arguments.refs():
-        span = node.span_of(ref.start, ref.end)
-        ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
-        if ports is None:
-            reader.report("E202", span, f"`{ref}` cannot be used in the `task.program_arguments` of {where}",
-                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")  # fmt: skip
-        elif ref.name not in ports:
-            what = "input" if ref.kind is RefKind.INPUT else "output"
-            hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")
-            reader.report("P405", span, f"`{ref}` names no {what} of {where}", hint)
+    used_in = f"the `task.program_arguments` of {where}"
+    check_own_ports(reader, component, parallel.program_arguments, node, used_in, where)
 
 
 def read_parallel_kind(reader: Reader, root: Map, value: str, where: str) -> Component | None:

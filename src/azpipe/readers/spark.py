@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.model import Component, SparkJob, Step
-from azpipe.readers.bindings import read_template
+from azpipe.readers.bindings import check_own_ports, read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
 from azpipe.schema.language import SPARK_BLOCK, keys_of
 from azpipe.source.nodes import Map, Node, Scalar
-from azpipe.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from azpipe.readers.native import _JobReader
@@ -173,16 +172,7 @@ def _component_args(reader: Reader, component: Component, node: Node | None, whe
     if parsed is None:
         return
     component.command, component.command_node = parsed
-    for ref in component.command.refs():
-        span = component.command_node.span_of(ref.start, ref.end)
-        ports = {RefKind.INPUT: component.inputs, RefKind.OUTPUT: component.outputs}.get(ref.kind)
-        if ports is None:
-            reader.report("E202", span, f"`{ref}` cannot be used in the `args` of {where}",
-                          "a component only sees its own ports: `inputs.NAME` and `outputs.NAME`")  # fmt: skip
-        elif ref.name not in ports:
-            what = "input" if ref.kind is RefKind.INPUT else "output"
-            hint = did_you_mean(ref.name, ports) or f"{where} declares: " + (", ".join(ports) or "none")
-            reader.report("P405", span, f"`{ref}` names no {what} of {where}", hint)
+    check_own_ports(reader, component, *parsed, f"the `args` of {where}", where)
 
 
 def read_native_spark(jobs: _JobReader, step: Step, mapping: Map, where: str) -> None:
