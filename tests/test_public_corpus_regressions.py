@@ -290,6 +290,7 @@ def test_language_keeps_the_automl_output_type_unless_told(tmp_path: Path) -> No
     from azpipe.importer import to_azpipe
 
     imported = to_azpipe(text, "fed")
+    assert text.steps["show"].inputs["model"].written_type is None  # import reads, never changes
     assert 'type: "mltable"' in imported
     plain = imported.replace('      model:\n        value: "${{ner.best_model}}"\n        type: "mltable"\n',
                              '      model: "${{ner.best_model}}"\n')  # fmt: skip

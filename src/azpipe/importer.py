@@ -47,7 +47,6 @@ def to_azpipe(pipeline: Pipeline, name: str) -> str:
     if not pipeline.ok:
         raise ImportRefused(f"{pipeline.path} has errors; fix them first (azpipe check)")
     source = yaml_str(os.path.basename(pipeline.path))  # a file name may hold a line break
-    _state_automl_types(pipeline)
     lines = [f"# Imported by azpipe from {source}", _line(0, "azpipe", 1), _line(0, "name", name)]
     lines += _header(pipeline)
     lines += _section("components", _components(pipeline))
@@ -57,15 +56,6 @@ def to_azpipe(pipeline: Pipeline, name: str) -> str:
         line for step in pipeline.steps.values() for line in _step(pipeline, step)
     ]
     return "\n".join(lines) + "\n"
-
-
-def _state_automl_types(pipeline: Pipeline) -> None:
-    """Write ``type: mltable`` on a job's own input fed by an AutoML node, as azure-ai-ml types it:
-    the language would otherwise give it the AutoML output's declared type."""
-    for step in pipeline.steps.values():
-        for port in step.inputs.values():
-            if step.uses is None and port.written_type is None and inline_automl_type(pipeline, port):
-                port.written_type = port.type
 
 
 _BLOCK = object()  # a key whose value is the block of lines that follows
@@ -246,8 +236,12 @@ def _step(pipeline: Pipeline, step: Step) -> list[str]:
     if step.compute:
         lines.append(_line(4, "compute", step.compute))
     lines += _environment(step.environment, 4)
-    implicit = _implicit_inputs(step) if step.uses is None else set()
-    lines += _bindings(step, implicit)
+    # azure-ai-ml types a job's own input fed by AutoML `mltable`; the language says so in `type:`
+    typed = {
+        n: "mltable" for n, p in step.inputs.items() if step.uses is None and inline_automl_type(pipeline, p)
+    }
+    implicit = _implicit_inputs(step) - set(typed) if step.uses is None else set()
+    lines += _bindings(step, implicit, typed)
     lines += _step_outputs(step)
     if step.uses is None and step.command is not None:
         lines.append(_line(4, "command", _command(step.command, step, implicit)))
@@ -301,7 +295,8 @@ def _implicit_inputs(step: Step) -> set[str]:
 UNUSED = "  # azpipe: ignore[P401] (unused by the command, as in the original)"
 
 
-def _bindings(step: Step, implicit: set[str]) -> list[str]:
+def _bindings(step: Step, implicit: set[str], typed: dict[str, str] | None = None) -> list[str]:
+    """A step's ``inputs:``; ``typed`` gives the ``type:`` to write of inputs bound to a reference."""
     lines: list[str] = []
     used = {ref.name for ref in step.command.refs()} if step.uses is None and step.command else None
     for port in step.inputs.values():
@@ -313,7 +308,7 @@ def _bindings(step: Step, implicit: set[str]) -> list[str]:
         literal_type = binding.type or port.type
         explicit_type = literal_type if binding.ref is None and literal_type in ASSET_TYPES else None
         if binding.ref is not None:  # a step's own interface; with a component azure-ai-ml drops it
-            explicit_type = port.written_type if step.uses is None else None
+            explicit_type = (port.written_type or (typed or {}).get(port.name)) if step.uses is None else None
         note = UNUSED if used is not None and port.name not in used else ""
         if port.mode is None and explicit_type is None and port.datastore is None:
             lines.append(_line(6, port.name, value) + note)
