@@ -413,3 +413,9 @@ def test_the_schema_knows_every_field_the_readers_carry() -> None:
         azure_ml.INLINE_COMPONENT["properties"]
     )
     assert set(FIELDS["AnonymousEnvironmentSchema"]) <= set(azure_ml.ENVIRONMENT["properties"])
+
+
+@pytest.mark.parametrize("value", ["1E400", "-1e999", float("inf"), float("nan"), 10**400, "nan"])
+def test_numbers_marshmallow_refuses_are_not_numbers(value: Any) -> None:
+    pytest.importorskip("marshmallow")
+    assert values._fits(value, "number") is _marshmallow_accepts("number", value) is False

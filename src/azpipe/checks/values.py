@@ -19,6 +19,7 @@ problem they have already reported at a position is not reported again.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -381,12 +382,21 @@ def _fits(value: Any, kind: str) -> bool:
             isinstance(value, str) and bool(re.match(_INTEGER_TEXT, value.strip()))
         )
     if kind == "number":
-        return isinstance(value, (int, float)) or (
-            isinstance(value, str) and bool(re.match(_NUMBER_TEXT, value.strip()))
-        )
+        if isinstance(value, str) and re.match(_NUMBER_TEXT, value.strip()):
+            return _finite(value.strip())
+        return isinstance(value, (int, float)) and _finite(value)
     if kind == "boolean":
         return value in (0, 1) if isinstance(value, (int, float)) else value in _BOOLEAN_TEXT
     return False
+
+
+def _finite(value: str | float) -> bool:
+    """False for what marshmallow's ``Float`` refuses: nan, the infinities (`1e400`, `.inf`)
+    and an integer too large for a float."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _as_number(value: Any) -> float | None:

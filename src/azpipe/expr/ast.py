@@ -2,6 +2,11 @@
 
 Offsets (``start``/``end``) are character offsets into the string the template was
 parsed from; the YAML scalar maps them to file positions.
+
+The nodes are values: compared and hashed by their fields, and never changed once
+built (build a new one instead). They are not ``frozen`` dataclasses only because a
+frozen dataclass takes two and a half times as long to build, and checking a
+1,000-step pipeline builds some 20,000 of them (7 % of its time, measured).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ class Form(enum.Enum):
     LONG = "long"  # parent.jobs.STEP.outputs.y
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # a value: see the module's docstring
 class Ref:
     """A reference inside ``${{ }}``."""
 
@@ -56,7 +61,7 @@ class Ref:
         return f"{self.kind.value}.{self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # a value: see the module's docstring
 class Text:
     """Literal text."""
 
@@ -65,7 +70,7 @@ class Text:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # a value: see the module's docstring
 class Placeholder:
     """``${{ ref }}``."""
 
@@ -74,7 +79,7 @@ class Placeholder:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # a value: see the module's docstring
 class Segment:
     """``$[[ ... ]]``: an optional part of a command."""
 
@@ -86,7 +91,7 @@ class Segment:
 Part = Text | Placeholder | Segment
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # a value: see the module's docstring
 class Template:
     """A parsed template string."""
 

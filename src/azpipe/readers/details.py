@@ -7,6 +7,9 @@ shapes (:mod:`azpipe.readers.shapes`) into the same :class:`~azpipe.model.Settin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from azpipe.model import Settings
 from azpipe.readers.reader import Reader
 from azpipe.readers.shapes import (
@@ -20,7 +23,7 @@ from azpipe.readers.shapes import (
     read_typed,
 )
 from azpipe.schema.language import DETAIL_PROPERTIES, keys_of
-from azpipe.source.nodes import Map
+from azpipe.source.nodes import Map, Node
 
 DETAIL_KEYS = keys_of({"type": "object", "properties": DETAIL_PROPERTIES})  # the language schema's
 
@@ -30,37 +33,39 @@ def read_details(reader: Reader, mapping: Map, where: str, component: bool = Fal
 
     ``component``: an Azure ML command component's (a file, or inline in a job), whose
     ``resources`` and ``distribution`` azure-ai-ml reads ignoring unknown keys: those are the
-    schema walker's to report, as warnings."""
-    return Settings(
-        display_name=reader.string(mapping.get("display_name"), f"`display_name` of {where}"),
-        description=reader.string(mapping.get("description"), f"`description` of {where}"),
-        tags=reader.string_map(mapping.get("tags"), f"`tags` of {where}"),
-        environment_variables=reader.string_map(
-            mapping.get("environment_variables"), f"`environment_variables` of {where}"
-        ),
-        resources=read_object(
-            reader, mapping.get("resources"), f"`resources` of {where}", RESOURCES, lenient=component
-        ),
-        distribution=read_typed(
-            reader,
-            mapping.get("distribution"),
-            f"`distribution` of {where}",
-            DISTRIBUTIONS,
-            lenient=component,
-        ),
-        limits=read_object(reader, mapping.get("limits"), f"`limits` of {where}", LIMITS),
-        is_deterministic=reader.boolean(mapping.get("is_deterministic"), f"`is_deterministic` of {where}"),
-        identity=read_typed(reader, mapping.get("identity"), f"`identity` of {where}", IDENTITIES),
-        properties=reader.string_map(mapping.get("properties"), f"`properties` of {where}"),
-        services=read_services(reader, mapping.get("services"), f"`services` of {where}"),
-        queue_settings=read_object(
-            reader, mapping.get("queue_settings"), f"`queue_settings` of {where}", QUEUE_SETTINGS
-        ),
-        comment=reader.string(mapping.get("comment"), f"`comment` of {where}"),
-        additional_includes=[
-            text
-            for text, _ in reader.string_list(
-                mapping.get("additional_includes"), f"`additional_includes` of {where}"
-            )
-        ],
-    )
+    schema walker's to report, as warnings. Only the keys written are read (most steps write
+    few of them): an absent one keeps :class:`~azpipe.model.Settings`' default."""
+    settings = Settings()
+    for key, read in _READERS.items():
+        node = mapping.get(key)
+        if node is not None:
+            setattr(settings, key, read(reader, node, f"`{key}` of {where}", component))
+    return settings
+
+
+def _includes(reader: Reader, node: Node, where: str) -> list[str]:
+    return [text for text, _ in reader.string_list(node, where)]
+
+
+_Read = Callable[[Reader, Node, str, bool], Any]
+# Settings' fields in the order their problems are reported.
+_READERS: dict[str, _Read] = {
+    "display_name": lambda reader, node, where, component: reader.string(node, where),
+    "description": lambda reader, node, where, component: reader.string(node, where),
+    "tags": lambda reader, node, where, component: reader.string_map(node, where),
+    "environment_variables": lambda reader, node, where, component: reader.string_map(node, where),
+    "resources": lambda reader, node, where, component: read_object(
+        reader, node, where, RESOURCES, lenient=component
+    ),
+    "distribution": lambda reader, node, where, component: read_typed(
+        reader, node, where, DISTRIBUTIONS, lenient=component
+    ),
+    "limits": lambda reader, node, where, component: read_object(reader, node, where, LIMITS),
+    "is_deterministic": lambda reader, node, where, component: reader.boolean(node, where),
+    "identity": lambda reader, node, where, component: read_typed(reader, node, where, IDENTITIES),
+    "properties": lambda reader, node, where, component: reader.string_map(node, where),
+    "services": lambda reader, node, where, component: read_services(reader, node, where),
+    "queue_settings": lambda reader, node, where, component: read_object(reader, node, where, QUEUE_SETTINGS),
+    "comment": lambda reader, node, where, component: reader.string(node, where),
+    "additional_includes": lambda reader, node, where, component: _includes(reader, node, where),
+}

@@ -320,8 +320,9 @@ class StepReader:
         if ref.kind not in IMPLICIT:
             return placeholder
         name = names.bind(ref, span)
-        new_ref = Ref(RefKind.INPUT, name, start=ref.start, end=ref.end)
-        return replace(placeholder, ref=new_ref)
+        return Placeholder(
+            Ref(RefKind.INPUT, name, start=ref.start, end=ref.end), placeholder.start, placeholder.end
+        )
 
 
 class _ImplicitNames:

@@ -50,6 +50,7 @@ _STD = "tag:yaml.org,2002:"
 _MERGE, _VALUE = _STD + "merge", _STD + "value"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")} | {_MERGE, _VALUE}
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_AS_WRITTEN = frozenset({_STD + "str", _STD + "timestamp", _MERGE, _VALUE})  # values kept as text
 _TRUE_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 # `1.10`, `3.10`: a trailing zero after other decimals, which a number would not need and a
 # version does; `2.0`, `0.50` and `1.00` are plain numbers (a leading `0.` is a fraction).
@@ -134,6 +135,7 @@ class _Composer:
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
+        self.path, self.line_starts = source.path, source.line_starts
         self.anchors: dict[str, Node | None] = {}
         self.sizes: dict[int, int] = {}
         self.expanded = 0  # nodes added by aliases so far
@@ -275,7 +277,7 @@ class _Composer:
         return scalar
 
     def _construct(self, tag: str, event: Any) -> Any:
-        if tag in (_STD + "str", _STD + "timestamp", _MERGE, _VALUE):
+        if tag in _AS_WRITTEN:
             return event.value
         try:
             return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))
@@ -290,14 +292,19 @@ class _Composer:
         empty node (a null written as nothing) and a document's end past its last line
         break (which :meth:`SourceText.offset` clamps) are computed.
         """
-        offset = self.source.offset
-        start = offset(mark.line + 1, mark.column + 1)
-        end = offset(stop.line + 1, stop.column + 1)
-        if end <= start or stop.line >= len(self.source.line_starts):  # past the last line break
-            end = max(end, start + 1)
-            return start, end, self.source.span(start, end)
-        span = Span(self.source.path, mark.line + 1, mark.column + 1, stop.line + 1, stop.column + 1)
-        return start, end, span
+        starts = self.line_starts
+        if stop.line < len(starts):  # the start mark is never after the end mark
+            start = starts[mark.line] + mark.column
+            end = starts[stop.line] + stop.column
+            if end > start:
+                return (
+                    start,
+                    end,
+                    Span(self.path, mark.line + 1, mark.column + 1, stop.line + 1, stop.column + 1),
+                )
+        start = self.source.offset(mark.line + 1, mark.column + 1)
+        end = max(self.source.offset(stop.line + 1, stop.column + 1), start + 1)
+        return start, end, self.source.span(start, end)
 
     def _close(self, open_: _Open, end: Any) -> tuple[Node, int]:
         span = self._extent(open_.event.start_mark, end.end_mark)[2]
