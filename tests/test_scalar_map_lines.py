@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from azpipe.source.loader import load_bytes
-from azpipe.source.nodes import Map, Scalar
+from azpipe.source.nodes import Map, Scalar, Seq
 from azpipe.source.scalar_map import _align_lines, _align_words, offset_map
 
 _WORD = st.text(alphabet="abcxyz019_-.${}=/", min_size=1, max_size=8)
@@ -46,3 +46,49 @@ def test_lines_and_words_agree(lines: list[str], style: str, chomp: str, indent:
         assert text[mapped.at(index)] == char
         if fast:
             assert fast.at(index) == words.at(index)
+
+
+@given(
+    lines=st.lists(_LINE, min_size=1, max_size=6),
+    style=st.sampled_from([">", "|"]),
+    chomp=st.sampled_from(["", "-", "+"]),
+    indent=st.integers(min_value=1, max_value=6),
+    prefix=st.sampled_from(["k: ", "a:\n  k: ", "- k: ", "k: # note\n  "]),
+    breaks=st.sampled_from(["\n", "\r\n", "\u2028"]),
+    bounds=st.tuples(st.integers(0, 60), st.integers(0, 60)),
+)
+def test_the_span_of_a_part_is_the_same_found_by_line(
+    lines: list[str], style: str, chomp: str, indent: int, prefix: str, breaks: str, bounds: tuple[int, int]
+) -> None:
+    """``span_of`` takes the line from the run when a block scalar's runs are its lines;
+    the span is the one the file's offsets give."""
+    if prefix.startswith("k: #"):
+        prefix = "k: "
+    head_indent = "  " if prefix.startswith(("a:", "- ")) else ""
+    body = "".join(head_indent + " " * indent + line + "\n" for line in lines)
+    text = (f"{prefix}{style}{chomp}\n{body}").replace("\n", breaks)
+    root = load_bytes(text.encode(), "x.yaml").root
+    node = _find_k(root)
+    if node is None or not isinstance(node.value, str) or not node.value:
+        return
+    start, end = sorted(min(b, len(node.value)) for b in bounds)
+    fast = node.span_of(start, end)
+    assert node._offsets is not None
+    node._offsets.by_line = False
+    assert fast == node.span_of(start, end)
+
+
+def _find_k(node: object) -> Scalar | None:
+    if isinstance(node, Map):
+        for entry in node.entries:
+            if entry.key.value == "k" and isinstance(entry.value, Scalar):
+                return entry.value
+            found = _find_k(entry.value)
+            if found is not None:
+                return found
+    if isinstance(node, Seq):
+        for item in node.items:
+            found = _find_k(item)
+            if found is not None:
+                return found
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +52,21 @@ class Scalar(Node):
         offsets = self._offsets
         if not offsets or not isinstance(self.value, str):
             return self.span
+        if offsets.by_line:
+            span = self._line_span(offsets, start, end)
+            if span is not None:
+                return span
         return self.source.span(offsets.at(start), offsets.at(max(end - 1, start)) + 1)
+
+    def _line_span(self, offsets: OffsetMap, start: int, end: int) -> Span | None:
+        """The span of ``value[start:end]`` when it lies within one line of a block scalar
+        whose lines are its runs (``None`` otherwise): the run's index gives the line."""
+        run = bisect.bisect_right(offsets.starts, start) - 1
+        if run < 0 or start >= end or end - offsets.starts[run] > offsets.lengths[run]:
+            return None
+        line = self.span.line + 1 + run  # the body starts on the line after the header
+        column = offsets.sources[run] - self.source.line_starts[line - 1] + 1 + start - offsets.starts[run]
+        return Span(self.source.path, line, column, line, column + end - start)
 
 
 _KIND = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}

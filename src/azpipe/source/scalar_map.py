@@ -33,6 +33,9 @@ class OffsetMap:
     starts: list[int] = field(default_factory=list)  # value offset where each run starts
     sources: list[int] = field(default_factory=list)  # file offset where each run starts
     lengths: list[int] = field(default_factory=list)
+    # True when run N is line N of a block scalar's body (the fast path of _align_lines):
+    # then a position's line is known without looking it up.
+    by_line: bool = False
 
     def add(self, value_start: int, source_start: int, length: int) -> None:
         """Append a run (merged with the previous one when they continue each other)."""
@@ -120,6 +123,7 @@ def _align_lines(text: str, pos: int, end: int, value: str) -> OffsetMap:
         mapping.add(index, source, len(content))
         index += len(content)
         pos += len(line)
+    mapping.by_line = True  # splitlines breaks where YAML does: the loader refused any other break
     return mapping if index >= len(value.rstrip("\n")) else OffsetMap()
 
 
