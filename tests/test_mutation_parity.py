@@ -3,7 +3,9 @@
 Every file ``azpipe check`` checks in the Azure ML examples corpus, the native
 fixtures in ``tests/fixtures/native`` and the example pipelines in ``pipelines/``
 is mutated one line at a time: a key misspelt, an unknown key added, a value
-replaced by one of another type, a word-like value misspelt, a leaf deleted.
+replaced by one of another type, a word-like value misspelt, a leaf deleted, a
+value emptied, a number made zero or negative, a port's ``mode:`` or ``type:``
+swapped for another of Azure ML's.
 Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
@@ -17,7 +19,8 @@ A mutant fails the test when
 1. azure-ai-ml rejects it and azpipe reports no new error;
 2. azpipe reports new errors and none of its new diagnostics is within one line
    of the mutation (deleted leaves excepted: what is missing is reported where
-   it is needed);
+   it is needed; a swapped ``type:`` may be reported anywhere in its mapping, or
+   at a binding the type no longer fits);
 3. a misspelt or unknown key in a mapping with a fixed set of keys is not flagged
    on its own line (an error where Azure ML rejects it, a warning where Azure ML
    ignores it).
@@ -62,6 +65,12 @@ WRONG_TYPES = {
 }
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{2,}$")
 _KEY_WORD = re.compile(r"^[a-z_][a-z0-9_]{1,}$")
+# A port's `mode:` and `type:` swapped for another value Azure ML knows (which may not fit there).
+PORT_MODES = ("ro_mount", "rw_mount", "download", "upload", "direct", "eval_mount", "eval_download", "mount")
+PORT_TYPES = ("uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model", "integer",
+              "number", "string", "boolean")  # fmt: skip
+EMPTY_VALUES = ('""', "")
+OUT_OF_RANGE = ("0", "-1", "-3")
 _NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
 
 
@@ -143,6 +152,8 @@ class Site:
     is_key: bool
     schema_key: bool  # a key of a mapping with a fixed set of keys
     leaf_line: bool  # a `key: scalar` entry alone on its line (can be deleted)
+    key: str = ""  # values: the key they are the value of
+    scope: tuple[int, int] = (0, 0)  # the (0-based) first and last line of the enclosing mapping
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,7 @@ class Mutant:
     text: str
     line: int
     what: str
+    scope: tuple[int, int] | None = None  # 1-based lines an error may also be on (a swapped `type:`)
 
 
 def _sites(text: str) -> list[Site]:
@@ -174,7 +186,7 @@ def _walk(node: Any, path: tuple[str, ...], found: list[Site], lines: list[str],
             name = str(key.value)
             hidden = skip or name == "$schema" or _unsupported_job(path, value)
             if not hidden:
-                _entry_sites(key, value, path, found, lines)
+                _entry_sites(key, value, path, found, lines, node)
             _walk(value, (*path, name), found, lines, hidden)
     # scalars are collected as the values of their entries
 
@@ -187,7 +199,9 @@ def _unsupported_job(path: tuple[str, ...], value: Any) -> bool:
     return bool(kinds) and str(kinds[0]) in _NOT_COMMAND_NODES
 
 
-def _entry_sites(key: Any, value: Any, path: tuple[str, ...], found: list[Site], lines: list[str]) -> None:
+def _entry_sites(
+    key: Any, value: Any, path: tuple[str, ...], found: list[Site], lines: list[str], parent: Any
+) -> None:
     single = isinstance(value, yaml.ScalarNode) and value.start_mark.line == value.end_mark.line
     line = lines[key.start_mark.line]
     alone = line[: key.start_mark.column].strip() == ""
@@ -201,9 +215,10 @@ def _entry_sites(key: Any, value: Any, path: tuple[str, ...], found: list[Site],
         and value.value != ""
         and value.tag != "tag:yaml.org,2002:null"
     ):
+        scope = (parent.start_mark.line, parent.end_mark.line)
         found.append(Site(value.start_mark.index, value.end_mark.index, value.start_mark.line,
                           value.start_mark.column, str(value.value), value.tag.rsplit(":", 1)[-1], False,
-                          False, False))  # fmt: skip
+                          False, False, str(key.value), scope))  # fmt: skip
 
 
 def misspell(word: str, rng: random.Random, taken: set[str]) -> str | None:
@@ -244,6 +259,15 @@ def mutate(text: str, rng: random.Random, vocabulary: set[str]) -> Mutant | None
         "wrong-type": [s for s in sites if not s.is_key and s.tag in WRONG_TYPES],
         "misspelt-value": [s for s in sites if not s.is_key and s.tag == "str" and _WORD.match(s.text)],
         "deleted-leaf": [s for s in sites if s.is_key and s.leaf_line],
+        "emptied-value": [s for s in sites if not s.is_key],
+        "out-of-range": [s for s in sites if not s.is_key and s.tag in ("int", "float")],
+        "swapped-enum": [
+            s
+            for s in sites
+            if not s.is_key
+            and s.key in ("mode", "type")
+            and s.text in (PORT_MODES if s.key == "mode" else PORT_TYPES)
+        ],
     }
     kind = rng.choice(sorted(k for k, v in classes.items() if v))
     site = rng.choice(classes[kind])
@@ -265,6 +289,14 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
     if kind == "wrong-type":
         new = rng.choice(WRONG_TYPES[site.tag])
         return Mutant(kind, _replace(text, site, new), line, f"{site.tag} `{site.text}` → `{new}`")
+    if kind in ("emptied-value", "out-of-range"):
+        new = rng.choice(EMPTY_VALUES if kind == "emptied-value" else OUT_OF_RANGE)
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+    if kind == "swapped-enum":
+        new = rng.choice([v for v in (PORT_MODES if site.key == "mode" else PORT_TYPES) if v != site.text])
+        # A port's type decides what the rest of its mapping may hold (a `default:`, a `mode:`).
+        scope = (site.scope[0] + 1, site.scope[1] + 1) if site.key == "type" else None
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", scope)
     start = _line_start(text, site.line)
     end = text.find("\n", start)
     end = len(text) if end < 0 else end + 1
@@ -346,11 +378,7 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
     here = [d for d in fresh if d.span.file == str(copy)]
     if mutant.kind in ("misspelt-key", "unknown-key") and not any(d.span.line == mutant.line for d in here):
         return "the key is not flagged on its line" + _found(fresh)
-    if (
-        fresh_errors
-        and mutant.kind != "deleted-leaf"
-        and not any(abs(d.span.line - mutant.line) <= 1 for d in here)
-    ):
+    if fresh_errors and mutant.kind != "deleted-leaf" and not any(_near(d, mutant) for d in here):
         return "azpipe's errors are not within one line of the mutation" + _found(fresh_errors)
     if fresh_errors:
         return None
@@ -358,6 +386,16 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
     if rejected is not None and not _only_unsupported_nodes(rejected, mutant.text):
         return f"azure-ai-ml rejects it ({rejected}) but azpipe reports no error" + _found(fresh)
     return None
+
+
+def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
+    """True when ``diagnostic`` is where the mutation is: within one line, or for a swapped port
+    ``type:`` anywhere in the port's mapping, or at a binding (T601) the new type does not fit."""
+    if abs(diagnostic.span.line - mutant.line) <= 1:
+        return True
+    if mutant.scope is None:
+        return False
+    return diagnostic.code == "T601" or mutant.scope[0] <= diagnostic.span.line <= mutant.scope[1]
 
 
 def _only_unsupported_nodes(rejection: str, text: str) -> bool:
@@ -450,11 +488,11 @@ def test_mutants(index: int, workspace: dict[Path, Path], tmp_path_factory: pyte
 
 
 def test_mutations_keep_yaml_and_change_one_place() -> None:
-    text = "a: 1\nb:\n  c: pytorch\n  d: true\ntags: {x: y}\n"
+    text = "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\ntags: {x: y}\n"
     rng = random.Random(1)
     seen = set()
     for _ in range(200):
-        mutant = mutate(text, rng, {"a", "b", "c", "d", "tags"})
+        mutant = mutate(text, rng, {"a", "b", "c", "d", "mode", "tags"})
         if mutant is None:
             continue
         seen.add(mutant.kind)
@@ -465,7 +503,8 @@ def test_mutations_keep_yaml_and_change_one_place() -> None:
         ]
         assert mutant.line in changed or mutant.kind in ("unknown-key", "deleted-leaf"), mutant
         assert "x" in (yaml.safe_load(mutant.text).get("tags") or {"x": 0}), "tag names are not schema keys"
-    assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf"}
+    assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf",
+                    "emptied-value", "out-of-range", "swapped-enum"}  # fmt: skip
 
 
 def test_tag_keys_are_names_not_schema_keys() -> None:

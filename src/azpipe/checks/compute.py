@@ -37,7 +37,7 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
             yield from _near_miss(pipeline, step.compute, step.compute_span)
         elif pipeline.compute_of(step) is None and not step.incomplete:
             yield rule("C901").at(
-                step.span,
+                step.compute_span or step.span,  # at `compute: ""` when it is written empty
                 f"step `{step.name}` has no compute",
                 "set `compute:` on the step or `defaults: {compute: ...}` "
                 "(`serverless` runs without a cluster)",

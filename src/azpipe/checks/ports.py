@@ -59,8 +59,10 @@ def _step(step: Step, suggestions: Suggestions) -> Iterator[Diagnostic]:
     for port in step.inputs.values():
         swept = step.sweep is not None and port.name in step.sweep.search_space  # the sweep binds it
         if port.binding is None and not port.optional and port.default is None and not swept:
+            # An input the step names but leaves without a value (`n: {}`) is reported there.
+            written = port.span != step.span and port.span.file == step.span.file
             yield rule("P404").at(
-                step.uses_span or port.span,
+                port.span if written else step.uses_span or port.span,
                 f"input `{port.name}` of step `{step.name}` is not bound",
                 f"bind it under `inputs:` (`{port.name}: ${{{{...}}}}`)",
             )

@@ -71,6 +71,24 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     for step in pipeline.steps.values():
         for port in step.inputs.values():
             yield from _port(pipeline, port, f"input `{port.name}` of step `{step.name}`")
+    if pipeline.source_format == "azpipe":  # the compiled job writes the type it takes
+        yield from _primitive_outputs(pipeline)
+
+
+def _primitive_outputs(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """Pipeline outputs that expose a step's integer, number, string or boolean output: a pipeline
+    job's outputs hold data (azure-ai-ml's OutputSchema takes only the asset types)."""
+    for output in pipeline.outputs.values():
+        ref = output.binding.ref if output.binding is not None else None
+        if ref is None or ref.kind is not RefKind.STEP_OUTPUT or ref.step not in pipeline.steps:
+            continue
+        port = pipeline.steps[ref.step].outputs.get(ref.name)
+        if port is not None and port.type in PRIMITIVE_TYPES and output.binding is not None:
+            yield rule("T601").at(
+                output.binding.span,
+                f"pipeline output `{output.name}` exposes `{ref}`, of type `{port.type}`",
+                "a pipeline's outputs hold data (`uri_folder`, `uri_file`...); pass a value on as a file",
+            )
 
 
 def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:

@@ -135,11 +135,15 @@ class _Walker:
         properties: dict[str, Schema] = schema.get("properties", {})
         others = schema.get("additionalProperties", True)
         missing = [key for key in schema.get("required", ()) if key not in node]
+        no_null = schema.get("x-no-null", False)  # marshmallow fields without allow_none
         for entry in node:
             key = entry.key.value
             if not isinstance(key, str):
                 continue  # the readers report keys that are not strings
             if key in properties:
+                if no_null and type(entry.value) is Scalar and entry.value.value is None:
+                    self._scalar_type(entry.value, _types(properties[key]) or ["string"], (path, key))
+                    continue
                 self.walk(entry.value, properties[key], (path, key), bindings)
             elif isinstance(others, dict):
                 self.walk(entry.value, others, (path, key), bindings)
@@ -147,6 +151,18 @@ class _Walker:
                 self._unknown_key(entry.key, key, schema, path, missing, node)
         if missing or "dependentRequired" in schema:
             self._required(node, schema, path, missing)
+        self._required_empty(node, schema, path)
+
+    def _required_empty(self, node: Map, schema: Schema, path: Path) -> None:
+        """A required key left empty (`type:`): marshmallow refuses a null there ("Field may not
+        be null"), though an empty optional key is only absent."""
+        for key in schema.get("required", ()):
+            value = node.get(key)
+            if isinstance(value, Scalar) and value.value is None:
+                key_node = node.key_node(key)
+                span = key_node.span if key_node is not None else value.span
+                hint = schema.get("properties", {}).get(key, {}).get("x-hint")
+                self.report("S103", span, f"{_label((path, key))} needs a value", hint)
 
     def _unknown_key(
         self, key_node: Scalar, key: str, schema: Schema, path: Path, missing: list[str], node: Map
@@ -224,6 +240,10 @@ class _Walker:
             return
         if "minimum" in schema or "maximum" in schema:
             self._range(node, schema, path)
+        if isinstance(value, str) and len(value) < schema.get("minLength", 0):
+            # An empty reference (`compute: ""`): Azure ML's ARM-id and registry fields refuse it.
+            self.report("V004", node.span, f"{_label(path)} cannot be empty", schema.get("x-hint"))
+            return
         pattern = schema.get("pattern")
         if pattern and isinstance(value, str) and not re.search(pattern, value):
             self._format(node, value, schema, path)
@@ -318,6 +338,7 @@ def _plain_scalars(schema: Schema) -> frozenset[type]:
             "minimum",
             "maximum",
             "pattern",
+            "minLength",
             "anyOf",
             "oneOf",
             "x-bindings",

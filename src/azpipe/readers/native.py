@@ -18,6 +18,7 @@ from dataclasses import replace
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.expr.ast import Ref, RefKind
 from azpipe.model import INPUT_MODES, Binding, Component, Pipeline, PipelineOutput, Port, Step
+from azpipe.naming import MAX_LENGTH
 from azpipe.readers.automl import read_native_automl
 from azpipe.readers.bindings import read_binding, read_template
 from azpipe.readers.component_file import is_component_file, read_component_file, read_component_mapping
@@ -155,7 +156,10 @@ def default_name(given: str | None, path: str) -> str:
     """A valid node name for a native pipeline: its name or display name, else its file's."""
     raw = given or os.path.splitext(os.path.basename(path))[0]
     name = re.sub(r"[^a-z0-9_]", "_", raw.lower()).strip("_") or "pipeline"
-    return "_" + name if name[0].isdigit() else name
+    name = "_" + name if name[0].isdigit() else name
+    # Cut to the length a node name may have: a long display name is valid in Azure ML (no
+    # limit), so the name made from it must be too.
+    return name[:MAX_LENGTH]
 
 
 def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> Map | None:

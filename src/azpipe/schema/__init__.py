@@ -16,7 +16,7 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     not this schema's business (the readers check them).
 ``required`` / ``dependentRequired``
     Keys that must be there (S103), and keys that need others.
-``enum``, ``minimum``, ``maximum``, ``pattern``
+``enum``, ``minimum``, ``maximum``, ``pattern``, ``minLength``
     The allowed values (V002, V003, V004), with "did you mean" on enum values.
 ``anyOf``
     Alternatives by the value's shape (a string, or a mapping...).
@@ -34,6 +34,9 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     With ``x-unknown: warning``: the key whose presence makes Azure ML read the
     mapping so (a command node with a ``component:``); without it an unknown key
     is an error (azure-ai-ml then reads an inline command job, which rejects it).
+``x-no-null``
+    No key of this mapping may be left empty (marshmallow's fields without
+    ``allow_none``: "Field may not be null"); elsewhere an empty value is absent.
 ``x-reader``
     A block its reader checks (a node kind's ``sweep:``...): described for editors
     and completion, not walked, so nothing is reported twice.
@@ -65,6 +68,7 @@ from typing import Any
 
 from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB
 from azpipe.schema.language import LANGUAGE
+from azpipe.schema.parallel_component import PARALLEL_COMPONENT, USED_PARALLEL_COMPONENT
 
 Schema = dict[str, Any]
 
@@ -74,6 +78,10 @@ SCHEMAS: dict[str, Schema] = {
     "native": PIPELINE_JOB,
     "component": COMMAND_COMPONENT,
     "native-component": PIPELINE_COMPONENT,
+    "parallel-component": PARALLEL_COMPONENT,
+    "used-parallel-component": USED_PARALLEL_COMPONENT,
 }
 
-__all__ = ["COMMAND_COMPONENT", "LANGUAGE", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema"]
+__all__ = [
+    "COMMAND_COMPONENT", "LANGUAGE", "PARALLEL_COMPONENT", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema",
+]  # fmt: skip

@@ -25,6 +25,9 @@ ANY: _Schema = {}
 VERSION: _Schema = {"type": ["string", "integer", "number", "boolean"], "description": "An asset version."}
 COUNT: _Schema = {"type": "integer", "minimum": 1}
 PORT_NUMBER: _Schema = {"type": "integer", "minimum": 1, "maximum": 65535}
+# A compute, datastore or component named by reference: azure-ai-ml reads it with ArmStr,
+# RegistryStr or a file reference, all of which refuse an empty string.
+REFERENCE: _Schema = {"type": "string", "minLength": 1}
 
 # job_resource_configuration.py: JobResourceConfigurationSchema (unknown=RAISE).
 _RESOURCE_KEYS: _Schema = {
@@ -168,7 +171,7 @@ ENVIRONMENT: _Schema = {
     },
     "additionalProperties": False,
 }  # fmt: skip
-ENVIRONMENT_REF: _Schema = {"anyOf": [STRING, ENVIRONMENT]}
+ENVIRONMENT_REF: _Schema = {"anyOf": [REFERENCE, ENVIRONMENT]}
 
 # component/input_output.py: ParameterSchema and InputPortSchema, OutputPortSchema
 # and PrimitiveOutputSchema, chosen by `type` (DumpableEnumField: case-sensitive).
@@ -182,6 +185,8 @@ _LIMIT: _Schema = {"type": ["string", "number", "integer"]}
 _NUMERIC_LIMIT: _Schema = {"type": "number"}
 _PARAMETER_KEYS: _Schema = {"type": STRING, "optional": BOOLEAN, "description": STRING, "default": STRING,
                             "min": _LIMIT, "max": _LIMIT, "enum": {"type": "array", "items": STRING}}  # fmt: skip
+# Input._validate_parameter_combinations (IOConstants.INPUT_TYPE_COMBINATION): only numbers take bounds.
+_UNBOUNDED_KEYS: _Schema = {k: v for k, v in _PARAMETER_KEYS.items() if k not in ("min", "max")}
 COMPONENT_INPUT: _Schema = {
     "anyOf": [
         STRING,
@@ -195,15 +200,19 @@ COMPONENT_INPUT: _Schema = {
                  "properties": {**_PARAMETER_KEYS, "default": {"type": "number"}, "min": _NUMERIC_LIMIT,
                                 "max": _NUMERIC_LIMIT}},
                 {"type": "object", "x-when": ["boolean"], "additionalProperties": False,
-                 "properties": {**_PARAMETER_KEYS, "default": BOOLEAN}},
+                 "properties": {**_UNBOUNDED_KEYS, "default": BOOLEAN}},
                 {"type": "object", "x-when": ["string"], "additionalProperties": False,
-                 "properties": {**_PARAMETER_KEYS, "default": TEXT}},
+                 "properties": {**_UNBOUNDED_KEYS, "default": TEXT}},
+                # InputPortSchema reads a `default`, but Input refuses one on an asset type
+                # ("Non-primitive type Input has no default value"), so it is no key here.
                 {"type": "object", "x-when": _ASSETS, "additionalProperties": False,
-                 "properties": {"type": STRING, "optional": BOOLEAN, "default": STRING, "description": STRING,
+                 "properties": {"type": STRING, "optional": BOOLEAN, "description": STRING,
                                 "mode": _PORT_MODE}},
             ],
             "discriminator": {"propertyName": "type"},
             "required": ["type"],
+            # ParameterSchema and InputPortSchema: no field allows None ("Field may not be null").
+            "x-no-null": True,
         },
     ]
 }  # fmt: skip
@@ -221,6 +230,7 @@ COMPONENT_OUTPUT: _Schema = {
             ],
             "discriminator": {"propertyName": "type"},
             "required": ["type"],
+            "x-no-null": True,  # OutputPortSchema: no field allows None
         },
     ]
 }  # fmt: skip
@@ -335,12 +345,12 @@ COMMAND_NODE: _Schema = {
     "x-when": ["command"],
     "properties": {
         "type": STRING,
-        "component": {"anyOf": [STRING, INLINE_COMPONENT]},
+        "component": {"anyOf": [REFERENCE, INLINE_COMPONENT]},
         "command": STRING,
         "code": STRING,
         "environment": ENVIRONMENT_REF,
         "environment_variables": ANY_MAP,
-        "compute": STRING,
+        "compute": STRING,  # a node takes `""`: it then runs on the pipeline's default compute
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
         "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
         "properties": STRING_MAP,
@@ -386,8 +396,8 @@ COMMAND_NODE: _Schema = {
 SETTINGS: _Schema = {
     "type": "object",
     "properties": {
-        "default_compute": STRING,
-        "default_datastore": STRING,
+        "default_compute": REFERENCE,
+        "default_datastore": REFERENCE,
         "continue_on_step_failure": BOOLEAN,
         "force_rerun": BOOLEAN,
         "on_init": STRING,
@@ -405,7 +415,7 @@ PIPELINE_NODE: _Schema = {
     "x-when": ["pipeline"],
     "properties": {
         "type": STRING,
-        "component": STRING,
+        "component": REFERENCE,
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
         "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
         "properties": STRING_MAP,
@@ -423,7 +433,7 @@ SWEEP_NODE: _Schema = {
     "x-when": ["sweep"],
     "properties": {
         "type": STRING,
-        "trial": {"anyOf": [STRING, INLINE_COMPONENT]},
+        "trial": {"anyOf": [REFERENCE, INLINE_COMPONENT]},
         "compute": STRING,
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
         "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
@@ -494,7 +504,7 @@ PIPELINE_JOB: _Schema = {
         "experiment_name": STRING,
         "tags": STRING_MAP,
         "properties": STRING_MAP,
-        "compute": STRING,
+        "compute": STRING,  # `""` is taken (settings.default_compute is not)
         "identity": IDENTITY,
         "services": SERVICES,
         "settings": SETTINGS,

@@ -1,0 +1,160 @@
+"""Parity gaps found by new mutation kinds (tests/test_mutation_parity.py: emptied values,
+out-of-range numbers, swapped port modes and types, long names): each case is judged by
+azure-ai-ml as well, so the expectation is Azure ML's, not azpipe's."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from azpipe.diagnostics import Severity
+from azpipe.loading import check_file
+from tests.compile_support import azure
+
+ENVIRONMENT = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
+PIPELINE = f"""\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+display_name: hello
+settings:
+  default_datastore: azureml:workspaceblobstore
+  default_compute: azureml:cpu-cluster
+jobs:
+  hello:
+    command: echo hello
+    environment: {ENVIRONMENT}
+    compute: azureml:cpu-cluster
+  world:
+    type: command
+    component: ./component.yml
+    inputs:
+      n: 3
+"""
+COMPONENT = f"""\
+$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+type: command
+name: world
+inputs:
+  n:
+    type: integer
+    min: 0
+  data:
+    type: uri_folder
+    optional: true
+command: echo ${{{{inputs.n}}}} $[[${{{{inputs.data}}}}]]
+environment: {ENVIRONMENT}
+"""
+
+
+def _write(tmp_path: Path, pipeline: str = PIPELINE, component: str = COMPONENT) -> Path:
+    (tmp_path / "component.yml").write_text(textwrap.dedent(component), encoding="utf-8")
+    path = tmp_path / "pipeline.yml"
+    path.write_text(textwrap.dedent(pipeline), encoding="utf-8")
+    return path
+
+
+def _azure_rejects(path: Path, component: bool = False) -> bool:
+    ml = azure()
+    try:
+        loaded = (ml.load_component if component else ml.load_job)(path)
+        return not loaded._validate().passed
+    except Exception:  # azure-ai-ml raises on schema errors
+        return True
+
+
+def _errors(path: Path) -> list[tuple[str, int]]:
+    checked = check_file(str(path))
+    return [(d.code, d.span.line) for d in checked.diagnostics if d.severity is Severity.ERROR]
+
+
+def test_the_unmutated_files_are_valid(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    assert not _azure_rejects(path) and not _azure_rejects(tmp_path / "component.yml", component=True)
+    assert _errors(path) == [] and _errors(tmp_path / "component.yml") == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("type: pipeline", "type:", 2),  # "Unsupported job type: None"
+        ("default_datastore: azureml:workspaceblobstore", 'default_datastore: ""', 5),
+        ("default_compute: azureml:cpu-cluster", 'default_compute: ""', 6),
+        ("component: ./component.yml", 'component: ""', 14),
+    ],
+)
+def test_an_emptied_reference_is_an_error_at_its_line(tmp_path: Path, old: str, new: str, line: int) -> None:
+    path = _write(tmp_path, PIPELINE.replace(old, new, 1))
+    assert _azure_rejects(path)
+    assert any(found == line for _, found in _errors(path)), _errors(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        # Input refuses a default on an asset input ("Non-primitive type Input has no default value").
+        ("    optional: true", "    default: azureml:data:1", 10),
+        # ... and bounds on a boolean or string input (INPUT_TYPE_COMBINATION).
+        ("    type: integer", "    type: boolean", 7),
+        ("    type: integer", "    type: string", 7),
+        # No field of a component port may be left empty ("Field may not be null").
+        ("    min: 0", "    min:", 7),
+        ("    optional: true", "    optional:", 10),
+        (f"environment: {ENVIRONMENT}", 'environment: ""', 12),
+    ],
+)
+def test_component_ports_as_azure_ml_reads_them(tmp_path: Path, old: str, new: str, line: int) -> None:
+    _write(tmp_path, component=COMPONENT.replace(old, new, 1))
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True)
+    assert any(found == line for _, found in _errors(path)), _errors(path)
+
+
+def test_a_node_compute_left_empty_is_the_default(tmp_path: Path) -> None:
+    """A node's `compute: ""` is taken (it runs on the default compute); with no default, the
+    missing compute is reported at that empty value."""
+    path = _write(tmp_path, PIPELINE.replace("    compute: azureml:cpu-cluster", '    compute: ""'))
+    assert not _azure_rejects(path)
+    assert _errors(path) == []
+    path = _write(
+        tmp_path, path.read_text(encoding="utf-8").replace("  default_compute: azureml:cpu-cluster\n", "")
+    )
+    assert ("C901", 10) in _errors(path)
+
+
+def test_a_long_display_name_is_valid(tmp_path: Path) -> None:
+    """The pipeline's node name is made from its display name, which has no length limit."""
+    path = _write(tmp_path, PIPELINE.replace("display_name: hello", "display_name: " + "x" * 300))
+    assert not _azure_rejects(path)
+    assert _errors(path) == []
+
+
+def test_an_input_named_but_left_empty_is_unbound_at_its_line(tmp_path: Path) -> None:
+    """azure-ai-ml takes `n: {}` (the input is then unbound); azpipe points at that entry."""
+    path = _write(tmp_path, PIPELINE.replace("      n: 3", "      n: {}"))
+    assert _errors(path) == [("P404", 16)]
+
+
+def test_a_pipeline_output_cannot_expose_a_value(tmp_path: Path) -> None:
+    """A pipeline job's outputs are data: azure-ai-ml refuses `type: integer` on one, which is what
+    the compiled job would say for a step's integer output."""
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(
+        textwrap.dedent(f"""\
+            azpipe: 1
+            name: count
+            defaults: {{compute: cpu-cluster, environment: "{ENVIRONMENT}"}}
+            outputs:
+              total: ${{{{counter.outputs.total}}}}
+            steps:
+              counter:
+                command: echo 3 > ${{{{outputs.total}}}}
+                outputs:
+                  total: integer
+            """),
+        encoding="utf-8",
+    )
+    assert _errors(path) == [("T601", 5)]
+    path.write_text(path.read_text(encoding="utf-8").replace("total: integer", "total: uri_file"))
+    assert _errors(path) == []
