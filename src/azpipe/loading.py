@@ -147,7 +147,7 @@ def _checked_component(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
         reader.diagnostics.extend(parallel_component_problems(component, base_dir))
     pipeline = Pipeline(path=path, base_dir=base_dir)
     found = loaded.diagnostics + reader.diagnostics
-    form = "component" if component is None or component.parallel is None else "parallel"  # no schema
+    form = "component" if component is None or component.parallel is None else "parallel-component"
     pipeline.diagnostics = found + check_document(loaded.root, form, found)
     return _finished(pipeline, loaded, path)
 

@@ -17,10 +17,17 @@ from dataclasses import replace
 
 from azpipe.checks import ports as port_checks
 from azpipe.checks import shell as shell_checks
+from azpipe.checks import values
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import Component, Parallel, Pipeline, Step
+from azpipe.readers.interface import is_local_path
+from azpipe.readers.parallel_component import read_parallel_component
+from azpipe.readers.reader import Reader
 from azpipe.resolve import source_type
 from azpipe.rules import rule
+from azpipe.source.loader import load_file
+from azpipe.source.local_paths import check_path
+from azpipe.source.nodes import Map
 from azpipe.suggest import Suggestions, did_you_mean
 
 # The settings a node may set over its parallel component's.
@@ -43,7 +50,8 @@ RANGES = (
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Every parallel step's problems."""
+    """Every parallel step's problems, and those of the parallel component files they use."""
+    yield from component_file_problems(pipeline)
     for step in pipeline.steps.values():
         if step.parallel is not None and step.uses is not None:
             yield from _uses_step(pipeline, step, step.parallel)
@@ -111,9 +119,52 @@ def parallel_component_problems(component: Component, base_dir: str) -> list[Dia
         return []
     owner = Step(component.name, component.span)
     found = [*_mini_batch_size(owner, parallel), *_ranges(owner, parallel)]
+    if component.code is not None and is_local_path(component.code):
+        what = f"`task.code` of component `{component.name}`"
+        found += check_path(base_dir, component.code, _span(owner, parallel, "task.code"), what)
+    found += _environment_files(component, base_dir)
     if component.code is not None:
         found += _entry_script(owner, parallel, component.code, base_dir)
     return found
+
+
+def _environment_files(component: Component, base_dir: str) -> list[Diagnostic]:
+    """The local files an inline task environment names (azure-ai-ml reads them on load)."""
+    environment = component.environment.inline if component.environment is not None else None
+    if environment is None:
+        return []
+    found: list[Diagnostic] = []
+    for key, value in (("conda_file", environment.conda_file), ("build.path", environment.build.get("path"))):
+        span = environment.value_spans.get(key)
+        if value and span is not None and is_local_path(value):
+            found += check_path(
+                base_dir, value, span, f"`task.environment.{key}` of component `{component.name}`"
+            )
+    return found
+
+
+def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """The keys and values of each parallel component file ``pipeline``'s steps use, against
+    azure-ai-ml's schema (:mod:`azpipe.schema.parallel_component`), as when the file is checked
+    on its own: its reader leaves those to the schema. Each file is read again (with a reader
+    of its own, so what that reader reports is not reported twice) and walked once."""
+    seen: set[str] = set()
+    for step in pipeline.steps.values():
+        component = step.uses
+        if component is None or component.parallel is None or component.parallel.flow is not None:
+            continue
+        if component.source != "file" or component.path is None or component.span.file in seen:
+            continue
+        seen.add(component.span.file)
+        path = os.path.normpath(os.path.join(pipeline.base_dir, component.path))
+        loaded = load_file(path, component.span.file)
+        if not isinstance(loaded.root, Map):
+            continue
+        reader = Reader()
+        read_parallel_component(reader, loaded.root, component.path, f"component file `{component.path}`")
+        yield from values.check(
+            loaded.root, "used-parallel-component", loaded.diagnostics + reader.diagnostics
+        )
 
 
 def _span(step: Step, parallel: Parallel, key: str) -> Span:

@@ -23,15 +23,15 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from azpipe.model import Component, Parallel, Port, Step
+from azpipe.model import Component, Parallel, Port, Settings, Step
 from azpipe.readers.bindings import check_own_ports, read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.parallel import (
     NATIVE_KEYS,
-    NATIVE_TASK_KEYS,
     NOT_ON_PARALLEL,
     PARALLEL_KEYS,
+    TASK_TYPES,
     dropped_task_keys,
     read_parallel_settings,
     read_task_fields,
@@ -43,11 +43,6 @@ from azpipe.suggest import did_you_mean
 if TYPE_CHECKING:
     from azpipe.readers.steps import StepReader
 
-# azure-ai-ml's ParallelComponentSchema (ComponentSchema's fields and the parallel ones).
-COMPONENT_KEYS = (
-    "$schema", "type", "name", "version", "display_name", "description", "tags", "is_deterministic",
-    "inputs", "outputs", "resources", "properties", *PARALLEL_KEYS,
-)  # fmt: skip
 # What a node (or a step's `parallel:` block) may set over its component's: the node's own settings.
 OVERRIDES = tuple(key for key in PARALLEL_KEYS if key != "task")
 NODE_KEYS = (*NATIVE_KEYS, "component")
@@ -87,22 +82,28 @@ def is_flow(component: Component | None) -> bool:
 
 
 def read_parallel_component(reader: Reader, root: Map, value: str, where: str) -> Component:
-    """A ``type: parallel`` component (a file's root): its interface, settings and task."""
+    """A ``type: parallel`` component (a file's root): its interface, settings and task.
+
+    Keys, shapes and allowed values are the schema walker's (``azpipe.schema.parallel_component``:
+    azure-ai-ml ignores unknown keys at the top, in ``task`` and ``retry_settings``, so those
+    are warnings), wherever the file is read: a file checked on its own, or one a pipeline uses
+    (:func:`azpipe.checks.parallel.component_file_problems`). This reader reports only what
+    Azure ML needs beyond azure-ai-ml's schema: ``input_data``, ``task`` and its ``entry_script``,
+    and the ports and placeholders they name."""
     from azpipe.readers.component_file import component_environment, read_ports
 
-    reader.mapping(root, where, COMPONENT_KEYS, required=("input_data", "task"))
-    name = reader.string(root.get("name"), f"`name` of {where}")
+    reader.mapping(root, where, None, required=("input_data", "task"))
+    quiet = _Quiet(reader)
+    name = quiet.string(root.get("name"), f"`name` of {where}")
     component = Component(name or value, root.span, source="file")
     component.path = value
-    component.version = reader.string(root.get("version"), f"`version` of {where}")
-    component.details = read_details(reader, root, where)
-    component.details.comment = None
+    component.version = quiet.string(root.get("version"), f"`version` of {where}")
+    component.details = _details(quiet, root, where)
     read_ports(reader, component, root, where)
     parallel = component.parallel = Parallel(root.span)
-    read_parallel_settings(reader, parallel, root, where)
-    task = reader.mapping(
-        root.get("task"), f"`task` of {where}", NATIVE_TASK_KEYS, required=("entry_script",)
-    )
+    read_parallel_settings(quiet, parallel, root, where)
+    quiet.done()
+    task = reader.mapping(root.get("task"), f"`task` of {where}", None, required=("entry_script",))
     if task is None:
         return component
     model = task.key_node("model")
@@ -110,15 +111,50 @@ def read_parallel_component(reader: Reader, root: Map, value: str, where: str) -
         reader.report("S108", model.span, f"azpipe does not carry `task.model` of {where}",
                       "Azure ML's run_function task runs `entry_script`; remove it")  # fmt: skip
     dropped_task_keys(reader, task, where)
-    read_task_fields(reader, parallel, task, where)
-    component.code = reader.string(task.get("code"), f"`task.code` of {where}")  # relative to the file
-    component.environment = component_environment(reader, task.get("environment"), f"`task` of {where}")
+    quiet = _Quiet(reader, choices=True)  # `task.type` is case-insensitive
+    read_task_fields(quiet, parallel, task, where)
+    kind = task.get("type")
+    if isinstance(kind, Scalar) and str(kind.value).lower() in TASK_TYPES:
+        parallel.task_type = str(kind.value).lower()  # azure-ai-ml lower-cases it
+    component.code = quiet.string(task.get("code"), f"`task.code` of {where}")  # relative to the file
+    component.environment = component_environment(quiet, task.get("environment"), f"`task` of {where}")
+    quiet.done()
     _own_ports(reader, component, parallel, where)
     parsed = read_template(reader, task.get("program_arguments"), f"`task.program_arguments` of {where}")
     if parsed:
         parallel.program_arguments, parallel.program_arguments_node = parsed
         _arguments_name_own_ports(reader, component, where)
     return component
+
+
+class _Quiet(Reader):
+    """A reader of values the schema walker checks: it keeps what it reads and passes on to
+    ``reader`` every problem but a key or shape one (the walker's, read as marshmallow reads
+    them: `"3"` is an integer, a retry may be a `${{ }}` binding), and with ``choices`` a value
+    not among the reader's choices (the walker's when azure-ai-ml ignores its case)."""
+
+    def __init__(self, reader: Reader, choices: bool = False) -> None:
+        super().__init__()
+        self.reader = reader
+        self.walkers = frozenset({"S101", "S102", *(("S106",) if choices else ())})
+
+    def done(self) -> None:
+        """Pass on the problems found so far that are not the walker's."""
+        self.reader.diagnostics += [d for d in self.diagnostics if d.code not in self.walkers]
+        self.diagnostics = []
+
+
+# The job details of a parallel component azure-ai-ml reads (ParallelComponentSchema's fields);
+# any other (`environment_variables`, `limits`...) it ignores, so azpipe does not carry it either.
+_DETAILS = ("display_name", "description", "tags", "is_deterministic", "resources", "properties")
+
+
+def _details(reader: Reader, root: Map, where: str) -> Settings:
+    read = read_details(reader, root, where, component=True)
+    details = Settings()
+    for key in _DETAILS:
+        setattr(details, key, getattr(read, key))
+    return details
 
 
 def _own_ports(reader: Reader, component: Component, parallel: Parallel, where: str) -> None:
