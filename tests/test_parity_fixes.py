@@ -158,3 +158,37 @@ def test_a_pipeline_output_cannot_expose_a_value(tmp_path: Path) -> None:
     assert _errors(path) == [("T601", 5)]
     path.write_text(path.read_text(encoding="utf-8").replace("total: integer", "total: uri_file"))
     assert _errors(path) == []
+
+
+@pytest.mark.parametrize("value", ["train:1", "train@latest", "train", "components/train"])
+@pytest.mark.parametrize("kind", ["command", "pipeline"])
+def test_a_component_without_azureml_prefix_is_a_file(tmp_path: Path, value: str, kind: str) -> None:
+    """azure-ai-ml reads a node's `component:` without `azureml:` as a file path only."""
+    text = PIPELINE.replace(
+        "type: command\n    component: ./component.yml", f"type: {kind}\n    component: {value}"
+    )
+    path = _write(tmp_path, text)
+    assert _azure_rejects(path)
+    assert ("R307", 14) in _errors(path)
+
+
+def test_a_component_file_named_without_a_suffix_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, PIPELINE.replace("./component.yml", "component_file"))
+    (tmp_path / "component.yml").rename(tmp_path / "component_file")
+    assert _errors(path) == []
+
+
+@pytest.mark.parametrize(
+    "environment",
+    ["{image: python:3.11, conda_file: ./missing.yml}", "{build: {path: ./no_context}}"],
+)
+def test_a_component_files_environment_paths_must_exist(tmp_path: Path, environment: str) -> None:
+    _write(
+        tmp_path, component=COMPONENT.replace(f"environment: {ENVIRONMENT}", f"environment: {environment}")
+    )
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True)
+    assert _errors(path) == [("F801", 12)]
+    (tmp_path / "missing.yml").write_text("name: env\n", encoding="utf-8")
+    (tmp_path / "no_context").mkdir()
+    assert _errors(path) == []

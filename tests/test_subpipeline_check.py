@@ -153,7 +153,9 @@ jobs:
     [
         ("./inner.yml", []),
         ("azureml:inner:1", []),
-        ("inner@latest", []),
+        ("azureml:inner@latest", []),
+        # azure-ai-ml reads a value without `azureml:` as a file path only, and refuses it.
+        ("inner@latest", ["R307"]),
         ("azureml://registries/azureml/components/inner/versions/1", ["I001"]),
     ],
 )

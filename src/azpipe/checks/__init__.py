@@ -78,5 +78,10 @@ def run_checks(pipeline: Pipeline, found: list[Diagnostic]) -> list[Diagnostic]:
 
 def check_document(root: Node | None, form: str, found: list[Diagnostic]) -> list[Diagnostic]:
     """The value-level problems of a file's document (``form``: ``azpipe``, ``native`` or
-    ``component``), less those the readers' diagnostics ``found`` already report."""
-    return values.check(root, form, found)
+    ``component``), less those the readers' diagnostics ``found`` already report; for a command
+    component file, also the paths of its inline environment (a pipeline's checks see those of
+    the components it uses)."""
+    problems = values.check(root, form, found)
+    if form == "component" and root is not None:
+        problems += paths.component_file_paths(root)
+    return problems

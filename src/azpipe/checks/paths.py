@@ -23,7 +23,8 @@ from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import ASSET_TYPES, Component, Environment, Pipeline, PipelineOutput
 from azpipe.readers.interface import is_local_path
 from azpipe.rules import rule
-from azpipe.source.local_paths import Problem, path_problem
+from azpipe.source.local_paths import Problem, check_path, path_problem
+from azpipe.source.nodes import Map, Node, Scalar
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
@@ -52,6 +53,25 @@ def _problem(pipeline_dir: str, base_dir: str, path: str) -> Problem | None:
     if problem is not None and problem[0] == "F801":  # say which folder it is relative to
         return problem[0], problem[1], f"paths in a component file are relative to its folder ({base_dir})"
     return problem
+
+
+def component_file_paths(root: Node) -> Iterator[Diagnostic]:
+    """A command component file's inline environment paths (its conda file and Docker build
+    context), relative to the file's folder: azure-ai-ml refuses the file when one is missing."""
+    environment = root.get("environment") if isinstance(root, Map) else None
+    if not isinstance(environment, Map):
+        return
+    build = environment.get("build")
+    context = build.get("path") if isinstance(build, Map) else None
+    base_dir = os.path.dirname(os.path.abspath(root.span.file))
+    for node, what in ((environment.get("conda_file"), "conda file"), (context, "build context")):
+        if (
+            isinstance(node, Scalar)
+            and isinstance(node.value, str)
+            and node.value
+            and is_local_path(node.value)
+        ):
+            yield from check_path(base_dir, node.value, node.span, f"{what} of the component's environment")
 
 
 def _output_paths(pipeline: Pipeline) -> Iterator[tuple[str, str | None, Span, str]]:

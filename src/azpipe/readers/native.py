@@ -325,6 +325,8 @@ class _JobReader:
                 component = read_component_file(
                     self.reader, value.removeprefix("file:"), node, self.pipeline.base_dir
                 )
+            elif not value.startswith("azureml:"):
+                component = self._bare_component(node, value)
             else:
                 component = registered_component(value, node) or Component(
                     value, node.span, source="registered"
@@ -338,6 +340,20 @@ class _JobReader:
         step.command, step.command_node = component.command, component.command_node
         self._inputs(step, mapping.get("inputs"), where, component)
         self._outputs(step, mapping.get("outputs"), where, component)
+
+    def _bare_component(self, node: Scalar, value: str) -> Component | None:
+        """A component named without ``azureml:``: azure-ai-ml reads it as a file path only
+        (ComponentFileRefField; ArmVersionedStr and RegistryStr need the prefix), so `train:1`
+        or `train@latest` is refused unless a file of that name exists."""
+        if os.path.isfile(os.path.join(self.pipeline.base_dir, value)):
+            return read_component_file(self.reader, value, node, self.pipeline.base_dir)
+        self.reader.report(
+            "R307",
+            node.span,
+            f"component `{value}` is not a file, and a registered component needs `azureml:`",
+            f"write `azureml:{value}` for a registered component, or the path of a component file",
+        )
+        return None
 
     def _command(self, step: Step, mapping: Map, where: str) -> None:
         if "command" not in mapping:

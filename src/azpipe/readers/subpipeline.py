@@ -208,12 +208,19 @@ def read_pipeline_node(
         return
     local = value.removeprefix("file:")
     component: Component | None
-    if local.startswith(("./", "../")) or local.endswith((".yml", ".yaml")):
+    # azure-ai-ml reads a value without `azureml:` as a file path only (PipelineComponentFileRefField).
+    bare = not value.startswith("azureml:") and os.path.isfile(os.path.join(pipeline.base_dir, local))
+    if local.startswith(("./", "../")) or local.endswith((".yml", ".yaml")) or bare:
         component = read_uses_file(reader, local, node, pipeline.base_dir)
         if component is not None and component.source != "pipeline":
             reader.report("U104", node.span, f"{where} names a command component, not a pipeline component",
                           "use `type: command` for it, or name a `type: pipeline` component file")  # fmt: skip
             component = None
+    elif not value.startswith("azureml:"):
+        reader.report("R307", node.span,
+                      f"component `{value}` is not a file, and a registered component needs `azureml:`",
+                      f"write `azureml:{value}` for a registered component, or the path of a component file")  # fmt: skip
+        component = None
     else:
         component = Component(value, node.span, source="registered")
         if value.startswith(REGISTRY_PREFIX):
