@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from azpipe.schema.azure_ml import (
-    ANY,
     ANY_MAP,
     BOOLEAN,
     COMMAND_COMPONENT,
@@ -34,6 +33,8 @@ from azpipe.schema.azure_ml import (
 )
 
 _Schema = dict[str, Any]
+# Any value, an empty one too.
+_ANYTHING: _Schema = {"type": ["object", "array", "string", "integer", "number", "boolean", "null"]}
 
 # component/input_output.py: OutputPortSchema alone (a parallel component has no primitive outputs).
 _PORT: _Schema = COMPONENT_OUTPUT["anyOf"][1]
@@ -61,6 +62,7 @@ TASK: _Schema = {
     },
     "additionalProperties": False,
     "x-unknown": "warning",
+    "x-no-null": True,
     "required": ["type", "environment"],
     "description": "What each worker runs.",
 }  # fmt: skip
@@ -77,11 +79,11 @@ PARALLEL_COMPONENT: _Schema = {
         "is_deterministic": BOOLEAN,
         "id": STRING,
         "auto_delete_setting": ANY_MAP,
-        # Not a field of ParallelComponentSchema (so any value is let through); azpipe carries it.
-        "properties": ANY,
+        # Not a field of ParallelComponentSchema: azure-ai-ml passes any value on to the component.
+        "properties": _ANYTHING,
         "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT},
         "outputs": {"type": "object", "additionalProperties": _OUTPUT},
-        "resources": COMPONENT_RESOURCES,
+        "resources": {**COMPONENT_RESOURCES, "x-no-null": True},
         "logging_level": {"type": "string", "enum": ["DEBUG", "INFO", "WARNING"]},
         "task": TASK,
         "mini_batch_size": {**STRING, "description": 'Files or rows (`"10"`), or bytes (`"100mb"`), per mini-batch.'},
@@ -92,6 +94,7 @@ PARALLEL_COMPONENT: _Schema = {
             "properties": {"max_retries": _RETRY_VALUE, "timeout": {**_RETRY_VALUE, "x-unit": "seconds"}},
             "additionalProperties": False,
             "x-unknown": "warning",
+            "x-no-null": True,
         },
         "max_concurrency_per_instance": INTEGER,
         "error_threshold": INTEGER,
@@ -99,6 +102,7 @@ PARALLEL_COMPONENT: _Schema = {
     },
     "additionalProperties": False,
     "x-unknown": "warning",
+    "x-no-null": True,  # no field of ParallelComponentSchema takes an empty value
     "required": ["name", "type"],
     "description": "An Azure ML parallel component file.",
 }  # fmt: skip
