@@ -5,7 +5,8 @@ fixtures in ``tests/fixtures/native`` and the example pipelines in ``pipelines/`
 is mutated one line at a time: a key misspelt, an unknown key added, a value
 replaced by one of another type, a word-like value misspelt, a leaf deleted, a
 value emptied, a number made zero or negative, a port's ``mode:`` or ``type:``
-swapped for another of Azure ML's.
+swapped for another of Azure ML's, a local path made one that does not exist, a
+name inside ``${{ }}`` misspelt.
 Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
@@ -70,6 +71,12 @@ PORT_MODES = ("ro_mount", "rw_mount", "download", "upload", "direct", "eval_moun
 PORT_TYPES = ("uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model", "integer",
               "number", "string", "boolean")  # fmt: skip
 EMPTY_VALUES = ('""', "")
+MISSING_PATHS = ("./no_such_folder", "missing/file.yml", "../nowhere.yml")
+# Keys whose value may be a local path (relative to the file), and values that are not local.
+PATH_KEYS = frozenset({"code", "path", "conda_file", "component", "trial"})
+_NOT_LOCAL = re.compile(r"^([a-z][a-z0-9+.-]*:|\$\{\{)")
+_REFERENCE = re.compile(r"\$\{\{(.*?)\}\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 OUT_OF_RANGE = ("0", "-1", "-3")
 _NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
 
@@ -268,6 +275,12 @@ def mutate(text: str, rng: random.Random, vocabulary: set[str]) -> Mutant | None
             and s.key in ("mode", "type")
             and s.text in (PORT_MODES if s.key == "mode" else PORT_TYPES)
         ],
+        "missing-path": [
+            s
+            for s in sites
+            if not s.is_key and s.key in PATH_KEYS and s.tag == "str" and not _NOT_LOCAL.match(s.text)
+        ],
+        "misspelt-reference": [s for s in sites if not s.is_key and _REFERENCE.search(text[s.start : s.end])],
     }
     kind = rng.choice(sorted(k for k, v in classes.items() if v))
     site = rng.choice(classes[kind])
@@ -292,6 +305,11 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
     if kind in ("emptied-value", "out-of-range"):
         new = rng.choice(EMPTY_VALUES if kind == "emptied-value" else OUT_OF_RANGE)
         return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+    if kind == "missing-path":
+        new = rng.choice(MISSING_PATHS)
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+    if kind == "misspelt-reference":
+        return _misspelt_reference(text, site, rng)
     if kind == "swapped-enum":
         new = rng.choice([v for v in (PORT_MODES if site.key == "mode" else PORT_TYPES) if v != site.text])
         # A port's type decides what the rest of its mapping may hold (a `default:`, a `mode:`).
@@ -301,6 +319,20 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
     end = text.find("\n", start)
     end = len(text) if end < 0 else end + 1
     return Mutant(kind, text[:start] + text[end:], line, f"deleted `{text[start:end].strip()}`")
+
+
+def _misspelt_reference(text: str, site: Site, rng: random.Random) -> Mutant | None:
+    """A name inside one of the value's ``${{ }}`` misspelt (on the written text, quotes kept)."""
+    raw = text[site.start : site.end]
+    words = [(m.start(1) + w.start(), m.start(1) + w.end()) for m in _REFERENCE.finditer(raw)
+             for w in _NAME.finditer(m.group(1))]  # fmt: skip
+    start, end = rng.choice(words) if words else (0, 0)
+    new = misspell(raw[start:end], rng, {raw[start:end]}) if words else None
+    if new is None:
+        return None
+    mutated = raw[:start] + new + raw[end:]
+    return Mutant("misspelt-reference", text[: site.start] + mutated + text[site.end :], site.line + 1,
+                  f"`{raw}` → `{mutated}`")  # fmt: skip
 
 
 def _valid_yaml(text: str) -> bool:
@@ -488,11 +520,11 @@ def test_mutants(index: int, workspace: dict[Path, Path], tmp_path_factory: pyte
 
 
 def test_mutations_keep_yaml_and_change_one_place() -> None:
-    text = "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\ntags: {x: y}\n"
+    text = "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\n  code: ./src\n  e: ${{parent.inputs.x}}\ntags: {x: y}\n"
     rng = random.Random(1)
     seen = set()
     for _ in range(200):
-        mutant = mutate(text, rng, {"a", "b", "c", "d", "mode", "tags"})
+        mutant = mutate(text, rng, {"a", "b", "c", "d", "mode", "code", "e", "tags"})
         if mutant is None:
             continue
         seen.add(mutant.kind)
@@ -504,7 +536,8 @@ def test_mutations_keep_yaml_and_change_one_place() -> None:
         assert mutant.line in changed or mutant.kind in ("unknown-key", "deleted-leaf"), mutant
         assert "x" in (yaml.safe_load(mutant.text).get("tags") or {"x": 0}), "tag names are not schema keys"
     assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf",
-                    "emptied-value", "out-of-range", "swapped-enum"}  # fmt: skip
+                    "emptied-value", "out-of-range", "swapped-enum", "missing-path",
+                    "misspelt-reference"}  # fmt: skip
 
 
 def test_tag_keys_are_names_not_schema_keys() -> None:

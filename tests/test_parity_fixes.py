@@ -4,6 +4,7 @@ azure-ai-ml as well, so the expectation is Azure ML's, not azpipe's."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from azpipe.diagnostics import Severity
 from azpipe.loading import check_file
-from tests.compile_support import azure
+from tests.compile_support import ROOT, azure
 
 ENVIRONMENT = "azureml://registries/azureml/environments/sklearn-1.5/labels/latest"
 PIPELINE = f"""\
@@ -192,3 +193,15 @@ def test_a_component_files_environment_paths_must_exist(tmp_path: Path, environm
     (tmp_path / "missing.yml").write_text("name: env\n", encoding="utf-8")
     (tmp_path / "no_context").mkdir()
     assert _errors(path) == []
+
+
+def test_a_value_given_for_parallel_data_is_reported_at_the_value(tmp_path: Path) -> None:
+    """`reviews: ""` makes the input a string; `input_data` naming it is not the mistake."""
+    folder = tmp_path / "batch_scoring"
+    shutil.copytree(ROOT / "pipelines" / "batch_scoring", folder)
+    path = folder / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "      reviews: ${{parent.inputs.reviews}}\n" in text
+    path.write_text(text.replace("      reviews: ${{parent.inputs.reviews}}\n", '      reviews: ""\n'))
+    line = 1 + text.splitlines().index("      reviews: ${{parent.inputs.reviews}}")
+    assert ("L102", line) in _errors(path)

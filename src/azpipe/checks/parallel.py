@@ -183,8 +183,9 @@ def _input_data(pipeline: Pipeline, step: Step, parallel: Parallel) -> Iterator[
         return
     kind = port.type or source_type(pipeline, port)
     if kind is not None and kind not in SPLITTABLE:
+        literal = port.binding is not None and port.binding.ref is None
         yield rule("L102").at(
-            span,
+            port.binding.span if literal and port.binding else span,  # a value given for data: at it
             f"`input_data` of step `{step.name}` is input `{name}` of type `{kind}`",
             "Azure ML splits a `uri_folder` (files) or an `mltable` (rows) into mini-batches",
         )
