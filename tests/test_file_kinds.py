@@ -86,6 +86,32 @@ def test_files_that_do_not_parse_are_recognised_from_their_lines() -> None:
     assert kind_of_text(b"name: azpipe: x\n") == OTHER
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"\xef\xbb\xbfazpipe: 1\nsteps: [\n",  # a byte order mark (Windows editors write one)
+        "azpipe: 1\nsteps: [\n".encode("utf-16"),
+        b"# c\razpipe: 1\rsteps: [\r",  # old Mac line breaks
+    ],
+)
+def test_a_broken_pipeline_is_known_whatever_its_encoding_and_line_breaks(head: bytes) -> None:
+    """Else `azpipe check` would skip it as another file and pass the CI gate."""
+    assert kind_of_text(head) == AZPIPE
+
+
+def test_a_broken_file_with_a_byte_order_mark_fails_the_check(tmp_path: Path) -> None:
+    from azpipe.loading import check_file
+
+    for name, data in (
+        ("bom.yaml", b"\xef\xbb\xbfazpipe: 1\nname: x\nsteps:\n  s: {command: >-\n"),
+        ("utf16.yaml", "azpipe: 1\nname: x\nsteps: {}\n".encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        checked = check_file(str(tmp_path / name))
+        assert checked.kind.checked and [d.code for d in checked.diagnostics] in (["Y001"], ["Y008"])
+        assert "azpipe" in checked.sources[str(tmp_path / name)]  # shown decoded, not as mojibake
+
+
 _KEY = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(lambda k: k not in ("azpipe", "type"))
 _VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),

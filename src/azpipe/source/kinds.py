@@ -108,7 +108,9 @@ def kind_of(root: Node | None) -> FileKind:
 
 
 def kind_of_text(head: bytes) -> FileKind:
-    """The kind of a file that did not parse, from its top-level lines."""
+    """The kind of a file that did not parse, from its top-level lines (whatever its byte
+    order mark and line breaks: a broken pipeline file must not pass as another file)."""
+    head = _as_utf8_lines(head)
     if _AZPIPE_LINE.search(head):
         return AZPIPE
     schema = _SCHEMA_LINE.search(head)
@@ -122,6 +124,14 @@ def kind_of_text(head: bytes) -> FileKind:
         # Unreadable, so its kind is unknown; a broken Azure ML file is still reported.
         return FileKind("an Azure ML file", "native")
     return OTHER
+
+
+def _as_utf8_lines(head: bytes) -> bytes:
+    """``head`` as UTF-8 without a byte order mark, its lines broken by ``\n`` (a UTF-16 file's
+    text is decoded: the loader refuses it with Y008, and it is still a pipeline file)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    return head.removeprefix(b"\xef\xbb\xbf").replace(b"\r", b"\n")
 
 
 def _text(node: Node | None) -> str | None:

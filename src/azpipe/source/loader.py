@@ -97,7 +97,8 @@ def load_bytes(data: bytes, name: str) -> Loaded:
         root = _Composer(source).compose()
         return Loaded(source, root, number_problems(root))
     except LoadError as error:
-        text = data.decode("utf-8", errors="replace")
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # shown as its author sees it
+        text = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
         return Loaded(SourceText(name, text), None, [error.diagnostic])
 
 
