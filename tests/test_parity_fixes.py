@@ -205,3 +205,22 @@ def test_a_value_given_for_parallel_data_is_reported_at_the_value(tmp_path: Path
     path.write_text(text.replace("      reviews: ${{parent.inputs.reviews}}\n", '      reviews: ""\n'))
     line = 1 + text.splitlines().index("      reviews: ${{parent.inputs.reviews}}")
     assert ("L102", line) in _errors(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"), [("a-b", False), ("1abc", False), ("Bad-Name", False), ("UPPER", True)]
+)
+def test_component_port_names_as_azure_ml_checks_them(tmp_path: Path, name: str, valid: bool) -> None:
+    """Component._validate_io_names: identifiers (any case), no two equal ignoring case."""
+    text = COMPONENT.replace("  n:\n", f"  {name}:\n").replace("inputs.n}", "inputs." + name + "}")
+    _write(tmp_path, component=text)
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True) is not valid
+    assert (("N701", 5) in _errors(path)) is not valid
+
+
+def test_component_port_names_equal_but_for_case(tmp_path: Path) -> None:
+    _write(tmp_path, component=COMPONENT.replace("  data:\n", "  N:\n"))
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True)
+    assert ("N703", 8) in _errors(path)

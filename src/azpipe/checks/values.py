@@ -152,6 +152,25 @@ class _Walker:
         if missing or "dependentRequired" in schema:
             self._required(node, schema, path, missing)
         self._required_empty(node, schema, path)
+        names = schema.get("propertyNames")
+        if names is not None and "x-rule" in names:  # without one, names are the readers' to check
+            self._names(node, names, path)
+
+    def _names(self, node: Map, schema: Schema, path: Path) -> None:
+        """The keys of a mapping of names (a component's ports) against ``propertyNames``: their
+        pattern, and (``x-unique-ignore-case``) no two equal but for case."""
+        seen: dict[str, str] = {}
+        for entry in node:
+            name = entry.key.value
+            if not isinstance(name, str):
+                continue
+            if not re.search(schema["pattern"], name):
+                hint = f"use {schema['x-pattern-hint']}" if "x-pattern-hint" in schema else None
+                message = f"`{name}` in {_label(path)} is not a valid name"
+                self.report(schema.get("x-rule", "V004"), entry.key.span, message, hint)
+            elif schema.get("x-unique-ignore-case") and seen.setdefault(name.lower(), name) != name:
+                message = f"`{name}` in {_label(path)} differs from `{seen[name.lower()]}` only in case"
+                self.report("N703", entry.key.span, message, "Azure ML compares these names ignoring case")
 
     def _required_empty(self, node: Map, schema: Schema, path: Path) -> None:
         """A required key left empty (`type:`): marshmallow refuses a null there ("Field may not

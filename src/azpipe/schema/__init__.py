@@ -18,6 +18,11 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     Keys that must be there (S103), and keys that need others.
 ``enum``, ``minimum``, ``maximum``, ``pattern``, ``minLength``
     The allowed values (V002, V003, V004), with "did you mean" on enum values.
+``propertyNames``
+    What the keys of a mapping of names must match (``pattern``), and with
+    ``x-unique-ignore-case`` that no two differ only in case. The walker checks
+    those with an ``x-rule`` (the rule it reports); the others (the language's
+    names) are described for editors, and their readers check them.
 ``anyOf``
     Alternatives by the value's shape (a string, or a mapping...).
 ``oneOf`` + ``discriminator``

@@ -235,6 +235,25 @@ COMPONENT_OUTPUT: _Schema = {
     ]
 }  # fmt: skip
 
+# entities/_component/component.py: Component._validate_io_names (IOConstants.VALID_KEY_PATTERN),
+# for every component's inputs and outputs: identifiers (dotted for a group's), unique ignoring case.
+_PORT_NAMES: _Schema = {
+    "pattern": r"^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)*$",
+    "x-pattern-hint": "letters, digits and `_`, not starting with a digit",
+    "x-rule": "N701",
+    "x-unique-ignore-case": True,
+}
+COMPONENT_INPUTS: _Schema = {
+    "type": "object",
+    "additionalProperties": COMPONENT_INPUT,
+    "propertyNames": _PORT_NAMES,
+}
+COMPONENT_OUTPUTS: _Schema = {
+    "type": "object",
+    "additionalProperties": COMPONENT_OUTPUT,
+    "propertyNames": _PORT_NAMES,
+}
+
 # component/command_component.py: AnonymousCommandComponentSchema (inline in a node,
 # read with unknown=INCLUDE) and CommandComponentSchema (a file).
 _COMPONENT_KEYS: _Schema = {
@@ -255,8 +274,8 @@ _COMPONENT_KEYS: _Schema = {
     "code": {**STRING, "description": "The folder (or URL, or registered code) the command runs in."},
     "environment": ENVIRONMENT_REF,
     "environment_variables": ANY_MAP,
-    "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT},
-    "outputs": {"type": "object", "additionalProperties": COMPONENT_OUTPUT},
+    "inputs": COMPONENT_INPUTS,
+    "outputs": COMPONENT_OUTPUTS,
     "resources": COMPONENT_RESOURCES,
     "distribution": COMPONENT_DISTRIBUTION,
     "queue_settings": QUEUE_SETTINGS,
@@ -534,8 +553,8 @@ PIPELINE_COMPONENT: _Schema = {
         **PIPELINE_JOB["properties"],
         "version": VERSION,
         "is_deterministic": BOOLEAN,
-        "inputs": {"type": "object", "additionalProperties": COMPONENT_INPUT},
-        "outputs": {"type": "object", "additionalProperties": COMPONENT_OUTPUT},
+        "inputs": COMPONENT_INPUTS,
+        "outputs": COMPONENT_OUTPUTS,
     },
     "description": "An Azure ML pipeline component file.",
 }
