@@ -20,6 +20,7 @@ from azpipe.source.kinds import (
     kind_of_text,
 )
 from azpipe.source.loader import load_bytes
+from azpipe.suggest import closest
 from tests.native_corpus import CORPUS
 
 SCHEMA = "https://azuremlschemas.azureedge.net/latest/{}.schema.json"
@@ -87,6 +88,24 @@ def test_files_that_do_not_parse_are_recognised_from_their_lines() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("azpip: 1\nname: x\nsteps: {}\n", AZPIPE),  # a typo must not make check pass the file over
+        ("Azpipe: 1\nsteps: {}\n", AZPIPE),
+        ("apipe: 1\nsteps: {}\n", AZPIPE),
+        ("azpip: 1\nname: x\n", OTHER),  # no steps: not a pipeline's shape
+        ("pipe: 1\nsteps: {}\n", OTHER),  # too far from `azpipe`
+        ("type: pipline\njobs: {}\n", PIPELINE_JOB),
+        ("type: Pipeline\njobs: {}\n", PIPELINE_JOB),
+        ("type: pipe\njobs: {}\n", OTHER),
+        ("type: pipline\nsteps: {}\n", OTHER),
+    ],
+)
+def test_a_near_miss_is_still_checked(text: str, expected: object) -> None:
+    assert kind(text) == expected
+
+
+@pytest.mark.parametrize(
     "head",
     [
         b"\xef\xbb\xbfazpipe: 1\nsteps: [\n",  # a byte order mark (Windows editors write one)
@@ -112,7 +131,9 @@ def test_a_broken_file_with_a_byte_order_mark_fails_the_check(tmp_path: Path) ->
         assert "azpipe" in checked.sources[str(tmp_path / name)]  # shown decoded, not as mojibake
 
 
-_KEY = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(lambda k: k not in ("azpipe", "type"))
+_KEY = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda k: k not in ("azpipe", "type") and closest(k, ["azpipe"], max_edits=2) is None  # not a near miss
+)
 _VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY, inner, max_size=3),

@@ -18,6 +18,11 @@ parallel components are checked; other kinds (sweep, spark, automl...) are
 recognised and skipped, and asset files (``data``, ``environment``, ``model``
 schemas) are not jobs or components at all.
 
+A near miss is still recognised, so that a typo cannot turn a pipeline into a file
+``check`` passes over: a top-level key a letter or two from ``azpipe`` next to
+``steps:`` (``azpip: 1``), or a ``type:`` a letter or two from ``pipeline`` next to
+``jobs:``; the file is then checked, and the misspelling reported.
+
 A file that does not parse is recognised from its text (:func:`kind_of_text`),
 so a broken pipeline still gets its syntax error while a broken Helm template is
 passed over.
@@ -29,6 +34,7 @@ import re
 from dataclasses import dataclass
 
 from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.suggest import closest
 
 SCHEMA_HOSTS = ("azuremlschemas.azureedge.net", "azuremlsdk2.blob.core.windows.net")
 # Job and component kinds, each with the key Azure ML requires of it.
@@ -104,7 +110,19 @@ def kind_of(root: Node | None) -> FileKind:
     kind = _text(root.get("type"))
     if kind in REQUIRED_KEY and REQUIRED_KEY[kind] in root:
         return _from_type(root, kind)
+    if "steps" in root and any(_near(entry.key.value, "azpipe") for entry in root.entries):
+        return AZPIPE
+    if "jobs" in root and kind is not None and _near(kind, "pipeline"):
+        return PIPELINE_JOB
     return OTHER
+
+
+def _near(word: object, target: str) -> bool:
+    """True when ``word`` is ``target`` mistyped: another case, a letter off, or two in a long
+    enough word (``pipe`` is a word of its own, not ``azpipe`` mistyped)."""
+    if not isinstance(word, str) or word == target:
+        return False
+    return closest(word, [target], max_edits=2 if len(word) >= len(target) else 1) == target
 
 
 def kind_of_text(head: bytes) -> FileKind:
