@@ -224,3 +224,18 @@ def test_component_port_names_equal_but_for_case(tmp_path: Path) -> None:
     path = tmp_path / "component.yml"
     assert _azure_rejects(path, component=True)
     assert ("N703", 8) in _errors(path)
+
+
+@pytest.mark.parametrize(
+    ("default", "valid"),
+    [("0.0", False), ("1", False), ('"yes"', False), ("true", True), ('"False"', True), ("yes", True)],
+)
+def test_a_boolean_inputs_default_as_azure_ml_parses_it(tmp_path: Path, default: str, valid: bool) -> None:
+    """Input._parse takes only true/false for a boolean (a YAML `yes` is already a boolean)."""
+    text = COMPONENT.replace(
+        "    type: integer\n    min: 0\n", f"    type: boolean\n    default: {default}\n"
+    )
+    _write(tmp_path, component=text)
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True) is not valid
+    assert (("V002", 7) in _errors(path)) is not valid

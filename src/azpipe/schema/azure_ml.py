@@ -185,6 +185,9 @@ _LIMIT: _Schema = {"type": ["string", "number", "integer"]}
 _NUMERIC_LIMIT: _Schema = {"type": "number"}
 _PARAMETER_KEYS: _Schema = {"type": STRING, "optional": BOOLEAN, "description": STRING, "default": STRING,
                             "min": _LIMIT, "max": _LIMIT, "enum": {"type": "array", "items": STRING}}  # fmt: skip
+# A boolean input's default: ParameterSchema reads it as a string or number first, and Input._parse
+# then takes only "true" or "false" in any case (`0`, `1.0` or `"yes"` are refused); a YAML boolean is kept.
+_BOOLEAN_DEFAULT: _Schema = {"type": ["boolean", "string"], "enum": ["true", "false"], "x-ignore-case": True}
 # Input._validate_parameter_combinations (IOConstants.INPUT_TYPE_COMBINATION): only numbers take bounds.
 _UNBOUNDED_KEYS: _Schema = {k: v for k, v in _PARAMETER_KEYS.items() if k not in ("min", "max")}
 COMPONENT_INPUT: _Schema = {
@@ -200,7 +203,7 @@ COMPONENT_INPUT: _Schema = {
                  "properties": {**_PARAMETER_KEYS, "default": {"type": "number"}, "min": _NUMERIC_LIMIT,
                                 "max": _NUMERIC_LIMIT}},
                 {"type": "object", "x-when": ["boolean"], "additionalProperties": False,
-                 "properties": {**_UNBOUNDED_KEYS, "default": BOOLEAN}},
+                 "properties": {**_UNBOUNDED_KEYS, "default": _BOOLEAN_DEFAULT}},
                 {"type": "object", "x-when": ["string"], "additionalProperties": False,
                  "properties": {**_UNBOUNDED_KEYS, "default": TEXT}},
                 # InputPortSchema reads a `default`, but Input refuses one on an asset type
