@@ -171,3 +171,19 @@ def test_every_corpus_file_is_taken_for_what_its_schema_says() -> None:
         else:
             assert not found.checked, path  # jobs, spark, sweep, assets, conda files...
     assert {"pipelineJob", "commandComponent", "commandJob", None} <= seen
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"), [("comand", "did you mean `command`?"), ("parallel_for", "a job is one of")]
+)
+def test_an_unknown_job_type_is_named_with_the_types_azure_ml_takes(kind: str, hint: str) -> None:
+    """azure-ai-ml's pipeline jobs take the node types of its NodeType (not the SDK's control flow)."""
+    import azpipe
+
+    text = (
+        "type: pipeline\nsettings: {default_compute: azureml:c}\njobs:\n  a:\n"
+        f"    type: {kind}\n    command: echo\n    environment: azureml:e:1\n"
+    )
+    [diagnostic] = [d for d in azpipe.loads(text).diagnostics if d.code == "S106"]
+    assert (diagnostic.span.line, diagnostic.span.column) == (5, 11)
+    assert (diagnostic.hint or "").startswith(hint)

@@ -67,6 +67,8 @@ IGNORED_NODE_KEYS = ("experiment_name", "is_deterministic")  # a node's is its c
 # Fields azure-ai-ml takes that azpipe does not carry: refused (S108), never silently lost.
 UNSUPPORTED_NODE_KEYS = ("parent_job_name",)
 UNSUPPORTED_INPUT_KEYS = ("path_on_compute",)
+# The job types a pipeline job's nodes may have (azure-ai-ml 1.35's NodeType; a flow is a parallel job).
+NODE_TYPES = ("command", "pipeline", "sweep", "parallel", "spark", "automl", "data_transfer", "import")
 UNSUPPORTED_NODES = ("import",)  # the other node types have readers of their own
 # Not node types (azure-ai-ml refuses them): a prompt flow is a parallel node (readers/parallel_component.py).
 FLOW_TYPES = ("flow", "promptflow_parallel")
@@ -306,7 +308,9 @@ class _JobReader:
         step.incomplete = True
         known = kind in UNSUPPORTED_NODES
         message = f"`{kind}` jobs are not supported yet" if known else f"unknown job type `{kind}`"
-        hint = "azpipe checks, draws and runs `command` jobs; the rest of the file is still checked"
+        hint = did_you_mean(kind, NODE_TYPES) or "a job is one of: " + ", ".join(NODE_TYPES)
+        if known:
+            hint = "the rest of the file is still checked"
         if kind in FLOW_TYPES:
             hint = "a prompt flow is a `type: parallel` job with `component: ./flow.dag.yaml` (or a flow run file)"
         self.reader.report("S107" if known else "S106", node.span, f"job `{step.name}`: {message}", hint)
