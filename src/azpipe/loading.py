@@ -147,7 +147,9 @@ def _checked_component(loaded: Loaded, path: str, base_dir: str) -> Pipeline:
         reader.diagnostics.extend(parallel_component_problems(component, base_dir))
     pipeline = Pipeline(path=path, base_dir=base_dir)
     found = loaded.diagnostics + reader.diagnostics
-    form = "component" if component is None or component.parallel is None else "parallel-component"
+    form = "component"
+    if component is not None and (component.parallel is not None or component.spark is not None):
+        form = "parallel-component" if component.parallel is not None else "spark-component"
     pipeline.diagnostics = found + check_document(loaded.root, form, found)
     return _finished(pipeline, loaded, path)
 

@@ -17,10 +17,15 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from azpipe.checks import values
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import ASSET_TYPES, Component, Pipeline, Port, SparkJob, Step
 from azpipe.readers.interface import is_local_path
+from azpipe.readers.reader import Reader
+from azpipe.readers.spark import read_spark_component
 from azpipe.rules import rule
+from azpipe.source.loader import load_file
+from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
 INSTANCE_TYPES = (
@@ -38,7 +43,8 @@ INSTANCES = "spark.executor.instances"
 
 
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
-    """Check every spark step, and each spark component once."""
+    """Check every spark step, and each spark component once (its file's keys and values too)."""
+    yield from component_file_problems(pipeline)
     seen: set[int] = set()
     for step in pipeline.steps.values():
         if step.kind != "spark" or step.spark is None:
@@ -55,6 +61,60 @@ def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
                     _component_dir(pipeline, component), component.code, component.spark, component.span
                 )
             yield from _node_modes(step, component)
+
+
+def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """The keys and values of each spark component file ``pipeline``'s steps use, against
+    azure-ai-ml's schema (:mod:`azpipe.schema.spark_component`), as when the file is checked
+    on its own: its reader leaves those to the schema. Each file is read again (with a reader
+    of its own, so what that reader reports is not reported twice) and walked once."""
+    seen: set[str] = set()
+    for step in pipeline.steps.values():
+        component = step.uses
+        if component is None or component.spark is None or component.source != "file":
+            continue
+        if component.path is None or component.span.file in seen:
+            continue
+        seen.add(component.span.file)
+        path = os.path.normpath(os.path.join(pipeline.base_dir, component.path))
+        loaded = load_file(path, component.span.file)
+        if not isinstance(loaded.root, Map):
+            continue
+        reader = Reader()
+        read_spark_component(reader, loaded.root, component.path, f"component file `{component.path}`")
+        yield from values.check(loaded.root, "used-spark-component", loaded.diagnostics + reader.diagnostics)
+        yield from _conf_values(loaded.root.get("conf"))
+
+
+def _conf_values(conf: Node | None) -> Iterator[Diagnostic]:
+    """K102 at a ``conf`` value that makes azure-ai-ml refuse the file
+    (``_validate_spark_configurations``): dynamic allocation is on only for `true` (any other
+    value turns it off, which the executors' settings then contradict), and with it on the
+    numbers of executors are compared (text fails)."""
+    if not isinstance(conf, Map):
+        return
+    dynamic = conf.get(DYNAMIC)
+    if dynamic is None:
+        return
+    if not isinstance(dynamic, Scalar) or dynamic.value not in (
+        True,
+        False,
+        "True",
+        "true",
+        "False",
+        "false",
+    ):
+        if MIN_EXECUTORS in conf or MAX_EXECUTORS in conf or INSTANCES not in conf:  # refused then
+            yield rule("K102").at(dynamic.span, f"`{DYNAMIC}` must be true or false",
+                                  "azure-ai-ml takes any other value for false")  # fmt: skip
+        return
+    if dynamic.value not in ("True", "true", True):
+        return
+    for key in (MIN_EXECUTORS, MAX_EXECUTORS, INSTANCES):
+        value = conf.get(key)
+        if isinstance(value, Scalar) and value.value is not None and _number(value.value) is None:
+            yield rule("K102").at(value.span, f"`{key}` must be a number of executors, not `{value.text}`",
+                                  "a whole number, as `4`")  # fmt: skip
 
 
 def _component_dir(pipeline: Pipeline, component: Component) -> str:

@@ -78,7 +78,8 @@ def read_component_mapping(reader: Reader, root: Node, value: str, where: str) -
     if not isinstance(root, Map):
         reader.wrong_shape(root, where, "mapping")
         return None
-    kind = reader.string(root.get("type"), f"`type` of {where}") or "command"
+    # azure-ai-ml lower-cases a component's type (`type: Spark` is a spark component).
+    kind = (reader.string(root.get("type"), f"`type` of {where}") or "command").lower()
     if kind == "spark":  # readers/spark.py
         from azpipe.readers.spark import read_spark_component
 

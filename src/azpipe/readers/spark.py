@@ -141,18 +141,31 @@ def is_spark(component: Component | None) -> bool:
 
 
 def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> Component:
-    """A spark component: a file's root, or inline (``value`` is ``inline``) in a native node."""
-    from azpipe.readers.component_file import component_environment, read_ports
+    """A spark component: a file's root, or inline (``value`` is ``inline``) in a native node.
 
-    reader.mapping(root, where, COMPONENT_KEYS)
-    name = reader.string(root.get("name"), f"`name` of {where}")
-    component = Component(name or value, root.span, source="inline" if value == "inline" else "file")
-    component.path = None if value == "inline" else value
-    component.code = reader.string(root.get("code"), f"`code` of {where}")
+    A file's keys, shapes and allowed values are the schema walker's
+    (:mod:`azpipe.schema.spark_component`: azure-ai-ml ignores unknown keys at the top, so
+    those are warnings), wherever the file is read: on its own, or used by a pipeline
+    (:func:`azpipe.checks.spark.component_file_problems`). This reader reports what the schema
+    cannot say: exactly one of ``entry.file`` and ``entry.class_name``, duplicate files, the
+    ports ``args`` names, the environment reference's form."""
+    from azpipe.readers.component_file import component_environment, read_ports
+    from azpipe.readers.parallel_component import _Quiet
+
+    inline = value == "inline"
+    reader.mapping(root, where, COMPONENT_KEYS if inline else None)
+    quiet = reader if inline else _Quiet(reader)
+    name = quiet.string(root.get("name"), f"`name` of {where}")
+    component = Component(name or value, root.span, source="inline" if inline else "file")
+    component.path = None if inline else value
+    component.code = quiet.string(root.get("code"), f"`code` of {where}")
     component.code_span = getattr(root.get("code"), "span", None)
-    component.version = reader.string(root.get("version"), f"`version` of {where}")
-    component.environment = component_environment(reader, root.get("environment"), where)
-    component.details = read_details(reader, root, where)
+    component.version = quiet.string(root.get("version"), f"`version` of {where}")
+    component.environment = component_environment(quiet, root.get("environment"), where)
+    # Only the job details azure-ai-ml reads (SparkComponentSchema's): it ignores any other.
+    component.details = read_details(quiet, root if inline else only(root, _DETAILS), where)
+    if isinstance(quiet, _Quiet):
+        quiet.done()
     read_ports(reader, component, root, where)
     component.spark = read_spark(reader, root, where, tuple(key for key in BLOCK_KEYS if key != "resources"))
     if component.spark.entry is None and "entry" not in root:
@@ -164,6 +177,15 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
         )
     _component_args(reader, component, root.get("args"), where)
     return component
+
+
+# The job details of a spark component azure-ai-ml reads (SparkComponentSchema's fields).
+_DETAILS = ("display_name", "description", "tags", "is_deterministic", "properties", "additional_includes")
+
+
+def only(mapping: Map, keys: tuple[str, ...]) -> Map:
+    """``mapping`` with ``keys`` alone."""
+    return replace(mapping, entries=[entry for entry in mapping.entries if entry.key.value in keys])
 
 
 def _component_args(reader: Reader, component: Component, node: Node | None, where: str) -> None:

@@ -74,6 +74,7 @@ from typing import Any
 from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB
 from azpipe.schema.language import LANGUAGE
 from azpipe.schema.parallel_component import PARALLEL_COMPONENT, USED_PARALLEL_COMPONENT
+from azpipe.schema.spark_component import SPARK_COMPONENT, USED_SPARK_COMPONENT
 
 Schema = dict[str, Any]
 
@@ -85,8 +86,11 @@ SCHEMAS: dict[str, Schema] = {
     "native-component": PIPELINE_COMPONENT,
     "parallel-component": PARALLEL_COMPONENT,
     "used-parallel-component": USED_PARALLEL_COMPONENT,
+    "spark-component": SPARK_COMPONENT,
+    "used-spark-component": USED_SPARK_COMPONENT,
 }
 
 __all__ = [
-    "COMMAND_COMPONENT", "LANGUAGE", "PARALLEL_COMPONENT", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS", "Schema",
+    "COMMAND_COMPONENT", "LANGUAGE", "PARALLEL_COMPONENT", "PIPELINE_COMPONENT", "PIPELINE_JOB", "SCHEMAS",
+    "SPARK_COMPONENT", "Schema",
 ]  # fmt: skip
