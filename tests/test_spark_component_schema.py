@@ -434,3 +434,64 @@ def test_a_command_component_file_takes_its_type_in_any_case(tmp_path: Path, kin
 
     assert load_component(str(path))._validate().passed
     assert check_file(str(path)).diagnostics == []
+
+
+# ------------------------------------------------------------------ an inline spark component
+
+INLINE = """\
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+jobs:
+  wrangle:
+    type: spark
+    component:
+      type: spark
+      code: ./src
+      entry: {file: main.py}
+      conf:
+        spark.driver.cores: 1
+        spark.driver.memory: 2g
+        spark.executor.cores: 2
+        spark.executor.memory: 2g
+        spark.executor.instances: 2
+    resources: {instance_type: standard_e4s_v3, runtime_version: "3.4"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "severity"),
+    [
+        (
+            "      code: ./src",
+            "      code: ./src\n      resources: {instance_type: x}",
+            "resources: {",
+            "WARNING",
+        ),
+        ("entry: {file: main.py}", "entry: {file: main.py, colour: red}", "colour", "ERROR"),
+        ("      code: ./src", "      code: ./src\n      args: 3", "args", "ERROR"),
+        ("      code: ./src", "      code: ./src\n      environment: synapse:1", "environment", "ERROR"),
+        ("      code: ./src", "      code: ./src\n      outputs: {o: {type: string}}", "outputs", "ERROR"),
+    ],
+)
+def test_an_inline_spark_component_is_judged_as_a_file_is(
+    tmp_path: Path, old: str, new: str, marker: str, severity: str
+) -> None:
+    """azure-ai-ml reads a node's inline spark component with the schema it reads a file with."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("print('wrangled')\n")
+    path = tmp_path / "pipeline.yml"
+    path.write_text(INLINE.replace(old, new, 1))
+    rejected = _azure_rejects(path)
+    assert rejected is (severity == "ERROR")
+    found = [d for d in check_file(str(path)).diagnostics if d.code != "G502"]  # an output left unused
+    assert [d.severity.name for d in found if d.span.line == _line(path, marker)] == [severity], found
+    assert [d for d in found if d.span.line != _line(path, marker)] == []
+
+
+def test_a_clean_inline_spark_component_passes_both(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("print('wrangled')\n")
+    path = tmp_path / "pipeline.yml"
+    path.write_text(INLINE)
+    assert not _azure_rejects(path)
+    assert check_file(str(path)).diagnostics == []

@@ -82,8 +82,13 @@ def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
             continue
         reader = Reader()
         read_spark_component(reader, loaded.root, component.path, f"component file `{component.path}`")
-        yield from values.check(loaded.root, "used-spark-component", loaded.diagnostics + reader.diagnostics)
-        yield from _conf_values(loaded.root.get("conf"))
+        yield from component_problems(loaded.root, loaded.diagnostics + reader.diagnostics)
+
+
+def component_problems(root: Map, found: list[Diagnostic]) -> list[Diagnostic]:
+    """A spark component's keys and values (a file a node uses, or a node's inline component:
+    azure-ai-ml reads both with ``AnonymousSparkComponentSchema``), less what ``found`` reports."""
+    return [*values.check(root, "used-spark-component", found), *_conf_values(root.get("conf"))]
 
 
 def _conf_values(conf: Node | None) -> Iterator[Diagnostic]:

@@ -146,15 +146,16 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     A file's keys, shapes and allowed values are the schema walker's
     (:mod:`azpipe.schema.spark_component`: azure-ai-ml ignores unknown keys at the top, so
     those are warnings), wherever the file is read: on its own, or used by a pipeline
-    (:func:`azpipe.checks.spark.component_file_problems`). This reader reports what the schema
-    cannot say: exactly one of ``entry.file`` and ``entry.class_name``, duplicate files, the
-    ports ``args`` names, the environment reference's form."""
+    (:func:`azpipe.checks.spark.component_file_problems`), or inline in a node (walked here,
+    as azure-ai-ml reads it the same way). This reader reports what the schema cannot say:
+    exactly one of ``entry.file`` and ``entry.class_name``, duplicate files, the ports ``args``
+    names, the environment reference's form."""
     from azpipe.readers.component_file import component_environment, read_ports
     from azpipe.readers.parallel_component import _Quiet
 
     inline = value == "inline"
-    reader.mapping(root, where, COMPONENT_KEYS if inline else None)
-    quiet = reader if inline else _Quiet(reader)
+    reader.mapping(root, where, None)
+    quiet = _Quiet(reader)
     name = quiet.string(root.get("name"), f"`name` of {where}")
     component = Component(name or value, root.span, source="inline" if inline else "file")
     component.path = None if inline else value
@@ -163,9 +164,8 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     component.version = quiet.string(root.get("version"), f"`version` of {where}")
     component.environment = component_environment(quiet, root.get("environment"), where)
     # Only the job details azure-ai-ml reads (SparkComponentSchema's): it ignores any other.
-    component.details = read_details(quiet, root if inline else only(root, _DETAILS), where)
-    if isinstance(quiet, _Quiet):
-        quiet.done()
+    component.details = read_details(quiet, only(root, _DETAILS), where)
+    quiet.done()
     read_ports(reader, component, root, where)
     component.spark = read_spark(reader, root, where, tuple(key for key in BLOCK_KEYS if key != "resources"))
     if component.spark.entry is None and "entry" not in root:
@@ -176,6 +176,12 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
             "`entry: {file: main.py}` (in `code`) or `{class_name: ...}`",
         )
     _component_args(reader, component, root.get("args"), where)
+    if inline:  # a file is walked by the checks (once, however many nodes use it), this here
+        from azpipe.checks.spark import component_problems
+
+        found = component_problems(root, reader.diagnostics)
+        # The walker names the root "the file": here it is the node's component.
+        reader.diagnostics += [replace(d, message=d.message.replace("the file", where)) for d in found]
     return component
 
 
