@@ -239,3 +239,27 @@ def test_a_boolean_inputs_default_as_azure_ml_parses_it(tmp_path: Path, default:
     path = tmp_path / "component.yml"
     assert _azure_rejects(path, component=True) is not valid
     assert (("V002", 7) in _errors(path)) is not valid
+
+
+@pytest.mark.parametrize(("name", "valid"), [("Bad-Name", False), ("1inner", False), ("inner_2", True)])
+def test_a_pipeline_components_name_as_azure_ml_checks_it(tmp_path: Path, name: str, valid: bool) -> None:
+    """PipelineComponentSchema reads `name` with ComponentNameStr, as a command component's."""
+    path = tmp_path / "component.yml"
+    path.write_text(
+        textwrap.dedent(f"""\
+            $schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+            type: pipeline
+            name: {name}
+            inputs:
+              rows: {{type: integer}}
+            jobs:
+              build:
+                type: command
+                command: echo ${{{{inputs.rows}}}}
+                environment: {ENVIRONMENT}
+                inputs: {{rows: "${{{{parent.inputs.rows}}}}"}}
+            """),
+        encoding="utf-8",
+    )
+    assert _azure_rejects(path, component=True) is not valid
+    assert (("N701", 3) in _errors(path)) is not valid

@@ -554,6 +554,7 @@ PIPELINE_COMPONENT: _Schema = {
     **PIPELINE_JOB,
     "properties": {
         **PIPELINE_JOB["properties"],
+        "name": COMMAND_COMPONENT["properties"]["name"],  # ComponentSchema: ComponentNameStr too
         "version": VERSION,
         "is_deterministic": BOOLEAN,
         "inputs": COMPONENT_INPUTS,
