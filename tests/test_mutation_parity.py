@@ -11,7 +11,7 @@ Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
 - native files: azure-ai-ml's ``load_job(...)._validate()`` (``load_component``
-  for component files) against ``azpipe check``;
+  for command and pipeline component files) against ``azpipe check``;
 - azpipe-language files: azure-ai-ml cannot read them, so a mutant azpipe accepts
   is compiled (``emit_yaml``) and the compiled job must pass azure-ai-ml.
 
@@ -46,6 +46,7 @@ import yaml
 
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.loading import CheckedFile, check_file
+from azpipe.source.nodes import Map, Scalar
 from tests.native_corpus import CORPUS, ROOT, _create_local_paths
 
 LONG = os.environ.get("AZPIPE_LONG") == "1"
@@ -90,7 +91,7 @@ class Subject:
 
     path: Path
     folder: Path  # copied whole, so relative paths keep working
-    form: str  # "native" (a pipeline job), "component" or "azpipe"
+    form: str  # "native" (a pipeline job), "component", "pipeline-component" or "azpipe"
 
     @property
     def id(self) -> str:
@@ -114,7 +115,12 @@ def _form(path: Path) -> str | None:
 
     loaded = load_file(str(path))
     kind = kind_of(loaded.root) if loaded.root is not None else None
-    return kind.builder if kind is not None else None
+    if kind is None:
+        return None
+    schema = loaded.root.get("$schema") if isinstance(loaded.root, Map) else None
+    if kind.builder == "native" and isinstance(schema, Scalar) and "pipelineComponent" in str(schema.value):
+        return "pipeline-component"  # read as azpipe reads it, but judged by load_component
+    return kind.builder
 
 
 def subjects() -> list[Subject]:
@@ -123,11 +129,11 @@ def subjects() -> list[Subject]:
     if CORPUS.is_dir():
         for path in sorted(CORPUS.rglob("*.y*ml")):
             form = _form(path)
-            if form in ("native", "component"):
+            if form in ("native", "component", "pipeline-component"):
                 found.append(Subject(path, _corpus_folder(path), form))
     for path in sorted((ROOT / "tests" / "fixtures" / "native").rglob("*.y*ml")):
         form = _form(path)
-        if form in ("native", "component"):
+        if form in ("native", "component", "pipeline-component"):
             found.append(Subject(path, path.parent, form))
     for path in sorted((ROOT / "pipelines").glob("*/pipeline.yaml")):
         found.append(Subject(path, path.parent, "azpipe"))
@@ -352,7 +358,8 @@ def azure_rejects(path: Path, form: str) -> str | None:
 
     ml = azure()
     try:
-        loaded = (ml.load_component if form == "component" else ml.load_job)(path)
+        # A pipeline component file is a component: load_job reads it as a job and refuses its ports.
+        loaded = (ml.load_component if form in ("component", "pipeline-component") else ml.load_job)(path)
         result = loaded._validate()
     except Exception as error:  # azure-ai-ml raises on schema errors, and sometimes crashes on bad input
         return f"{type(error).__name__}: " + " ".join(str(error).split())[:300]

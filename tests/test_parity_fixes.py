@@ -263,3 +263,50 @@ def test_a_pipeline_components_name_as_azure_ml_checks_it(tmp_path: Path, name: 
     )
     assert _azure_rejects(path, component=True) is not valid
     assert (("N701", 3) in _errors(path)) is not valid
+
+
+def test_a_pipeline_component_file_needs_a_name_on_its_own_only(tmp_path: Path) -> None:
+    """load_component refuses a pipeline component file without `name`; a pipeline node that names
+    the file reads it as an anonymous component, which needs none."""
+    component = tmp_path / "inner.yml"
+    component.write_text(
+        textwrap.dedent(f"""\
+            $schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+            type: pipeline
+            jobs:
+              build:
+                type: command
+                command: echo hello
+                environment: {ENVIRONMENT}
+            """),
+        encoding="utf-8",
+    )
+    assert _azure_rejects(component, component=True)
+    assert ("S103", 1) in _errors(component)
+    path = _write(tmp_path, PIPELINE.replace("type: command\n    component: ./component.yml\n    inputs:\n      n: 3\n",
+                                             "type: pipeline\n    component: ./inner.yml\n"))  # fmt: skip
+    assert not _azure_rejects(path)
+    assert _errors(path) == []
+
+
+def test_a_pipeline_component_port_left_empty(tmp_path: Path) -> None:
+    """A component's port with no value: "Field may not be null" (a pipeline job's output may be)."""
+    component = tmp_path / "inner.yml"
+    component.write_text(
+        textwrap.dedent(f"""\
+            $schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+            type: pipeline
+            name: inner
+            outputs:
+              table:
+            jobs:
+              build:
+                type: command
+                command: echo hello > ${{{{outputs.table}}}}/x
+                environment: {ENVIRONMENT}
+                outputs: {{table: "${{{{parent.outputs.table}}}}"}}
+            """),
+        encoding="utf-8",
+    )
+    assert _azure_rejects(component, component=True)
+    assert ("V001", 5) in _errors(component)

@@ -75,4 +75,5 @@ def _step_spans(inner: Pipeline, seen: set[int]) -> set[object]:
 
 
 def _form(inner: Pipeline) -> str:
-    return "azpipe" if inner.source_format == "azpipe" else "native-component"
+    # A pipeline component file a node names: read as azure-ai-ml reads a file reference.
+    return "azpipe" if inner.source_format == "azpipe" else "used-native-component"

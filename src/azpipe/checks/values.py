@@ -140,10 +140,15 @@ class _Walker:
             key = entry.key.value
             if not isinstance(key, str):
                 continue  # the readers report keys that are not strings
-            if key in properties:
-                if no_null and type(entry.value) is Scalar and entry.value.value is None:
-                    self._scalar_type(entry.value, _types(properties[key]) or ["string"], (path, key))
-                    continue
+            value_schema = properties.get(key, others if isinstance(others, dict) else None)
+            if (
+                no_null
+                and value_schema is not None
+                and type(entry.value) is Scalar
+                and entry.value.value is None
+            ):
+                self._scalar_type(entry.value, _shapes(value_schema), (path, key))
+            elif key in properties:
                 self.walk(entry.value, properties[key], (path, key), bindings)
             elif isinstance(others, dict):
                 self.walk(entry.value, others, (path, key), bindings)
@@ -398,6 +403,12 @@ def _types(schema: Schema) -> Sequence[str]:
     if kind is None:
         return ()
     return (kind,) if isinstance(kind, str) else kind
+
+
+def _shapes(schema: Schema) -> Sequence[str]:
+    """The shapes a value of ``schema`` may have (each branch's, for an ``anyOf``)."""
+    found = [kind for branch in schema.get("anyOf", [schema]) for kind in _types(branch)]
+    return found or ["string"]
 
 
 def _fits_shape(node: Node, schema: Schema) -> bool:

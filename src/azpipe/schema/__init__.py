@@ -71,7 +71,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from azpipe.schema.azure_ml import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB
+from azpipe.schema.azure_ml import (
+    COMMAND_COMPONENT,
+    PIPELINE_COMPONENT,
+    PIPELINE_JOB,
+    USED_PIPELINE_COMPONENT,
+)
 from azpipe.schema.language import LANGUAGE
 from azpipe.schema.parallel_component import PARALLEL_COMPONENT, USED_PARALLEL_COMPONENT
 from azpipe.schema.spark_component import SPARK_COMPONENT, USED_SPARK_COMPONENT
@@ -84,6 +89,7 @@ SCHEMAS: dict[str, Schema] = {
     "native": PIPELINE_JOB,
     "component": COMMAND_COMPONENT,
     "native-component": PIPELINE_COMPONENT,
+    "used-native-component": USED_PIPELINE_COMPONENT,
     "parallel-component": PARALLEL_COMPONENT,
     "used-parallel-component": USED_PARALLEL_COMPONENT,
     "spark-component": SPARK_COMPONENT,

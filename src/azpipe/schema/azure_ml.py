@@ -246,15 +246,18 @@ _PORT_NAMES: _Schema = {
     "x-rule": "N701",
     "x-unique-ignore-case": True,
 }
+# A port left empty (`data:`) is refused: "Field may not be null".
 COMPONENT_INPUTS: _Schema = {
     "type": "object",
     "additionalProperties": COMPONENT_INPUT,
     "propertyNames": _PORT_NAMES,
+    "x-no-null": True,
 }
 COMPONENT_OUTPUTS: _Schema = {
     "type": "object",
     "additionalProperties": COMPONENT_OUTPUT,
     "propertyNames": _PORT_NAMES,
+    "x-no-null": True,
 }
 
 # component/command_component.py: AnonymousCommandComponentSchema (inline in a node,
@@ -560,5 +563,10 @@ PIPELINE_COMPONENT: _Schema = {
         "inputs": COMPONENT_INPUTS,
         "outputs": COMPONENT_OUTPUTS,
     },
+    # ComponentSchema: a component file loaded on its own needs its name.
+    "required": ["type", "name"],
     "description": "An Azure ML pipeline component file.",
 }
+# A pipeline component file a pipeline node names (PipelineComponentFileRefField reads it with
+# _AnonymousPipelineComponentSchema): it may go without a name.
+USED_PIPELINE_COMPONENT: _Schema = {**PIPELINE_COMPONENT, "required": ["type"]}
