@@ -15,6 +15,7 @@ from azpipe.source.kinds import (
     COMMAND_COMPONENT,
     OTHER,
     PIPELINE_JOB,
+    SPARK_COMPONENT,
     FileKind,
     kind_of,
     kind_of_text,
@@ -67,7 +68,7 @@ def test_kinds(text: str, expected: object) -> None:
             "an Azure ML command job",
         ),
         (f"$schema: {SCHEMA.format('commandJob')}\ncommand: echo\n", "an Azure ML command job"),
-        (f"$schema: {SCHEMA.format('sparkComponent')}\n", "an Azure ML spark component"),
+        ("type: spark\nentry: {file: main.py}\n", "an Azure ML spark job or component"),  # a job, maybe
         (f"$schema: {SCHEMA.format('autoMLJob')}\n", "an Azure ML automl job"),
         ("type: sweep\ntrial: {}\n", "an Azure ML sweep job or component"),
         (f"$schema: {SCHEMA.format('environment')}\nname: e\n", "an Azure ML asset or other file"),
@@ -160,6 +161,7 @@ def test_every_corpus_file_is_taken_for_what_its_schema_says() -> None:
         "pipelineJob": PIPELINE_JOB,
         "pipelineComponent": PIPELINE_JOB,
         "commandComponent": COMMAND_COMPONENT,
+        "sparkComponent": SPARK_COMPONENT,
     }
     seen = set()
     for path in sorted(CORPUS.rglob("*.y*ml")):
@@ -187,3 +189,27 @@ def test_an_unknown_job_type_is_named_with_the_types_azure_ml_takes(kind: str, h
     [diagnostic] = [d for d in azpipe.loads(text).diagnostics if d.code == "S106"]
     assert (diagnostic.span.line, diagnostic.span.column) == (5, 11)
     assert (diagnostic.hint or "").startswith(hint)
+
+
+def test_a_spark_component_file_is_checked_on_its_own(tmp_path: Path) -> None:
+    """By its $schema; an unknown key at its top is a warning (azure-ai-ml ignores it), a
+    misspelt required key an error."""
+    from azpipe.loading import check_file
+
+    text = (
+        f"$schema: {SCHEMA.format('sparkComponent')}\nname: wc\ntype: spark\nversion: 1\ncode: ./src\n"
+        "entry: {file: wordcount.py}\nconf: {spark.driver.cores: 1}\ncolour: red\n"
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "wordcount.py").write_text("")
+    (tmp_path / "c.yml").write_text(text)
+    checked = check_file(str(tmp_path / "c.yml"))
+    assert checked.kind == SPARK_COMPONENT
+    assert [(d.code, str(d.severity), d.span.line) for d in checked.diagnostics] == [("S101", "warning", 8)]
+    (tmp_path / "c.yml").write_text(text.replace("entry:", "entri:"))
+    assert {
+        d.code for d in check_file(str(tmp_path / "c.yml")).diagnostics if str(d.severity) == "error"
+    } == {
+        "S101",
+        "S103",
+    }

@@ -14,7 +14,8 @@ top-level keys, never by its name:
   ``type:`` key is not taken for one.
 
 Of the Azure ML files, pipeline jobs (and pipeline components), command and
-parallel components are checked; other kinds (sweep, spark, automl...) are
+parallel components, and spark components (by their ``$schema``: ``type: spark``
+alone may be a spark job) are checked; other kinds (sweep, spark jobs, automl...) are
 recognised and skipped, and asset files (``data``, ``environment``, ``model``
 schemas) are not jobs or components at all.
 
@@ -90,6 +91,7 @@ AZPIPE = FileKind("an azpipe pipeline", "azpipe")
 PIPELINE_JOB = FileKind("an Azure ML pipeline job", "native")
 COMMAND_COMPONENT = FileKind("an Azure ML command component", "component")
 PARALLEL_COMPONENT = FileKind("an Azure ML parallel component", "component")
+SPARK_COMPONENT = FileKind("an Azure ML spark component", "component")
 OTHER = FileKind("not an azpipe pipeline or an Azure ML job or component file")
 
 
@@ -186,6 +188,8 @@ def _component(kind: str) -> FileKind:
         return COMMAND_COMPONENT
     if kind == "parallel":
         return PARALLEL_COMPONENT
+    if kind == "spark":  # by its $schema only: `type: spark` alone may be a spark job
+        return SPARK_COMPONENT
     if kind == "pipeline":
         return PIPELINE_JOB  # checked like a pipeline job (its own S107 says what is missing)
     return _unchecked(kind, "component")
@@ -193,7 +197,7 @@ def _component(kind: str) -> FileKind:
 
 def _unchecked(kind: str, what: str) -> FileKind:
     return FileKind(
-        f"an Azure ML {kind} {what} (azpipe checks pipeline jobs, command and parallel components)"
+        f"an Azure ML {kind} {what} (azpipe checks pipeline jobs, command, parallel and spark components)"
     )
 
 
