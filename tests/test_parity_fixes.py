@@ -310,3 +310,28 @@ def test_a_pipeline_component_port_left_empty(tmp_path: Path) -> None:
     )
     assert _azure_rejects(component, component=True)
     assert ("V001", 5) in _errors(component)
+
+
+@pytest.mark.parametrize(
+    ("pipeline_old", "pipeline_new", "component_old", "component_new", "where", "line"),
+    [
+        # An environment string needs `azureml:` (ArmVersionedStr, RegistryStr), in a node...
+        (f"environment: {ENVIRONMENT}", "environment: sklearn:1", "", "", "pipeline.yml", 10),
+        # ... and in a component file the pipeline uses: azure-ai-ml reads the file with the pipeline.
+        ("", "", f"environment: {ENVIRONMENT}", "environment: sklearn-env@latest", "component.yml", 12),
+        # A used file's value a reader does not look at is still walked (its name is not checked).
+        ("", "", "    min: 0", "    min: low", "component.yml", 7),
+    ],
+)
+def test_an_environment_needs_the_azureml_prefix_wherever_it_is_written(
+    tmp_path: Path, pipeline_old: str, pipeline_new: str, component_old: str, component_new: str, where: str,
+    line: int,
+) -> None:  # fmt: skip
+    path = _write(
+        tmp_path,
+        PIPELINE.replace(pipeline_old, pipeline_new, 1) if pipeline_old else PIPELINE,
+        COMPONENT.replace(component_old, component_new, 1) if component_old else COMPONENT,
+    )
+    assert _azure_rejects(path)
+    found = [(d.code, d.span.file, d.span.line) for d in check_file(str(path)).diagnostics]
+    assert any(file.endswith(where) and at == line for _, file, at in found), found

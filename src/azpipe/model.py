@@ -12,7 +12,7 @@ from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, Template
-from azpipe.source.nodes import Scalar
+from azpipe.source.nodes import Map, Scalar
 
 MODERN_ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
 # Older type names Azure ML still reads (and sends on as written), and the type each is now.
@@ -205,6 +205,7 @@ class Component:
     pipeline: Pipeline | None = None
     spark: SparkJob | None = None  # a spark component's fields (None: not a spark component)
     parallel: Parallel | None = None  # a parallel (or prompt flow) component's fields
+    node: Map | None = None  # an inline spark component's mapping: the checks walk it with the schema
 
     @property
     def known(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from azpipe.checks import (
     automl,
+    component_files,
     compute,
     cycles,
     data_transfer,
@@ -46,6 +47,7 @@ CHECKS: tuple[Check, ...] = (
     references.check,
     ports.check,
     parallel.check,
+    component_files.check,
     shell.check,
     spark.check,
     automl.check,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from azpipe.checks import values
@@ -45,6 +46,7 @@ INSTANCES = "spark.executor.instances"
 def check(pipeline: Pipeline) -> Iterator[Diagnostic]:
     """Check every spark step, and each spark component once (its file's keys and values too)."""
     yield from component_file_problems(pipeline)
+    yield from inline_component_problems(pipeline)
     seen: set[int] = set()
     for step in pipeline.steps.values():
         if step.kind != "spark" or step.spark is None:
@@ -83,6 +85,21 @@ def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
         reader = Reader()
         read_spark_component(reader, loaded.root, component.path, f"component file `{component.path}`")
         yield from component_problems(loaded.root, loaded.diagnostics + reader.diagnostics)
+
+
+def inline_component_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
+    """The keys and values of each native node's inline spark component, walked as a file a
+    node uses is (read again with a reader of its own, so its reader's problems are not
+    reported twice); the walker's "the file" is the node's component here."""
+    for step in pipeline.steps.values():
+        component = step.uses
+        if component is None or component.spark is None or component.node is None:
+            continue
+        where = f"inline component of job `{step.name}`"
+        reader = Reader()
+        read_spark_component(reader, component.node, "inline", where)
+        for found in component_problems(component.node, reader.diagnostics):
+            yield replace(found, message=found.message.replace("the file", where))
 
 
 def component_problems(root: Map, found: list[Diagnostic]) -> list[Diagnostic]:

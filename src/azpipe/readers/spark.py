@@ -146,8 +146,8 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     A file's keys, shapes and allowed values are the schema walker's
     (:mod:`azpipe.schema.spark_component`: azure-ai-ml ignores unknown keys at the top, so
     those are warnings), wherever the file is read: on its own, or used by a pipeline
-    (:func:`azpipe.checks.spark.component_file_problems`), or inline in a node (walked here,
-    as azure-ai-ml reads it the same way). This reader reports what the schema cannot say:
+    (:func:`azpipe.checks.spark.component_file_problems`), or inline in a node
+    (:func:`azpipe.checks.spark.inline_component_problems`: azure-ai-ml reads it the same way). This reader reports what the schema cannot say:
     exactly one of ``entry.file`` and ``entry.class_name``, duplicate files, the ports ``args``
     names, the environment reference's form."""
     from azpipe.readers.component_file import component_environment, read_ports
@@ -176,12 +176,8 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
             "`entry: {file: main.py}` (in `code`) or `{class_name: ...}`",
         )
     _component_args(reader, component, root.get("args"), where)
-    if inline:  # a file is walked by the checks (once, however many nodes use it), this here
-        from azpipe.checks.spark import component_problems
-
-        found = component_problems(root, reader.diagnostics)
-        # The walker names the root "the file": here it is the node's component.
-        reader.diagnostics += [replace(d, message=d.message.replace("the file", where)) for d in found]
+    if inline:  # walked by azpipe.checks.spark, as a file a node uses is
+        component.node = root
     return component
 
 

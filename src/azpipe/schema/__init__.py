@@ -75,6 +75,7 @@ from azpipe.schema.azure_ml import (
     COMMAND_COMPONENT,
     PIPELINE_COMPONENT,
     PIPELINE_JOB,
+    USED_COMMAND_COMPONENT,
     USED_PIPELINE_COMPONENT,
 )
 from azpipe.schema.language import LANGUAGE
@@ -88,6 +89,7 @@ SCHEMAS: dict[str, Schema] = {
     "azpipe": LANGUAGE,
     "native": PIPELINE_JOB,
     "component": COMMAND_COMPONENT,
+    "used-component": USED_COMMAND_COMPONENT,
     "native-component": PIPELINE_COMPONENT,
     "used-native-component": USED_PIPELINE_COMPONENT,
     "parallel-component": PARALLEL_COMPONENT,

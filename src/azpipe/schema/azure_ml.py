@@ -171,7 +171,16 @@ ENVIRONMENT: _Schema = {
     },
     "additionalProperties": False,
 }  # fmt: skip
-ENVIRONMENT_REF: _Schema = {"anyOf": [REFERENCE, ENVIRONMENT]}
+# EnvironmentField: an inline environment, or a registered one by ArmVersionedStr / RegistryStr,
+# both of which need the `azureml:` prefix (`sklearn:1` alone: "Environment schema data cannot
+# be a string"); a node's `${{ }}` binding stands for any value before the pattern is looked at.
+_ENVIRONMENT_NAME: _Schema = {
+    **REFERENCE,
+    "pattern": "^azureml:",
+    "x-pattern-hint": "`azureml:NAME:VERSION`, `azureml:NAME@latest` or `azureml://registries/...` "
+    "(a registered environment), or an inline environment",
+}
+ENVIRONMENT_REF: _Schema = {"anyOf": [_ENVIRONMENT_NAME, ENVIRONMENT]}
 
 # component/input_output.py: ParameterSchema and InputPortSchema, OutputPortSchema
 # and PrimitiveOutputSchema, chosen by `type` (DumpableEnumField: case-sensitive).
@@ -311,6 +320,15 @@ COMMAND_COMPONENT: _Schema = {
     },
     "required": ["name", "command", "environment"],
     "description": "An Azure ML command component file.",
+}
+
+# The same file used by a pipeline's node (ComponentFileRefField): read anonymously, so its
+# `name` is neither needed nor checked.
+USED_COMMAND_COMPONENT: _Schema = {
+    **COMMAND_COMPONENT,
+    "properties": {**COMMAND_COMPONENT["properties"], "name": STRING},
+    "required": ["command", "environment"],
+    "description": "An Azure ML command component file a pipeline uses.",
 }
 
 # job/input_output_entry.py: DataInputSchema, ModelInputSchema, MLTableInputSchema and

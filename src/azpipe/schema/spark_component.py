@@ -104,7 +104,7 @@ SPARK_COMPONENT: _Schema = {
         },
         "args": {**STRING, "description": "The entry's arguments; `${{inputs.X}}` and `${{outputs.Y}}` name ports."},
         # EnvironmentField(allow_none=True): the one field an empty value is absent from.
-        "environment": {"type": ["string", "object", "null"], "anyOf": [_ENVIRONMENT_NAME, ENVIRONMENT]},
+        "environment": {"anyOf": [_ENVIRONMENT_NAME, ENVIRONMENT, {"type": "null"}]},
     },
     "additionalProperties": False,
     "x-unknown": "warning",
