@@ -229,8 +229,8 @@ def test_verbose_lists_and_counts_what_was_skipped(
     assert code == 1
     assert err.splitlines() == [
         "azpipe check: skipped environment.yaml: not an azpipe pipeline or an Azure ML job or component file",
-        "azpipe check: skipped job.yml: an Azure ML command job (azpipe checks pipeline jobs, command and parallel components)",
-        "azpipe check: skipped sweep.yml: an Azure ML sweep job (azpipe checks pipeline jobs, command and parallel components)",
+        "azpipe check: skipped job.yml: an Azure ML command job (azpipe checks pipeline jobs, command, parallel and spark components)",
+        "azpipe check: skipped sweep.yml: an Azure ML sweep job (azpipe checks pipeline jobs, command, parallel and spark components)",
         "azpipe check: 1 file checked, 3 skipped",
     ]
     code, _, err = run(capsys, "check", "--verbose", ".")

@@ -4,7 +4,7 @@ where the word-by-word alignment does, on generated block scalars."""
 from __future__ import annotations
 
 import yaml
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from azpipe.source.loader import load_bytes
@@ -48,6 +48,7 @@ def test_lines_and_words_agree(lines: list[str], style: str, chomp: str, indent:
             assert fast.at(index) == words.at(index)
 
 
+@settings(max_examples=400)
 @given(
     lines=st.lists(_LINE, min_size=1, max_size=6),
     style=st.sampled_from([">", "|"]),
@@ -57,6 +58,8 @@ def test_lines_and_words_agree(lines: list[str], style: str, chomp: str, indent:
     breaks=st.sampled_from(["\n", "\r\n", "\u2028"]),
     bounds=st.tuples(st.integers(0, 60), st.integers(0, 60)),
 )
+# A value keeps a final LS break: the run of that line must not take it in (found by Hypothesis in CI).
+@example(lines=["0"], style=">", chomp="", indent=1, prefix="k: ", breaks="\u2028", bounds=(0, 2))
 def test_the_span_of_a_part_is_the_same_found_by_line(
     lines: list[str], style: str, chomp: str, indent: int, prefix: str, breaks: str, bounds: tuple[int, int]
 ) -> None:

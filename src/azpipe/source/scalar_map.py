@@ -111,7 +111,7 @@ def _align_lines(text: str, pos: int, end: int, value: str) -> OffsetMap:
     mapping = OffsetMap()
     index = 0
     for line in text[pos:end].splitlines(keepends=True):
-        content = line.rstrip("\r\n").lstrip(" \t")
+        content = line.rstrip(_BREAKS).lstrip(" \t")  # any YAML line break, LS and PS too
         if not content:
             return OffsetMap()
         if index and (index >= len(value) or value[index] not in " \n"):
@@ -124,7 +124,7 @@ def _align_lines(text: str, pos: int, end: int, value: str) -> OffsetMap:
         index += len(content)
         pos += len(line)
     mapping.by_line = True  # splitlines breaks where YAML does: the loader refused any other break
-    return mapping if index >= len(value.rstrip("\n")) else OffsetMap()
+    return mapping if index >= len(value.rstrip(_BREAKS)) else OffsetMap()
 
 
 def _align(text: str, pos: int, end: int, value: str, quote: str | None) -> list[int]:
