@@ -18,6 +18,7 @@ from dataclasses import replace
 from azpipe.checks import ports as port_checks
 from azpipe.checks import shell as shell_checks
 from azpipe.checks import values
+from azpipe.checks.component_files import used_files
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import Component, Parallel, Pipeline, Step
 from azpipe.readers.interface import is_local_path
@@ -25,9 +26,7 @@ from azpipe.readers.parallel_component import read_parallel_component
 from azpipe.readers.reader import Reader
 from azpipe.resolve import source_type
 from azpipe.rules import rule
-from azpipe.source.loader import load_file
 from azpipe.source.local_paths import check_path
-from azpipe.source.nodes import Map
 from azpipe.suggest import Suggestions, did_you_mean
 
 # The settings a node may set over its parallel component's.
@@ -148,23 +147,14 @@ def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
     azure-ai-ml's schema (:mod:`azpipe.schema.parallel_component`), as when the file is checked
     on its own: its reader leaves those to the schema. Each file is read again (with a reader
     of its own, so what that reader reports is not reported twice) and walked once."""
-    seen: set[str] = set()
-    for step in pipeline.steps.values():
-        component = step.uses
-        if component is None or component.parallel is None or component.parallel.flow is not None:
-            continue
-        if component.source != "file" or component.path is None or component.span.file in seen:
-            continue
-        seen.add(component.span.file)
-        path = os.path.normpath(os.path.join(pipeline.base_dir, component.path))
-        loaded = load_file(path, component.span.file)
-        if not isinstance(loaded.root, Map):
-            continue
+    for component, root, found in used_files(pipeline, _parallel_file):
         reader = Reader()
-        read_parallel_component(reader, loaded.root, component.path, f"component file `{component.path}`")
-        yield from values.check(
-            loaded.root, "used-parallel-component", loaded.diagnostics + reader.diagnostics
-        )
+        read_parallel_component(reader, root, component.path or "", f"component file `{component.path}`")
+        yield from values.check(root, "used-parallel-component", found + reader.diagnostics)
+
+
+def _parallel_file(component: Component) -> bool:
+    return component.parallel is not None and component.parallel.flow is None
 
 
 def _span(step: Step, parallel: Parallel, key: str) -> Span:

@@ -19,13 +19,13 @@ from dataclasses import replace
 from typing import Any
 
 from azpipe.checks import values
+from azpipe.checks.component_files import used_files
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import ASSET_TYPES, Component, Pipeline, Port, SparkJob, Step
 from azpipe.readers.interface import is_local_path
 from azpipe.readers.reader import Reader
 from azpipe.readers.spark import read_spark_component
 from azpipe.rules import rule
-from azpipe.source.loader import load_file
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
@@ -70,21 +70,10 @@ def component_file_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
     azure-ai-ml's schema (:mod:`azpipe.schema.spark_component`), as when the file is checked
     on its own: its reader leaves those to the schema. Each file is read again (with a reader
     of its own, so what that reader reports is not reported twice) and walked once."""
-    seen: set[str] = set()
-    for step in pipeline.steps.values():
-        component = step.uses
-        if component is None or component.spark is None or component.source != "file":
-            continue
-        if component.path is None or component.span.file in seen:
-            continue
-        seen.add(component.span.file)
-        path = os.path.normpath(os.path.join(pipeline.base_dir, component.path))
-        loaded = load_file(path, component.span.file)
-        if not isinstance(loaded.root, Map):
-            continue
+    for component, root, found in used_files(pipeline, lambda component: component.spark is not None):
         reader = Reader()
-        read_spark_component(reader, loaded.root, component.path, f"component file `{component.path}`")
-        yield from component_problems(loaded.root, loaded.diagnostics + reader.diagnostics)
+        read_spark_component(reader, root, component.path or "", f"component file `{component.path}`")
+        yield from component_problems(root, found + reader.diagnostics)
 
 
 def inline_component_problems(pipeline: Pipeline) -> Iterator[Diagnostic]:
