@@ -93,7 +93,7 @@ def read_parallel_component(reader: Reader, root: Map, value: str, where: str) -
     from azpipe.readers.component_file import component_environment, read_ports
 
     reader.mapping(root, where, None, required=("input_data", "task"))
-    quiet = _Quiet(reader)
+    quiet = QuietReader(reader)
     name = quiet.string(root.get("name"), f"`name` of {where}")
     component = Component(name or value, root.span, source="file")
     component.path = value
@@ -111,7 +111,7 @@ def read_parallel_component(reader: Reader, root: Map, value: str, where: str) -
         reader.report("S108", model.span, f"azpipe does not carry `task.model` of {where}",
                       "Azure ML's run_function task runs `entry_script`; remove it")  # fmt: skip
     dropped_task_keys(reader, task, where)
-    quiet = _Quiet(reader, choices=True)  # `task.type` is case-insensitive
+    quiet = QuietReader(reader, choices=True)  # `task.type` is case-insensitive
     read_task_fields(quiet, parallel, task, where)
     kind = task.get("type")
     if isinstance(kind, Scalar) and str(kind.value).lower() in TASK_TYPES:
@@ -127,7 +127,7 @@ def read_parallel_component(reader: Reader, root: Map, value: str, where: str) -
     return component
 
 
-class _Quiet(Reader):
+class QuietReader(Reader):
     """A reader of values the schema walker checks: it keeps what it reads and passes on to
     ``reader`` every problem but a key or shape one (the walker's, read as marshmallow reads
     them: `"3"` is an integer, a retry may be a `${{ }}` binding), and with ``choices`` a value

@@ -151,11 +151,11 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     exactly one of ``entry.file`` and ``entry.class_name``, duplicate files, the ports ``args``
     names, the environment reference's form."""
     from azpipe.readers.component_file import component_environment, read_ports
-    from azpipe.readers.parallel_component import _Quiet
+    from azpipe.readers.parallel_component import QuietReader
 
     inline = value == "inline"
     reader.mapping(root, where, None)
-    quiet = _Quiet(reader)
+    quiet = QuietReader(reader)
     name = quiet.string(root.get("name"), f"`name` of {where}")
     component = Component(name or value, root.span, source="inline" if inline else "file")
     component.path = None if inline else value

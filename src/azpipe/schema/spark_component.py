@@ -27,8 +27,7 @@ from azpipe.schema.azure_ml import (
     COMMAND_COMPONENT,
     COMPONENT_INPUT,
     COMPONENT_OUTPUT,
-    ENVIRONMENT,
-    REFERENCE,
+    ENVIRONMENT_REF,
     STRING,
     STRING_MAP,
     VERSION,
@@ -55,13 +54,6 @@ _AUTO_DELETE: _Schema = {
     },
     "additionalProperties": False,
 }  # fmt: skip
-# core/fields.py: EnvironmentField's ArmVersionedStr and RegistryStr both need the `azureml:` prefix
-# (case-sensitive): `synapse:1` or a bare name is refused ("Environment schema data cannot be a string").
-_ENVIRONMENT_NAME: _Schema = {
-    **REFERENCE,
-    "pattern": r"^azureml:",
-    "x-pattern-hint": "a registered environment, `azureml:NAME:VERSION` or `azureml://registries/...`",
-}
 # job/parameterized_spark.py: SparkEntryFileSchema or SparkEntryClassSchema (exactly one of the
 # two keys: azpipe.readers.spark says so); a plain `entry: main.py` is refused.
 ENTRY: _Schema = {
@@ -104,7 +96,7 @@ SPARK_COMPONENT: _Schema = {
         },
         "args": {**STRING, "description": "The entry's arguments; `${{inputs.X}}` and `${{outputs.Y}}` name ports."},
         # EnvironmentField(allow_none=True): the one field an empty value is absent from.
-        "environment": {"anyOf": [_ENVIRONMENT_NAME, ENVIRONMENT, {"type": "null"}]},
+        "environment": {"anyOf": [*ENVIRONMENT_REF["anyOf"], {"type": "null"}]},
     },
     "additionalProperties": False,
     "x-unknown": "warning",
