@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from azpipe.model import DataTransfer, Step
 from azpipe.readers.reader import Reader
-from azpipe.schema.language import DATA_TRANSFER_BLOCK, keys_of
+from azpipe.schema.language import keys_of
+from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
-from azpipe.schema.language import PARALLEL_BLOCK, keys_of
+from azpipe.schema.language import keys_of
+from azpipe.schema.node_kinds import PARALLEL_BLOCK
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:

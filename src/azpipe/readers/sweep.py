@@ -17,7 +17,8 @@ from azpipe.model import Distribution, Port, Step, Sweep
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.reader import Reader
-from azpipe.schema.language import SWEEP_BLOCK, keys_of
+from azpipe.schema.language import keys_of
+from azpipe.schema.node_kinds import SWEEP_BLOCK
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
