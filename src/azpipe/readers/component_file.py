@@ -150,7 +150,7 @@ def _input(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> Po
     """``{type, default, optional, description, min, max, enum, mode}``, or a bare type."""
     if not isinstance(node, Map):
         return Port(name, key.span, type=_type(reader, node, where))
-    reader.mapping(node, where, INPUT_KEYS, required=("type",))
+    reader.mapping(node, where, None, required=("type",))
     default = node.get("default")
     return Port(
         name,
@@ -195,7 +195,7 @@ def _output(reader: Reader, name: str, key: Scalar, node: Node, where: str) -> P
     """``{type, mode, description}``, or a bare type."""
     if not isinstance(node, Map):
         return Port(name, key.span, type=_type(reader, node, where) or "uri_folder")
-    reader.mapping(node, where, OUTPUT_KEYS, required=("type",))
+    reader.mapping(node, where, None, required=("type",))
     return Port(
         name,
         key.span,

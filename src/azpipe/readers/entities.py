@@ -30,7 +30,10 @@ DATA_TYPES = tuple(DATA_DECLARATION["properties"]["type"]["enum"])
 def read_environment(reader: Reader, name: str, node: Node, inline: bool = False) -> Environment | None:
     """An environment definition (``inline``: written in a step or component, registered anonymously)."""
     where = "inline environment" if inline else f"environment `{name}`"
-    mapping = reader.mapping(node, where, INLINE_ENVIRONMENT_KEYS if inline else ENVIRONMENT_KEYS)
+    # Azure ML's inline environment takes keys azpipe does not carry (`datastore`, `id`,
+    # `inference_config`...): refused here, where the schema walker would take them.
+    keys = INLINE_ENVIRONMENT_KEYS if inline else reader.unwalked(ENVIRONMENT_KEYS)
+    mapping = reader.mapping(node, where, keys)
     if mapping is None:
         return None
     if "image" not in mapping and "build" not in mapping:
@@ -44,7 +47,9 @@ def read_environment(reader: Reader, name: str, node: Node, inline: bool = False
                 reader.report("S110", found.span, f"azure-ai-ml ignores the `{key}` of an {where}",
                               "it is registered anonymously; declare it under `environments:` to name it")  # fmt: skip
     build = {}
-    build_node = reader.mapping(mapping.get("build"), f"`build` of {where}", BUILD_KEYS, required=("path",))
+    build_node = reader.mapping(
+        mapping.get("build"), f"`build` of {where}", reader.unwalked(BUILD_KEYS), required=("path",)
+    )
     if build_node is not None:
         for key in BUILD_KEYS:
             text = reader.string(build_node.get(key), f"`build.{key}` of {where}")
@@ -77,7 +82,7 @@ def _span(node: Node | None) -> Span | None:
 def read_compute(reader: Reader, name: str, node: Node) -> Compute | None:
     """A compute target definition."""
     where = f"compute `{name}`"
-    mapping = reader.mapping(node, where, COMPUTE_KEYS)
+    mapping = reader.mapping(node, where, None)
     if mapping is None:
         return None
     kind = reader.choice(mapping.get("type"), f"`type` of {where}", COMPUTE_TYPES) or "amlcompute"
@@ -97,7 +102,7 @@ def read_compute(reader: Reader, name: str, node: Node) -> Compute | None:
 def read_data(reader: Reader, name: str, node: Node) -> DataAsset | None:
     """A data asset definition."""
     where = f"data asset `{name}`"
-    mapping = reader.mapping(node, where, DATA_KEYS, required=("path",))
+    mapping = reader.mapping(node, where, None, required=("path",))
     if mapping is None:
         return None
     return DataAsset(

@@ -81,7 +81,7 @@ def _input_mapping(
     reader: Reader, name: str, key: Scalar, node: Map, base_dir: str, native: bool = False
 ) -> PipelineInput:
     where = f"pipeline input `{name}`"
-    reader.mapping(node, where, NATIVE_INPUT_KEYS if native else INPUT_KEYS)
+    reader.mapping(node, where, None)
     refused = node.key_node("path_on_compute")
     if native and refused is not None:
         reader.report("S108", refused.span, f"azpipe does not carry `path_on_compute` of {where} to Azure ML",
@@ -154,7 +154,7 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node) -> PipelineO
     output = PipelineOutput(name, key.span)
     value: Node | None = node
     if isinstance(node, Map):
-        reader.mapping(node, where, OUTPUT_KEYS, required=("value",))
+        reader.mapping(node, where, None, required=("value",))
         value = node.get("value")
         read_output_settings(reader, node, output, where)
     if value is None:

@@ -38,6 +38,12 @@ from azpipe.readers.sweep import read_sweep_node
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
+# The node kinds whose every mapping the native schema describes (schema.azure_ml.PIPELINE_JOB's
+# `jobs`), so the schema walker checks their keys: not a parallel node (its `task` is left open) nor
+# the kinds it has no schema for (spark, automl, data_transfer), whose readers check their keys.
+WALKED_KINDS = frozenset({"command", "pipeline", "sweep"})
+# The keys this reader reads where they apply (tests/test_fidelity_schema.py holds them to
+# azure-ai-ml's schemas); the schema walker checks the keys a file holds.
 TOP_KEYS = (
     "$schema", "type", "name", "display_name", "description", "experiment_name", "tags", "settings",
     "inputs", "outputs", "jobs", "compute", "identity", "properties", "services",
@@ -90,9 +96,7 @@ def build_native(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list[D
     pipeline = Pipeline(path=path, base_dir=base_dir, span=root.span, source_format="native")
     schema = root.get("$schema")
     component_file = isinstance(schema, Scalar) and "pipelineComponent" in str(schema.value)
-    reader.mapping(
-        root, "the pipeline job", TOP_KEYS + (("version",) if component_file else ()), required=("jobs",)
-    )
+    reader.mapping(root, "the pipeline job", None, required=("jobs",))
     if isinstance(schema, Scalar) and component_file:
         # Its compute and inputs come from the pipeline that uses it (readers/subpipeline.py).
         pipeline.source_format = "native-component"
@@ -169,7 +173,7 @@ def _settings(reader: Reader, pipeline: Pipeline, root: Map) -> Map | None:
     if compute is not None:
         pipeline.default_compute = read_compute_ref(reader, compute, "`compute`")
         pipeline.default_compute_span = compute.span
-    settings = read_settings_mapping(reader, root.get("settings"), SETTING_KEYS)
+    settings = read_settings_mapping(reader, root.get("settings"))
     if settings is None:
         return None
     read_extra_settings(reader, pipeline, settings, SETTING_KEYS)
@@ -191,7 +195,7 @@ def _pipeline_output(reader: Reader, name: str, key: Scalar, node: Node) -> Pipe
     where = f"pipeline output `{name}`"
     if isinstance(node, Scalar) and node.value is None:
         return output
-    mapping = reader.mapping(node, where, OUTPUT_KEYS)
+    mapping = reader.mapping(node, where, None)
     if mapping is None:
         return output
     read_output_settings(reader, mapping, output, where)
@@ -219,6 +223,17 @@ class _JobReader:
         self.pipeline = pipeline
 
     def read(self, name: str, key: Scalar, node: Node) -> Step | None:
+        """The step of node ``name``; in a node of a kind the schema does not describe whole, the
+        shared readers (inputs, outputs, inline environments) check keys themselves."""
+        kind = node.get("type") if isinstance(node, Map) else None
+        text = kind.value if isinstance(kind, Scalar) else "command"
+        self.reader.walked = str(text).lower() in WALKED_KINDS
+        try:
+            return self._read(name, key, node)
+        finally:
+            self.reader.walked = True
+
+    def _read(self, name: str, key: Scalar, node: Node) -> Step | None:
         where = f"job `{name}`"
         mapping = node if isinstance(node, Map) else self.reader.mapping(node, where, ())
         if mapping is None:
@@ -257,7 +272,7 @@ class _JobReader:
             return step
         # With a component, azure-ai-ml ignores unknown keys (the walker warns, S101); without one it
         # reads an inline command job, which rejects them (tests/test_unknown_keys_azure.py).
-        self.reader.mapping(mapping, where, None if "component" in mapping else JOB_KEYS)
+        self.reader.mapping(mapping, where, None)
         self._ignored_and_refused(name, mapping, where)
         compute = mapping.get("compute")
         step.compute = read_compute_ref(self.reader, compute, f"`compute` of {where}")
@@ -399,7 +414,7 @@ class _JobReader:
         if not isinstance(node, Map):
             port.binding = read_binding(self.reader, node, where, JOB_BINDINGS)
             return port
-        self.reader.mapping(node, where, NODE_INPUT_KEYS)
+        self.reader.mapping(node, where, self.reader.unwalked(NODE_INPUT_KEYS))
         for key in UNSUPPORTED_INPUT_KEYS:
             found = node.key_node(key)
             if found is not None:

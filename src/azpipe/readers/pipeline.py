@@ -26,7 +26,7 @@ def build_pipeline(root: Node, path: str, base_dir: str) -> tuple[Pipeline, list
     """Read the model out of a file's root node; returns it and the diagnostics found."""
     reader = Reader()
     pipeline = Pipeline(path=path, base_dir=base_dir)
-    mapping = reader.mapping(root, "the pipeline file", TOP_KEYS, required=("azpipe", "name", "steps"))
+    mapping = reader.mapping(root, "the pipeline file", None, required=("azpipe", "name", "steps"))
     if mapping is None:
         return pipeline, reader.diagnostics
     pipeline.span = root.span
@@ -78,7 +78,7 @@ def _is_language_version(node: Node) -> bool:
 
 
 def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
-    defaults = reader.mapping(mapping.get("defaults"), "`defaults`", DEFAULT_KEYS)
+    defaults = reader.mapping(mapping.get("defaults"), "`defaults`", None)
     if defaults is not None:
         compute = defaults.get("compute")
         pipeline.default_compute = read_compute_ref(reader, compute, "`defaults.compute`")
@@ -87,7 +87,7 @@ def _defaults(reader: Reader, pipeline: Pipeline, mapping: Map) -> None:
             reader, defaults.get("environment"), "`defaults.environment`"
         )
         pipeline.default_datastore = reader.string(defaults.get("datastore"), "`defaults.datastore`")
-    settings = read_settings_mapping(reader, mapping.get("settings"), SETTING_KEYS)
+    settings = read_settings_mapping(reader, mapping.get("settings"))
     if settings is not None:
         read_extra_settings(reader, pipeline, settings, SETTING_KEYS)
         pipeline.continue_on_step_failure = reader.boolean(

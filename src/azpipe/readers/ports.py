@@ -36,7 +36,7 @@ def read_typed_input(reader: Reader, name: str, key: Scalar, node: Node, where: 
     """A component input: a type name or ``{type, default, optional, description, min, max, enum, mode}``."""
     if not isinstance(node, Map):
         return Port(name, key.span, type=read_type(reader, node, where))
-    reader.mapping(node, where, PORT_INPUT_KEYS, required=("type",))
+    reader.mapping(node, where, None, required=("type",))
     default_node = node.get("default")
     default = default_node.value if isinstance(default_node, Scalar) else None
     return Port(
@@ -83,7 +83,7 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node, where: str) 
         return Port(name, key.span, type="uri_folder")
     if not isinstance(node, Map):
         return Port(name, key.span, type=read_type(reader, node, where) or "uri_folder")
-    reader.mapping(node, where, OUTPUT_KEYS)
+    reader.mapping(node, where, reader.unwalked(OUTPUT_KEYS))
     return Port(
         name,
         key.span,

@@ -24,10 +24,20 @@ def _article(word: str) -> str:
 
 
 class Reader:
-    """Collects diagnostics while reading typed values out of nodes."""
+    """Collects diagnostics while reading typed values out of nodes.
+
+    The keys of a mapping are the schema walker's to check (:mod:`azpipe.checks.values`), where
+    the schema describes the mapping; ``walked`` is false while reading a node the schema leaves
+    to its reader (a native node of a kind it has no schema for), where :meth:`unwalked` hands the
+    reader the keys to check itself."""
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        self.walked = True
+
+    def unwalked(self, keys: Iterable[str]) -> tuple[str, ...] | None:
+        """``keys`` for :meth:`mapping` to check where the schema walker does not (else ``None``)."""
+        return None if self.walked else tuple(keys)
 
     def report(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
         """Record a diagnostic of rule ``code``."""

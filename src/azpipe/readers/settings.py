@@ -8,21 +8,16 @@ ML does not know is most often a typo of one it does.
 
 from __future__ import annotations
 
-from azpipe.diagnostics import Severity
 from azpipe.model import Pipeline
 from azpipe.readers.reader import Reader
 from azpipe.source.nodes import Map, Node, plain
 from azpipe.suggest import did_you_mean
 
 
-def read_settings_mapping(reader: Reader, node: Node | None, known: tuple[str, ...]) -> Map | None:
-    """``settings:`` as a mapping; unknown keys are warnings (S101), not errors."""
-    before = len(reader.diagnostics)
-    mapping = reader.mapping(node, "`settings`", known)
-    reader.diagnostics[before:] = [
-        d.with_severity(Severity.WARNING) if d.code == "S101" else d for d in reader.diagnostics[before:]
-    ]
-    return mapping
+def read_settings_mapping(reader: Reader, node: Node | None) -> Map | None:
+    """``settings:`` as a mapping. Its keys are the schema walker's to check: one it does not know
+    is a warning (S101, ``x-unknown``), as azure-ai-ml passes it on."""
+    return reader.mapping(node, "`settings`", None)
 
 
 def read_extra_settings(reader: Reader, pipeline: Pipeline, settings: Map, known: tuple[str, ...]) -> None:

@@ -58,7 +58,7 @@ def read_step_hooks(reader: Reader, pipeline: Pipeline, settings: Map) -> None:
 def read_component(reader: Reader, name: str, key: Scalar, node: Node) -> Component | None:
     """A component under ``components:``: a command with a typed interface."""
     where = f"component `{name}`"
-    mapping = reader.mapping(node, where, COMPONENT_KEYS, required=("command",))
+    mapping = reader.mapping(node, where, None, required=("command",))
     if mapping is None:
         return None
     component = Component(name, key.span, source="inline")
@@ -115,7 +115,7 @@ class StepReader:
     def read(self, name: str, key: Scalar, node: Node) -> Step | None:
         """The step, with implicit ports desugared."""
         where = f"step `{name}`"
-        mapping = self.reader.mapping(node, where, STEP_KEYS)
+        mapping = self.reader.mapping(node, where, None)
         if mapping is None:
             return None
         step = Step(name, key.span)
@@ -217,7 +217,7 @@ class StepReader:
         step.uses = component
         if component.source == "pipeline":  # a sub-pipeline: a pipeline node (readers/subpipeline.py)
             step.kind = "pipeline"
-            refuse_step_keys(self.reader, mapping, where, SUBPIPELINE_KEYS, ("command", "code"))
+            refuse_step_keys(self.reader, mapping, where, SUBPIPELINE_KEYS, ("command", "code"), STEP_KEYS)
         if not component.known:
             self.reader.report(
                 "I001",
@@ -251,7 +251,7 @@ class StepReader:
         port.mode = None  # the step's own mode; a component's stays on the component
         value = node
         if isinstance(node, Map):
-            self.reader.mapping(node, where, STEP_INPUT_KEYS, required=("value",))
+            self.reader.mapping(node, where, None, required=("value",))
             value = node.get("value") or node
             declared = read_type(self.reader, node.get("type"), f"`type` of {where}")
             port.mode = self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)

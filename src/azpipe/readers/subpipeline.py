@@ -168,12 +168,20 @@ def _bound_type(inner: Pipeline, binding: object) -> str | None:
 
 
 def refuse_step_keys(
-    reader: Reader, mapping: Map, where: str, allowed: tuple[str, ...] = STEP_KEYS, also: tuple[str, ...] = ()
+    reader: Reader,
+    mapping: Map,
+    where: str,
+    allowed: tuple[str, ...] = STEP_KEYS,
+    also: tuple[str, ...] = (),
+    known: tuple[str, ...] | None = None,
 ) -> None:
     """U102 for each key of a sub-pipeline step that only a command takes (``also``: keys
-    another rule reports)."""
+    another rule reports; ``known``: the keys a step may have at all, where the schema walker
+    reports the others as unknown, S101)."""
     for entry in mapping:
         key = entry.key.value
+        if known is not None and key not in known:
+            continue
         if isinstance(key, str) and key not in allowed + also and not entry.merged:
             reader.report("U102", entry.key.span, f"{where} uses a sub-pipeline: it cannot take `{key}`",
                           "its steps run with their own settings; set it inside the sub-pipeline "

@@ -10,10 +10,17 @@ keys and values from it. The job details handed to Azure ML as written
 (resources, distribution, limits, identity, queue settings, services) and a
 component's inputs take Azure ML's own schemas (:mod:`azpipe.schema.azure_ml`).
 
-Who reports what, once: a key problem (unknown S101, missing S103) and a wrong
-value are reported by the reader where it says more than the schema can (the
-step kind a key belongs to, a value's meaning), else by the walker; the walker
-drops what a reader reported at the same place (``checks.values.not_reported``).
+Who reports what, once: the walker checks the keys of every mapping the schema
+describes (unknown S101, with "did you mean"); the readers read those mappings
+without checking their keys again, and check keys only where the schema leaves a
+mapping open (``Reader.unwalked``: a native node of a kind without a schema) or
+where azpipe carries fewer keys than Azure ML takes (an inline environment). A
+missing key the reader needs to build the model (S103) and a wrong value are
+reported by the reader where it says more than the schema can (the step kind a
+key belongs to, a value's meaning), else by the walker; the walker drops what a
+reader reported at the same place (``checks.values.not_reported``).
+``tests/test_unknown_key_everywhere.py`` holds the two together: an unknown key
+in any mapping of the examples and the corpus is flagged on its line, once.
 The node-kind blocks (``sweep``, ``parallel``, ``spark``, ``automl``,
 ``data_transfer``) are described in :mod:`azpipe.schema.node_kinds`.
 """
