@@ -6,7 +6,13 @@ is mutated one line at a time: a key misspelt, an unknown key added, a value
 replaced by one of another type, a word-like value misspelt, a leaf deleted, a
 value emptied, a number made zero or negative, a port's ``mode:`` or ``type:``
 swapped for another of Azure ML's, a local path made one that does not exist, a
-name inside ``${{ }}`` misspelt.
+name inside ``${{ }}`` misspelt; and the slips that change a file's shape or meaning
+without a typo: an entry indented or dedented one level (moved into the mapping above
+it, or out of its own), a line duplicated, two sibling values swapped, a word value's
+case changed (``RO_MOUNT``, ``Uri_Folder``), an integer made a float, a reference
+redirected to a port of the other direction (``outputs`` ↔ ``inputs``, naming one that
+exists), a node's ``type:`` or the file's ``$schema`` changed to another valid one, a
+list made a scalar and a scalar a list.
 Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
@@ -38,6 +44,7 @@ import re
 import shutil
 import zlib
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +59,12 @@ from tests.native_corpus import CORPUS, ROOT, _create_local_paths
 LONG = os.environ.get("AZPIPE_LONG") == "1"
 # AZPIPE_MUTATION_SEED draws another set of mutants (to measure, not to pass the suite).
 SEED = int(os.environ.get("AZPIPE_MUTATION_SEED", "20240612"))
-MUTANTS = 3000 if LONG else 150
+MUTANTS = int(os.environ.get("AZPIPE_MUTANTS", "3000" if LONG else "150"))
+# AZPIPE_MUTATION_KINDS=a,b draws only those kinds; AZPIPE_MUTATION_STRICT=1 also reports a mutant
+# azpipe rejects and azure-ai-ml accepts (to look for false errors: azpipe is stricter on purpose in
+# places, so this is a measurement, not a test).
+KINDS = frozenset(filter(None, os.environ.get("AZPIPE_MUTATION_KINDS", "").split(",")))
+STRICT = os.environ.get("AZPIPE_MUTATION_STRICT") == "1"
 # Mappings whose keys are names the user chooses (ports, jobs, tags...), not schema keys.
 NAME_MAPPINGS = frozenset(
     {"jobs", "steps", "inputs", "outputs", "tags", "properties", "environment_variables", "services",
@@ -79,6 +91,16 @@ _NOT_LOCAL = re.compile(r"^([a-z][a-z0-9+.-]*:|\$\{\{)")
 _REFERENCE = re.compile(r"\$\{\{(.*?)\}\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 OUT_OF_RANGE = ("0", "-1", "-3")
+# A node's `type:` changed to another Azure ML node type; a `$schema` to another Azure ML schema.
+NODE_TYPES = ("command", "pipeline", "parallel", "sweep", "spark", "data_transfer", "automl", "import")
+SCHEMAS = tuple(
+    f"https://azuremlschemas.azureedge.net/latest/{name}.schema.json"
+    for name in ("pipelineJob", "commandJob", "sweepJob", "commandComponent", "pipelineComponent",
+                 "parallelComponent", "sparkComponent", "data", "environment", "model")
+)  # fmt: skip
+_SCHEMA_LINE = re.compile(r"^\$schema:[ \t]*(\S+)", re.MULTILINE)
+_PORT_REFERENCE = re.compile(r"\b(inputs|outputs)\.([A-Za-z_][A-Za-z0-9_]*)")
+_INTEGER = re.compile(r"^-?[0-9]+$")
 _NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
 
 
@@ -167,6 +189,9 @@ class Site:
     leaf_line: bool  # a `key: scalar` entry alone on its line (can be deleted)
     key: str = ""  # values: the key they are the value of
     scope: tuple[int, int] = (0, 0)  # the (0-based) first and last line of the enclosing mapping
+    mapping: int = -1  # the enclosing mapping (its offset): values with the same one are siblings
+    block: tuple[int, int] | None = None  # keys alone on their line: the entry's first and last line
+    path: tuple[str, ...] = ()  # the keys leading to the enclosing mapping
 
 
 @dataclass(frozen=True)
@@ -178,6 +203,8 @@ class Mutant:
     line: int
     what: str
     scope: tuple[int, int] | None = None  # 1-based lines an error may also be on (a swapped `type:`)
+    other: int = 0  # another (1-based) line the mutation changed (two values swapped)
+    missing: str = ""  # a key the mutation may have taken out of its mapping (an entry moved)
 
 
 def _sites(text: str) -> list[Site]:
@@ -217,11 +244,13 @@ def _entry_sites(
 ) -> None:
     single = isinstance(value, yaml.ScalarNode) and value.start_mark.line == value.end_mark.line
     line = lines[key.start_mark.line]
-    alone = line[: key.start_mark.column].strip() == ""
+    alone = line[: key.start_mark.column].strip() == "" and not parent.flow_style
     leaf = single and alone and value.start_mark.line == key.start_mark.line and value.style not in ("|", ">")
     schema_key = not path or path[-1] not in NAME_MAPPINGS
+    block = (key.start_mark.line, _last_line(value, lines)) if alone else None
     found.append(Site(key.start_mark.index, key.end_mark.index, key.start_mark.line, key.start_mark.column,
-                      str(key.value), "key", True, schema_key, leaf))  # fmt: skip
+                      str(key.value), "key", True, schema_key, leaf, mapping=parent.start_mark.index,
+                      block=block, path=path))  # fmt: skip
     if (
         single
         and value.style not in ("|", ">")
@@ -231,7 +260,26 @@ def _entry_sites(
         scope = (parent.start_mark.line, parent.end_mark.line)
         found.append(Site(value.start_mark.index, value.end_mark.index, value.start_mark.line,
                           value.start_mark.column, str(value.value), value.tag.rsplit(":", 1)[-1], False,
-                          False, False, str(key.value), scope))  # fmt: skip
+                          False, False, str(key.value), scope, parent.start_mark.index,
+                          path=path))  # fmt: skip
+    elif isinstance(value, yaml.SequenceNode) and value.value and isinstance(value.value[0], yaml.ScalarNode):
+        first = value.value[0]
+        if first.start_mark.line == first.end_mark.line and first.style not in ("|", ">"):
+            # A list whose first item is a one-line scalar: the list may be made that scalar.
+            end = value.end_mark.index if value.flow_style else value.value[-1].end_mark.index
+            found.append(Site(value.start_mark.index, end, value.start_mark.line, value.start_mark.column,
+                              str(first.value), "seq", False, False, False, str(key.value),
+                              path=path))  # fmt: skip
+
+
+def _last_line(value: Any, lines: list[str]) -> int:
+    """The (0-based) last line of a value, without the blank and comment lines after it."""
+    mark = value.end_mark
+    last = mark.line if mark.line < len(lines) and lines[mark.line][: mark.column].strip() else mark.line - 1
+    last = max(last, value.start_mark.line)
+    while last > value.start_mark.line and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
+        last -= 1
+    return last
 
 
 def misspell(word: str, rng: random.Random, taken: set[str]) -> str | None:
@@ -266,30 +314,41 @@ def mutate(text: str, rng: random.Random, vocabulary: set[str]) -> Mutant | None
     """One random mutant of ``text`` (``None`` when the chosen class has no site)."""
     sites = _sites(text)
     keys = [s for s in sites if s.is_key and s.schema_key and _KEY_WORD.match(s.text)]
+    values = [s for s in sites if not s.is_key and s.tag != "seq"]
     classes = {
         "misspelt-key": keys,
         "unknown-key": [s for s in keys if text[_line_start(text, s.line) : s.start].strip() == ""],
-        "wrong-type": [s for s in sites if not s.is_key and s.tag in WRONG_TYPES],
-        "misspelt-value": [s for s in sites if not s.is_key and s.tag == "str" and _WORD.match(s.text)],
+        "wrong-type": [s for s in values if s.tag in WRONG_TYPES],
+        "misspelt-value": [s for s in values if s.tag == "str" and _WORD.match(s.text)],
         "deleted-leaf": [s for s in sites if s.is_key and s.leaf_line],
-        "emptied-value": [s for s in sites if not s.is_key],
-        "out-of-range": [s for s in sites if not s.is_key and s.tag in ("int", "float")],
+        "emptied-value": values,
+        "out-of-range": [s for s in values if s.tag in ("int", "float")],
         "swapped-enum": [
             s
-            for s in sites
-            if not s.is_key
-            and s.key in ("mode", "type")
-            and s.text in (PORT_MODES if s.key == "mode" else PORT_TYPES)
+            for s in values
+            if s.key in ("mode", "type") and s.text in (PORT_MODES if s.key == "mode" else PORT_TYPES)
         ],
         "missing-path": [
-            s
-            for s in sites
-            if not s.is_key and s.key in PATH_KEYS and s.tag == "str" and not _NOT_LOCAL.match(s.text)
+            s for s in values if s.key in PATH_KEYS and s.tag == "str" and not _NOT_LOCAL.match(s.text)
         ],
-        "misspelt-reference": [s for s in sites if not s.is_key and _REFERENCE.search(text[s.start : s.end])],
+        "misspelt-reference": [s for s in values if _REFERENCE.search(text[s.start : s.end])],
+        # The slips that keep every word right.
+        "indented-entry": [s for s in sites if s.is_key and s.block is not None],
+        "dedented-entry": [s for s in sites if s.is_key and s.block is not None and s.column > 0],
+        "duplicated-line": [s for s in sites if s.is_key and s.leaf_line],
+        "swapped-siblings": [s for s in values if any(_siblings(s, o) for o in values)],
+        "changed-case": [s for s in values if s.tag == "str" and _WORD.match(s.text)],
+        "int-to-float": [s for s in values if s.tag == "int" and _INTEGER.match(s.text)],
+        "other-direction-reference": [s for s in values if _port_references(text[s.start : s.end])],
+        "swapped-node-type": [s for s in values if s.key == "type" and s.text in NODE_TYPES],
+        "swapped-schema": _schema_sites(text),
+        "list-to-scalar": [s for s in sites if s.tag == "seq"],
+        "scalar-to-list": [s for s in values if s.tag in ("str", "int", "float", "bool")],
     }
-    kind = rng.choice(sorted(k for k, v in classes.items() if v))
+    kind = rng.choice(sorted(k for k, v in classes.items() if v and (not KINDS or k in KINDS)))
     site = rng.choice(classes[kind])
+    if kind == "swapped-siblings":
+        return _swapped(text, site, rng.choice([o for o in values if _siblings(site, o)]))
     return _apply(kind, text, site, rng, vocabulary)
 
 
@@ -321,10 +380,181 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
         # A port's type decides what the rest of its mapping may hold (a `default:`, a `mode:`).
         scope = (site.scope[0] + 1, site.scope[1] + 1) if site.key == "type" else None
         return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", scope)
+    if kind in _NEW_KINDS:
+        return _NEW_KINDS[kind](kind, text, site, rng)
     start = _line_start(text, site.line)
     end = text.find("\n", start)
     end = len(text) if end < 0 else end + 1
     return Mutant(kind, text[:start] + text[end:], line, f"deleted `{text[start:end].strip()}`")
+
+
+def _siblings(site: Site, other: Site) -> bool:
+    """True for two values of one mapping, on different lines, written differently."""
+    return other.mapping == site.mapping and other.line != site.line and other.text != site.text
+
+
+def _swapped(text: str, first: Site, second: Site) -> Mutant:
+    """The written values of two sibling entries swapped."""
+    a, b = sorted((first, second), key=lambda s: s.start)
+    raw_a, raw_b = text[a.start : a.end], text[b.start : b.end]
+    mutated = text[: a.start] + raw_b + text[a.end : b.start] + raw_a + text[b.end :]
+    # A type mismatch a swapped binding makes may be reported at its other end (T601, as for a
+    # swapped port type): at the value of the pipeline input it names.
+    return Mutant("swapped-siblings", mutated, a.line + 1, f"`{a.key}: {raw_a}` ⇄ `{b.key}: {raw_b}`",
+                  (a.line + 1, b.line + 1), other=b.line + 1)  # fmt: skip
+
+
+def _indent_unit(text: str) -> int:
+    """The file's indentation step: its smallest indentation of a content line (2 when flat)."""
+    widths = [len(line) - len(line.lstrip(" ")) for line in text.splitlines() if line.strip()]
+    return min((w for w in widths if w > 0), default=2)
+
+
+def _shifted(kind: str, text: str, site: Site, rng: random.Random) -> Mutant | None:
+    """The entry at ``site`` (its key line and its value's lines) indented or dedented one step:
+    moved into the mapping of the entry above it, or out of its own mapping."""
+    assert site.block is not None
+    unit = _indent_unit(text)
+    lines = text.splitlines(keepends=True)
+    first, last = site.block
+    for i in range(first, last + 1):
+        if not lines[i].strip():
+            continue
+        if kind == "indented-entry":
+            lines[i] = " " * unit + lines[i]
+        elif lines[i].startswith(" " * unit):
+            lines[i] = lines[i][unit:]
+        elif i == first:
+            return None
+    where = "indented" if kind == "indented-entry" else "dedented"
+    return Mutant(kind, "".join(lines), first + 1, f"`{site.text}:` {where} one level", missing=site.text)
+
+
+def _duplicated(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    lines = text.splitlines(keepends=True)
+    copy = lines[site.line] if lines[site.line].endswith("\n") else lines[site.line] + "\n"
+    lines.insert(site.line + 1, copy)
+    return Mutant(kind, "".join(lines), site.line + 2, f"`{copy.strip()}` written twice")
+
+
+def _changed_case(kind: str, text: str, site: Site, rng: random.Random) -> Mutant | None:
+    """A word written in another case: all capitals, or each part capitalised (``Uri_Folder``)."""
+    variants = {site.text.upper(), "_".join(p[:1].upper() + p[1:] for p in site.text.split("_")),
+                site.text.lower()} - {site.text}  # fmt: skip
+    if not variants:
+        return None
+    new = rng.choice(sorted(variants))
+    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`{site.key}: {site.text}` → `{new}`")
+
+
+def _int_to_float(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    new = site.text + rng.choice((".5", ".0"))
+    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`{site.key}: {site.text}` → `{new}`")
+
+
+def _port_references(raw: str) -> list[re.Match[str]]:
+    """The ``inputs.x`` and ``outputs.x`` inside the ``${{ }}`` of a written value."""
+    return [p for m in _REFERENCE.finditer(raw) for p in _PORT_REFERENCE.finditer(raw, m.start(1), m.end(1))]
+
+
+def _other_direction(kind: str, text: str, site: Site, rng: random.Random) -> Mutant | None:
+    """A reference to a port redirected to a port of the other direction that exists (an input
+    of the same node for an output, the pipeline's outputs for its inputs), or of the same name."""
+    raw = text[site.start : site.end]
+    found = rng.choice(_port_references(raw))
+    direction = "outputs" if found.group(1) == "inputs" else "inputs"
+    owner = raw[: found.start()].rsplit("{{", 1)[-1].strip()  # `parent.jobs.x.`, `parent.` or ``
+    names = _port_names(text, owner, direction) or [found.group(2)]
+    new = f"{direction}.{rng.choice(names)}"
+    mutated = raw[: found.start()] + new + raw[found.end() :]
+    return Mutant(
+        kind, text[: site.start] + mutated + text[site.end :], site.line + 1, f"`{raw}` → `{mutated}`"
+    )
+
+
+def _port_names(text: str, owner: str, direction: str) -> list[str]:
+    """The names of the ``direction`` ports of what ``owner`` (``parent.jobs.x.``, ``parent.``)
+    names: the node, or the file's own pipeline; for anything else every such port in the file."""
+    document = yaml.safe_load(text)
+    match = re.fullmatch(r"parent\.jobs\.([A-Za-z0-9_]+)\.", owner)
+    node: Any = None
+    if match and isinstance(document, dict):
+        node = (document.get("jobs") or {}).get(match.group(1))
+    elif owner == "parent.":
+        node = document
+    if isinstance(node, dict) and isinstance(node.get(direction), dict):
+        return sorted(str(name) for name in node[direction])
+    found: set[str] = set()
+    _collect_ports(document, direction, found)
+    return sorted(found)
+
+
+def _collect_ports(node: Any, direction: str, found: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == direction and isinstance(value, dict):
+                found.update(str(name) for name in value)
+            _collect_ports(value, direction, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_ports(item, direction, found)
+
+
+def _swapped_node_type(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    new = rng.choice([t for t in NODE_TYPES if t != site.text])
+    # A node's type decides which keys its whole mapping may hold.
+    scope = (site.scope[0] + 1, site.scope[1] + 1)
+    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`type: {site.text}` → `{new}`", scope)
+
+
+def _schema_sites(text: str) -> list[Site]:
+    match = _SCHEMA_LINE.search(text)
+    if match is None:
+        return []
+    line = text.count("\n", 0, match.start())
+    return [Site(match.start(1), match.end(1), line, match.start(1) - match.start(), match.group(1), "str",
+                 False, False, False, "$schema")]  # fmt: skip
+
+
+def _swapped_schema(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    new = rng.choice([s for s in SCHEMAS if s != site.text])
+    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`$schema` → `{new.rsplit('/', 1)[-1]}`")
+
+
+def _list_to_scalar(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    new = _written_first_item(text, site)
+    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`{site.key}:` list → `{new}`")
+
+
+def _written_first_item(text: str, site: Site) -> str:
+    """The first item of the list at ``site`` as it is written (quotes kept)."""
+    node = yaml.compose(
+        text[site.start : site.end] if text[site.start] == "[" else "x", Loader=yaml.SafeLoader
+    )
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        first = node.value[0]
+        return text[site.start + first.start_mark.index : site.start + first.end_mark.index]
+    body = text[site.start : site.end].lstrip("- ")
+    return body.split("\n", 1)[0].strip()
+
+
+def _scalar_to_list(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
+    raw = text[site.start : site.end]
+    return Mutant(kind, _replace(text, site, f"[{raw}]"), site.line + 1, f"`{site.key}: {raw}` → `[{raw}]`")
+
+
+_NEW_KINDS = {
+    "indented-entry": _shifted,
+    "dedented-entry": _shifted,
+    "duplicated-line": _duplicated,
+    "changed-case": _changed_case,
+    "int-to-float": _int_to_float,
+    "other-direction-reference": _other_direction,
+    "swapped-node-type": _swapped_node_type,
+    "swapped-schema": _swapped_schema,
+    "list-to-scalar": _list_to_scalar,
+    "scalar-to-list": _scalar_to_list,
+}
 
 
 def _misspelt_reference(text: str, site: Site, rng: random.Random) -> Mutant | None:
@@ -410,8 +640,8 @@ def new_diagnostics(mutant: CheckedFile, baseline: CheckedFile) -> list[Diagnost
 def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile) -> str | None:
     """Why this mutant fails the parity test (``None``: it passes)."""
     checked = check_file(str(copy))
-    if checked.kind.builder != baseline.kind.builder:
-        return None  # no longer a file azpipe checks as such (a top-level `type:` changed)
+    if checked.kind != baseline.kind:
+        return None  # no longer the kind of file it was (a top-level `type:` or the `$schema` changed)
     fresh = new_diagnostics(checked, baseline)
     fresh_errors = [d for d in fresh if d.severity is Severity.ERROR]
     here = [d for d in fresh if d.span.file == str(copy)]
@@ -419,9 +649,12 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
         return "the key is not flagged on its line" + _found(fresh)
     if fresh_errors and mutant.kind != "deleted-leaf" and not any(_near(d, mutant) for d in here):
         return "azpipe's errors are not within one line of the mutation" + _found(fresh_errors)
-    if fresh_errors:
+    if fresh_errors and not STRICT:
         return None
     rejected = azure_rejects(copy, subject.form) if subject.form != "azpipe" else compiled_rejected(copy)
+    if fresh_errors:
+        accepted = rejected is None and subject.form != "azpipe"
+        return "azpipe rejects it but azure-ai-ml accepts it" + _found(fresh_errors) if accepted else None
     if rejected is not None and not _only_unsupported_nodes(rejected, mutant.text):
         return f"azure-ai-ml rejects it ({rejected}) but azpipe reports no error" + _found(fresh)
     return None
@@ -430,8 +663,12 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
 def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
     """True when ``diagnostic`` is where the mutation is: within one line, or for a swapped port
     ``type:`` anywhere in the port's mapping, or at a binding (T601) the new type does not fit."""
-    if abs(diagnostic.span.line - mutant.line) <= 1:
+    if abs(diagnostic.span.line - mutant.line) <= 1 or (
+        mutant.other and abs(diagnostic.span.line - mutant.other) <= 1
+    ):
         return True
+    if mutant.missing and diagnostic.code == "S103" and f"`{mutant.missing}`" in diagnostic.message:
+        return True  # the entry moved out of its mapping is missing there (as for a deleted leaf)
     if mutant.scope is None:
         return False
     return diagnostic.code == "T601" or mutant.scope[0] <= diagnostic.span.line <= mutant.scope[1]
@@ -527,24 +764,58 @@ def test_mutants(index: int, workspace: dict[Path, Path], tmp_path_factory: pyte
 
 
 def test_mutations_keep_yaml_and_change_one_place() -> None:
-    text = "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\n  code: ./src\n  e: ${{parent.inputs.x}}\ntags: {x: y}\n"
+    text = (
+        "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json\n"
+        "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\n  code: ./src\n  e: ${{parent.inputs.x}}\n"
+        "  l: [p, q]\ntags: {x: y}\ninputs:\n  x: 1\noutputs:\n  o: {type: uri_folder}\n"
+        "jobs:\n  j:\n    type: command\n    command: echo ${{outputs.o}}\n"
+    )
     rng = random.Random(1)
     seen = set()
-    for _ in range(200):
-        mutant = mutate(text, rng, {"a", "b", "c", "d", "mode", "code", "e", "tags"})
+    for _ in range(600):
+        mutant = mutate(
+            text, rng, {"a", "b", "c", "d", "mode", "code", "e", "l", "tags", "inputs", "outputs"}
+        )
         if mutant is None:
             continue
         seen.add(mutant.kind)
         changed = [
             i + 1
-            for i, (x, y) in enumerate(zip(text.splitlines(), mutant.text.splitlines(), strict=False))
+            for i, (x, y) in enumerate(zip_longest(text.splitlines(), mutant.text.splitlines()))
             if x != y
         ]
         assert mutant.line in changed or mutant.kind in ("unknown-key", "deleted-leaf"), mutant
-        assert "x" in (yaml.safe_load(mutant.text).get("tags") or {"x": 0}), "tag names are not schema keys"
+        assert mutant.other == 0 or mutant.other in changed, mutant
+        if _valid_yaml(mutant.text):
+            tags = yaml.safe_load(mutant.text).get("tags")
+            assert "x" in (tags if isinstance(tags, dict) else {"x": 0}), "tag names are not schema keys"
     assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf",
-                    "emptied-value", "out-of-range", "swapped-enum", "missing-path",
-                    "misspelt-reference"}  # fmt: skip
+                    "emptied-value", "out-of-range", "swapped-enum", "missing-path", "misspelt-reference",
+                    *_NEW_KINDS, "swapped-siblings"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("indented-entry", "a:\n  b: 1\n  c:\n    x: 2\n    d: 3\nl: [p, q]\n"),
+        ("dedented-entry", "a:\n  b: 1\n  c:\n    x: 2\nd: 3\nl: [p, q]\n"),
+        ("duplicated-line", "a:\n  b: 1\n  c:\n    x: 2\n  d: 3\n  d: 3\nl: [p, q]\n"),
+        ("list-to-scalar", "a:\n  b: 1\n  c:\n    x: 2\n  d: 3\nl: p\n"),
+        (
+            "other-direction-reference",
+            "inputs: {i: 1}\noutputs: {o: 2}\njobs: {j: {v: '${{parent.outputs.o}}'}}\n",
+        ),
+    ],
+)
+def test_each_new_kind_makes_the_slip_it_names(kind: str, expected: str) -> None:
+    """The entry `d: 3` (or the list, or the reference) changed as a user would change it."""
+    text = "a:\n  b: 1\n  c:\n    x: 2\n  d: 3\nl: [p, q]\n"
+    if kind == "other-direction-reference":
+        text = "inputs: {i: 1}\noutputs: {o: 2}\njobs: {j: {v: '${{parent.inputs.i}}'}}\n"
+    wanted = {"list-to-scalar": "seq", "other-direction-reference": "str"}.get(kind, "key")
+    site = next(s for s in _sites(text) if s.tag == wanted and s.text in ("d", "p", "${{parent.inputs.i}}"))
+    mutant = _apply(kind, text, site, random.Random(0), set())
+    assert mutant is not None and mutant.text == expected
 
 
 def test_tag_keys_are_names_not_schema_keys() -> None:
