@@ -335,3 +335,82 @@ def test_an_environment_needs_the_azureml_prefix_wherever_it_is_written(
     assert _azure_rejects(path)
     found = [(d.code, d.span.file, d.span.line) for d in check_file(str(path)).diagnostics]
     assert any(file.endswith(where) and at == line for _, file, at in found), found
+
+
+# Found by the mutation kinds that move an entry (tests/test_mutation_parity.py: indented and
+# dedented entries): `type:` of a node's output moved out of its mapping leaves `type: uri_file`
+# as an output of its own, a plain string.
+OUTPUTS_COMPONENT = COMPONENT.replace(
+    "command: echo ", "outputs:\n  model:\n    type: uri_folder\ncommand: echo ${{outputs.model}} "
+)
+
+
+@pytest.mark.parametrize(
+    "value", ["uri_folder", "./out", "azureml://datastores/workspaceblobstore/paths/out"]
+)
+def test_a_node_output_is_a_mapping_or_a_binding(tmp_path: Path, value: str) -> None:
+    """BaseNodeSchema reads a node's output with OutputBindingStr or OutputSchema: a node with a
+    component refuses a plain string ("Value passed is not a data binding string")."""
+    path = _write(tmp_path, PIPELINE + f"    outputs:\n      model: {value}\n", OUTPUTS_COMPONENT)
+    assert _azure_rejects(path)
+    assert any(line == 18 for _, line in _errors(path)), _errors(path)
+
+
+def test_an_inline_command_nodes_output_may_be_a_type(tmp_path: Path) -> None:
+    """A command node written inline is read as a command job, whose output may be a type name."""
+    inline = PIPELINE.replace("    compute: azureml:cpu-cluster\n", "    compute: azureml:cpu-cluster\n"
+                              "    outputs:\n      model: uri_folder\n", 1)  # fmt: skip
+    path = _write(tmp_path, inline)
+    assert not _azure_rejects(path)
+    assert _errors(path) == []
+
+
+def test_a_pipeline_nodes_output_is_a_mapping_or_a_binding(tmp_path: Path) -> None:
+    """The same for a `type: pipeline` node (PipelineSchema is a BaseNodeSchema too)."""
+    (tmp_path / "inner.yml").write_text(
+        textwrap.dedent(f"""\
+            $schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+            type: pipeline
+            name: inner
+            outputs:
+              model: {{type: uri_folder}}
+            jobs:
+              build:
+                type: command
+                command: echo hello > ${{{{outputs.model}}}}/x
+                environment: {ENVIRONMENT}
+                outputs: {{model: "${{{{parent.outputs.model}}}}"}}
+            """),
+        encoding="utf-8",
+    )
+    node = "type: pipeline\n    component: ./inner.yml\n    outputs:\n      model: uri_folder\n"
+    path = _write(tmp_path, PIPELINE.replace("type: command\n    component: ./component.yml\n", node))
+    assert _azure_rejects(path)
+    assert any(line == 16 for _, line in _errors(path)), _errors(path)
+
+
+def test_a_misspelt_port_type_is_flagged_on_its_line(tmp_path: Path) -> None:
+    """A component port whose `type` is misspelt has no type (S103 at the port) and an unknown
+    key: that key is where the mistake is (azure-ai-ml: "Missing data for required field")."""
+    _write(
+        tmp_path,
+        component=COMPONENT.replace(
+            "  n:\n    type: integer\n", "  n:\n    description: rows\n    tyep: integer\n"
+        ),
+    )
+    path = tmp_path / "component.yml"
+    assert _azure_rejects(path, component=True)
+    assert ("S101", 7) in _errors(path)
+
+
+def test_an_emptied_data_input_is_reported_at_its_value(tmp_path: Path) -> None:
+    """A pipeline input emptied (`""`) where a data asset was is no path for the data input it is
+    bound to: the value is the mistake, as for any literal that does not fit (azpipe refused the
+    file before too, at the binding; azure-ai-ml's `_validate` does not compare the two types)."""
+    folder = tmp_path / "component_reuse"
+    shutil.copytree(ROOT / "pipelines" / "component_reuse", folder)
+    path = folder / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = 1 + text.splitlines().index("  station_b: ${{data.station_b}}")
+    path.write_text(text.replace("  station_b: ${{data.station_b}}", '  station_b: ""'), encoding="utf-8")
+    assert _errors(path) == [("T601", line)]

@@ -119,12 +119,13 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
 def _given_literal(pipeline: Pipeline, ref: Ref, target: str) -> tuple[Any, Span, str] | None:
     """The literal value, its span and the input's name, of the pipeline input ``ref`` names,
     when that value is written in the file and does not fit ``target``, the type of the
-    input it is bound to (``b_weight: half`` for a number): then the value is the mistake."""
+    input it is bound to (``b_weight: half`` for a number, ``station: ""`` for data): then the
+    value is the mistake."""
     item = pipeline.inputs.get(ref.name) if ref.kind is RefKind.PARENT_INPUT else None
     if item is None or item.data is not None or item.default is None or item.value_span is None:
         return None
-    if literal_fits(item.default, target):
-        return None  # a value that fits: the declared types are what disagree
+    if literal_fits(item.default, target) and not (item.default == "" and target in ASSET_TYPES):
+        return None  # a value that fits: the declared types are what disagree (`""` is no path)
     return item.default, item.value_span, item.name
 
 

@@ -133,6 +133,8 @@ class _Walker:
             schema = variant
             bindings = bindings or "x-bindings" in schema
         properties: dict[str, Schema] = schema.get("properties", {})
+        if "x-with" in schema:
+            properties = _with(node, schema, properties)
         others = schema.get("additionalProperties", True)
         missing = [key for key in schema.get("required", ()) if key not in node]
         no_null = schema.get("x-no-null", False)  # marshmallow fields without allow_none
@@ -225,6 +227,7 @@ class _Walker:
             value = discriminator.get("x-default")
             if value is None:
                 self._required(node, schema, path, [name])
+                self._keys_of_no_kind(node, schema, path, name)
                 return None
         elif bindings and _is_binding(value_node):
             return None
@@ -237,6 +240,16 @@ class _Walker:
         if value_node is not None and self._misspelt_kind(value_node, value, variant, schema, (path, name)):
             return None
         return None if variant is None else _merged(schema, variant)
+
+    def _keys_of_no_kind(self, node: Map, schema: Schema, path: Path, name: str) -> None:
+        """Without its discriminating key, a mapping's keys no alternative knows: most likely that
+        key misspelt (`tye: integer`), reported on its own line as well as missing."""
+        known = _known_keys(schema)
+        if known is None:
+            return  # an alternative takes other keys
+        for entry in node:
+            if isinstance(entry.key.value, str) and entry.key.value not in known and not entry.merged:
+                self._unknown_key(entry.key, entry.key.value, {"properties": known}, path, [name], node)
 
     def _misspelt_kind(
         self, node: Scalar, value: str, variant: Schema | None, schema: Schema, path: Path
@@ -385,6 +398,30 @@ def _allowed(schema: Schema) -> frozenset[Any]:
 
 
 _MERGED: dict[tuple[int, int], Schema] = {}
+
+
+_KNOWN: dict[int, dict[str, Schema] | None] = {}
+
+
+def _known_keys(schema: Schema) -> dict[str, Schema] | None:
+    """Every key some alternative of ``schema["oneOf"]`` takes (``None`` when one takes any key
+    or ignores unknown ones). Made once per schema."""
+    if id(schema) not in _KNOWN:
+        options = schema["oneOf"]
+        closed = all(o.get("additionalProperties") is False and "x-unknown" not in o for o in options)
+        known = {k: v for o in [schema, *options] for k, v in o.get("properties", {}).items()}
+        _KNOWN[id(schema)] = known if closed else None
+    return _KNOWN[id(schema)]
+
+
+def _with(node: Map, schema: Schema, properties: dict[str, Schema]) -> dict[str, Schema]:
+    """``properties`` as ``x-with`` changes them for the keys ``node`` has: ``{KEY: {key:
+    schema}}`` reads those keys with those schemas when ``KEY`` is there (a command node with a
+    ``component:`` is read by another of azure-ai-ml's schemas than one written inline)."""
+    for key, changed in schema["x-with"].items():
+        if key in node:
+            properties = {**properties, **changed}
+    return properties
 
 
 def _merged(schema: Schema, variant: Schema) -> Schema:

@@ -380,6 +380,18 @@ OUTPUT: _Schema = {
     "dependentRequired": {"version": ["name"]},
 }  # fmt: skip
 JOB_OUTPUT: _Schema = {"anyOf": [STRING, OUTPUT]}
+# pipeline/component_job.py: BaseNodeSchema.outputs, UnionField([OutputBindingStr, OutputSchema]): a
+# node with a component (and a node of any other kind) takes an output as a mapping or as a binding
+# to the pipeline's outputs; a plain string (`uri_folder`, a path) is refused ("Value passed is not
+# a data binding string"). A command node written inline is read as a command job, which takes one.
+_NODE_OUTPUT: _Schema = {
+    "anyOf": [
+        {"type": "string", "pattern": r"\$\{\{",
+         "x-pattern-hint": "a mapping (`type:`, `path:`, `mode:`) or a binding `${{parent.outputs.NAME}}`"},
+        OUTPUT,
+    ]
+}  # fmt: skip
+NODE_OUTPUTS: _Schema = {"type": "object", "additionalProperties": _NODE_OUTPUT}
 
 # pipeline/component_job.py: CommandSchema (a `command` node of `jobs:`, unknown=INCLUDE with a
 # component; tests/test_unknown_keys_azure.py asks azure-ai-ml which mappings ignore unknown keys).
@@ -432,6 +444,8 @@ COMMAND_NODE: _Schema = {
     # a node without one is an inline command job, whose schema rejects it.
     "x-unknown": "warning",
     "x-unknown-with": "component",
+    # With a component, azure-ai-ml reads the node with CommandSchema (BaseNodeSchema's outputs).
+    "x-with": {"component": {"outputs": NODE_OUTPUTS}},
     "x-bindings": True,
 }
 
@@ -460,7 +474,7 @@ PIPELINE_NODE: _Schema = {
         "type": STRING,
         "component": REFERENCE,
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
-        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "outputs": NODE_OUTPUTS,
         "properties": STRING_MAP,
         "comment": STRING,
         "display_name": TEXT,
@@ -479,7 +493,7 @@ SWEEP_NODE: _Schema = {
         "trial": {"anyOf": [REFERENCE, INLINE_COMPONENT]},
         "compute": STRING,
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
-        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "outputs": NODE_OUTPUTS,
         "properties": STRING_MAP,
         "comment": STRING,
         "name": TEXT,
@@ -509,7 +523,7 @@ PARALLEL_NODE: _Schema = {
         "type": STRING,
         "compute": STRING,
         "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
-        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "outputs": NODE_OUTPUTS,
         "properties": STRING_MAP,
         "name": TEXT,
         "display_name": TEXT,
