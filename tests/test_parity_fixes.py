@@ -414,3 +414,48 @@ def test_an_emptied_data_input_is_reported_at_its_value(tmp_path: Path) -> None:
     line = 1 + text.splitlines().index("  station_b: ${{data.station_b}}")
     path.write_text(text.replace("  station_b: ${{data.station_b}}", '  station_b: ""'), encoding="utf-8")
     assert _errors(path) == [("T601", line)]
+
+
+@pytest.mark.parametrize("value", ["uri_folder", "integer", "time-based"])
+@pytest.mark.parametrize("where", ["input", "output", "pipeline-input", "inline-input"])
+def test_a_component_port_is_a_mapping(tmp_path: Path, value: str, where: str) -> None:
+    """ComponentSchema reads a port with ParameterSchema, InputPortSchema or OutputPortSchema: a
+    port written as a string is refused whatever it says ("Invalid input type"), in a command
+    component file, a pipeline component file or a component written inline in a node (found by
+    the dedented-entry mutation: `default:` moved out of its port became a port of its own)."""
+    if where == "input":
+        _write(tmp_path, component=COMPONENT.replace("  data:\n    type: uri_folder\n    optional: true\n",
+                                                     f"  data: {value}\n"))  # fmt: skip
+        path, component, line = tmp_path / "component.yml", True, 8
+    elif where == "output":
+        _write(tmp_path, component=COMPONENT.replace("command:", f"outputs:\n  model: {value}\ncommand:"))
+        path, component, line = tmp_path / "component.yml", True, 12
+    elif where == "inline-input":
+        inline = (f"command: echo hello\n    component:\n      command: echo ${{{{inputs.d}}}}\n"
+                  f"      environment: {ENVIRONMENT}\n      inputs:\n        d: {value}\n")  # fmt: skip
+        path = _write(
+            tmp_path, PIPELINE.replace(f"command: echo hello\n    environment: {ENVIRONMENT}\n", inline)
+        )
+        component, line = False, 14
+    else:
+        path = tmp_path / "inner.yml"
+        path.write_text(
+            textwrap.dedent(f"""\
+                $schema: https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json
+                type: pipeline
+                name: inner
+                inputs:
+                  rows: {{type: integer}}
+                  other: {value}
+                jobs:
+                  build:
+                    type: command
+                    command: echo ${{{{inputs.rows}}}}
+                    environment: {ENVIRONMENT}
+                    inputs: {{rows: "${{{{parent.inputs.rows}}}}"}}
+                """),
+            encoding="utf-8",
+        )
+        component, line = True, 6
+    assert _azure_rejects(path, component=component)
+    assert any(found == line for _, found in _errors(path)), _errors(path)

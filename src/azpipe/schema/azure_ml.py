@@ -199,9 +199,18 @@ _PARAMETER_KEYS: _Schema = {"type": STRING, "optional": BOOLEAN, "description": 
 _BOOLEAN_DEFAULT: _Schema = {"type": ["boolean", "string"], "enum": ["true", "false"], "x-ignore-case": True}
 # Input._validate_parameter_combinations (IOConstants.INPUT_TYPE_COMBINATION): only numbers take bounds.
 _UNBOUNDED_KEYS: _Schema = {k: v for k, v in _PARAMETER_KEYS.items() if k not in ("min", "max")}
+# ComponentSchema reads a port with ParameterSchema or InputPortSchema (OutputPortSchema) only: a
+# port written as a string (`data: uri_folder`, the azpipe language's shorthand) is refused, whatever
+# the string ("Invalid input type"). The branch is kept so that a string is told what to write.
+_PORT_STRING: _Schema = {
+    "type": "string",
+    "pattern": r"^(?!)",
+    "x-rule": "S102",
+    "x-pattern-hint": "a mapping such as `{type: uri_folder}` (Azure ML has no shorthand for a component's port)",
+}
 COMPONENT_INPUT: _Schema = {
     "anyOf": [
-        STRING,
+        _PORT_STRING,
         {
             "type": "object",
             "oneOf": [
@@ -230,7 +239,7 @@ COMPONENT_INPUT: _Schema = {
 }  # fmt: skip
 COMPONENT_OUTPUT: _Schema = {
     "anyOf": [
-        STRING,
+        _PORT_STRING,
         {
             "type": "object",
             "oneOf": [
