@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from azpipe.checks import check_document, run_checks
 from azpipe.checks.parallel import parallel_component_problems
 from azpipe.checks.values import not_reported
-from azpipe.diagnostics import Diagnostic
+from azpipe.diagnostics import Diagnostic, Span
 from azpipe.model import Pipeline
 from azpipe.readers import build_pipeline
 from azpipe.readers.component_file import read_component_mapping
@@ -30,11 +30,12 @@ from azpipe.readers.interface import is_local_path
 from azpipe.readers.native import build_native, is_native
 from azpipe.readers.reader import Reader
 from azpipe.resolve import resolve_ports
+from azpipe.rules import rule
 from azpipe.source.files import path_kind, read_regular
-from azpipe.source.kinds import OTHER, FileKind, could_be_checked, kind_of, kind_of_text
+from azpipe.source.kinds import AZPIPE, OTHER, PIPELINE_JOB, FileKind, could_be_checked, kind_of, kind_of_text
 from azpipe.source.loader import MAX_BYTES, Loaded, load_bytes, load_file
 from azpipe.source.local_paths import check_path
-from azpipe.source.nodes import Map
+from azpipe.source.nodes import Map, Node
 from azpipe.suppress import ignored_lines, is_suppressed
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -74,9 +75,13 @@ def _no_gc() -> Iterator[None]:
 
 def _checked(loaded: Loaded, path: str, base_dir: str, native: bool | None = None) -> Pipeline:
     """The pipeline in ``loaded``; ``native`` forces the reading (``None``: from its keys)."""
+    kind = kind_of(loaded.root) if native is None else None
     if loaded.root is None:
         pipeline = Pipeline(path=path, base_dir=base_dir)
         pipeline.diagnostics = loaded.diagnostics
+    elif kind is not None and kind not in (AZPIPE, PIPELINE_JOB, OTHER):
+        pipeline = Pipeline(path=path, base_dir=base_dir)
+        pipeline.diagnostics = [_not_a_pipeline(loaded.root, path, kind)]
     else:
         native = is_native(loaded.root) if native is None else native
         pipeline, found = (build_native if native else build_pipeline)(loaded.root, path, base_dir)
@@ -88,6 +93,24 @@ def _checked(loaded: Loaded, path: str, base_dir: str, native: bool | None = Non
         # pattern (V004) at the same value: one diagnostic per mistake.
         pipeline.diagnostics = found + not_reported(shapes, later) + later
     return _finished(pipeline, loaded, path)
+
+
+def _not_a_pipeline(root: Node, path: str, kind: FileKind) -> Diagnostic:
+    """S111: ``path`` is another kind of Azure ML file (a component, an asset, a job of another
+    type), which would otherwise be read as a pipeline missing all of its keys."""
+    name = os.path.basename(path)
+    what = kind.what.split(" (")[0]
+    hint = (
+        "`azpipe check` checks it on its own; compile, graph, run and submit take the pipeline that uses it"
+        if kind.builder == "component"
+        else "compile, graph, run and submit take an azpipe pipeline or an Azure ML pipeline job"
+    )
+    head = root.span
+    return rule("S111").at(
+        Span(head.file, head.line, head.column, head.line, head.column + 1),
+        f"`{name}` is {what}, not a pipeline",
+        hint,
+    )
 
 
 def _finished(pipeline: Pipeline, loaded: Loaded, path: str) -> Pipeline:

@@ -59,6 +59,12 @@ _RULES = (
     ),
     Rule("S109", "target-only-field", _E, "A field the chosen compile target cannot write."),
     Rule("S110", "ignored-field", _W, "A field Azure ML reads and then ignores."),
+    Rule(
+        "S111",
+        "not-a-pipeline",
+        _E,
+        "A component or another Azure ML file given where a pipeline is needed (compile, graph, run, submit).",
+    ),
     Rule("E201", "expression-syntax", _E, "A `${{ }}` or `$[[ ]]` that does not parse."),
     Rule("E202", "misplaced-reference", _E, "A reference form not allowed where it is used."),
     Rule("R301", "unknown-step", _E, "A reference to a step that does not exist."),
