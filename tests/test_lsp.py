@@ -436,7 +436,8 @@ def test_completion_in_a_native_node_follows_its_type(lsp: Session) -> None:
     typed = text.replace("  component_a:\n    type: command", "  component_a:\n    type: ", 1)
     lsp.change(uri, typed)
     line, column = where(typed, "    type: \n", len("    type: "))
-    assert {"command", "pipeline", "sweep", "parallel"} <= labels(lsp.completion(uri, line, column))
+    kinds = {"command", "pipeline", "sweep", "parallel", "spark", "automl", "data_transfer"}
+    assert kinds <= labels(lsp.completion(uri, line, column))
 
 
 def test_completion_in_a_command_component_file(lsp: Session, tmp_path: Path) -> None:

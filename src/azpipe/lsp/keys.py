@@ -143,10 +143,12 @@ def values_of(schema: Schema, holder: Schema | None, key: str, values: Mapping[s
         if branch.get("type") == "boolean":
             found.extend(("true", "false"))
     for option in branches(holder, values) if holder is not None else ():
-        if option.get("discriminator", {}).get("propertyName") == key:
+        discriminator = option.get("discriminator", {})
+        if discriminator.get("propertyName") == key:
             found.extend(
                 w for o in option.get("oneOf", ()) for w in o.get("x-when", ()) if w not in ("", "*")
             )
+            found.extend(discriminator.get("x-kinds", ()))  # kinds their readers check
     return list(dict.fromkeys(found))
 
 

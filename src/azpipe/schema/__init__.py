@@ -30,7 +30,8 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     ``distribution: {type: pytorch, ...}``: each alternative lists the values it
     is for in ``x-when`` (``*``: any other value); the discriminator's
     ``x-default`` is the value when the key is absent, and ``x-others`` says that
-    another value is the readers' to report (a node type azpipe does not model).
+    another value is the readers' to report (a node type azpipe does not model);
+    ``x-kinds`` lists the values whose readers check the mapping (editors complete them).
 ``x-unknown: warning``
     Azure ML reads this mapping with marshmallow's ``INCLUDE``: an unknown key is
     ignored, so it is a warning (an error when it looks like a required key that

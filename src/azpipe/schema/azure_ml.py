@@ -581,7 +581,9 @@ PIPELINE_JOB: _Schema = {
             "additionalProperties": {
                 "type": "object",
                 "oneOf": [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE],
-                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
+                # x-kinds: the node types their own readers check (completed by `azpipe lsp`).
+                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107",
+                                  "x-kinds": ["spark", "automl", "data_transfer"]},
                 "x-ignore-case": True,
             },
         },
