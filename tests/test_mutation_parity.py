@@ -12,7 +12,8 @@ it, or out of its own), a line duplicated, two sibling values swapped, a word va
 case changed (``RO_MOUNT``, ``Uri_Folder``), an integer made a float, a reference
 redirected to a port of the other direction (``outputs`` ↔ ``inputs``, naming one that
 exists), a node's ``type:`` or the file's ``$schema`` changed to another valid one, a
-list made a scalar and a scalar a list.
+list made a scalar and a scalar a list, a port's or a job's name misspelt where it is
+declared.
 Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
@@ -27,7 +28,8 @@ A mutant fails the test when
 2. azpipe reports new errors and none of its new diagnostics is within one line
    of the mutation (deleted leaves excepted: what is missing is reported where
    it is needed; a swapped ``type:`` may be reported anywhere in its mapping, or
-   at a binding the type no longer fits);
+   at a binding the type no longer fits; a renamed port or job where its old name
+   is used; an entry moved out of its mapping as missing there);
 3. a misspelt or unknown key in a mapping with a fixed set of keys is not flagged
    on its own line (an error where Azure ML rejects it, a warning where Azure ML
    ignores it).
@@ -101,6 +103,8 @@ SCHEMAS = tuple(
 _SCHEMA_LINE = re.compile(r"^\$schema:[ \t]*(\S+)", re.MULTILINE)
 _PORT_REFERENCE = re.compile(r"\b(inputs|outputs)\.([A-Za-z_][A-Za-z0-9_]*)")
 _INTEGER = re.compile(r"^-?[0-9]+$")
+# Mappings of names that are used elsewhere (`${{parent.jobs.NAME...}}`, `${{inputs.NAME}}`).
+_PORTS_AND_JOBS = frozenset({"inputs", "outputs", "jobs"})
 _NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
 
 
@@ -205,6 +209,7 @@ class Mutant:
     scope: tuple[int, int] | None = None  # 1-based lines an error may also be on (a swapped `type:`)
     other: int = 0  # another (1-based) line the mutation changed (two values swapped)
     missing: str = ""  # a key the mutation may have taken out of its mapping (an entry moved)
+    renamed: str = ""  # a name the mutation changed (a port's or a job's): it is missed where it is used
 
 
 def _sites(text: str) -> list[Site]:
@@ -344,8 +349,14 @@ def mutate(text: str, rng: random.Random, vocabulary: set[str]) -> Mutant | None
         "swapped-schema": _schema_sites(text),
         "list-to-scalar": [s for s in sites if s.tag == "seq"],
         "scalar-to-list": [s for s in values if s.tag in ("str", "int", "float", "bool")],
+        "misspelt-name": [
+            s for s in sites if s.is_key and s.path and s.path[-1] in _PORTS_AND_JOBS and _WORD.match(s.text)
+        ],
     }
-    kind = rng.choice(sorted(k for k, v in classes.items() if v and (not KINDS or k in KINDS)))
+    kinds = sorted(k for k, v in classes.items() if v and (not KINDS or k in KINDS))
+    if not kinds:
+        return None  # none of the kinds AZPIPE_MUTATION_KINDS asks for fits this file
+    kind = rng.choice(kinds)
     site = rng.choice(classes[kind])
     if kind == "swapped-siblings":
         return _swapped(text, site, rng.choice([o for o in values if _siblings(site, o)]))
@@ -380,6 +391,12 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
         # A port's type decides what the rest of its mapping may hold (a `default:`, a `mode:`).
         scope = (site.scope[0] + 1, site.scope[1] + 1) if site.key == "type" else None
         return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", scope)
+    if kind == "misspelt-name":
+        taken = {t.text for t in _sites(text) if t.is_key}
+        new = misspell(site.text, rng, taken)
+        if new is None:
+            return None
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.text}` → `{new}`", renamed=site.text)
     if kind in _NEW_KINDS:
         return _NEW_KINDS[kind](kind, text, site, rng)
     start = _line_start(text, site.line)
@@ -640,7 +657,7 @@ def new_diagnostics(mutant: CheckedFile, baseline: CheckedFile) -> list[Diagnost
 def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile) -> str | None:
     """Why this mutant fails the parity test (``None``: it passes)."""
     checked = check_file(str(copy))
-    if checked.kind != baseline.kind:
+    if checked.kind != baseline.kind or (mutant.kind == "swapped-schema" and _form(copy) != subject.form):
         return None  # no longer the kind of file it was (a top-level `type:` or the `$schema` changed)
     fresh = new_diagnostics(checked, baseline)
     fresh_errors = [d for d in fresh if d.severity is Severity.ERROR]
@@ -667,11 +684,21 @@ def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
         mutant.other and abs(diagnostic.span.line - mutant.other) <= 1
     ):
         return True
+    if mutant.renamed and re.search(
+        rf"\b{re.escape(mutant.renamed)}\b", _line(mutant.text, diagnostic.span.line)
+    ):
+        return True  # a port or job renamed is reported where the old name is used
     if mutant.missing and diagnostic.code == "S103" and f"`{mutant.missing}`" in diagnostic.message:
         return True  # the entry moved out of its mapping is missing there (as for a deleted leaf)
     if mutant.scope is None:
         return False
     return diagnostic.code == "T601" or mutant.scope[0] <= diagnostic.span.line <= mutant.scope[1]
+
+
+def _line(text: str, line: int) -> str:
+    """The (1-based) ``line`` of ``text`` (empty past its end)."""
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _only_unsupported_nodes(rejection: str, text: str) -> bool:
@@ -744,8 +771,9 @@ def test_mutants(index: int, workspace: dict[Path, Path], tmp_path_factory: pyte
         pytest.skip(f"azure-ai-ml rejects the unmutated file: {accepted}")
     rng = random.Random(SEED ^ zlib.crc32(subject.id.encode()))
     failures: list[str] = []
-    tried = 0
-    while tried < share(index):
+    tried = attempts = 0
+    while tried < share(index) and attempts < 50 * share(index):  # some files have few sites
+        attempts += 1
         mutant = mutate(original, rng, _vocabulary())
         if mutant is None or not _valid_yaml(mutant.text):
             continue
@@ -766,9 +794,9 @@ def test_mutants(index: int, workspace: dict[Path, Path], tmp_path_factory: pyte
 def test_mutations_keep_yaml_and_change_one_place() -> None:
     text = (
         "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json\n"
-        "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\n  code: ./src\n  e: ${{parent.inputs.x}}\n"
-        "  l: [p, q]\ntags: {x: y}\ninputs:\n  x: 1\noutputs:\n  o: {type: uri_folder}\n"
-        "jobs:\n  j:\n    type: command\n    command: echo ${{outputs.o}}\n"
+        "a: 1\nb:\n  c: pytorch\n  d: true\n  mode: ro_mount\n  code: ./src\n  e: ${{parent.inputs.rows}}\n"
+        "  l: [p, q]\ntags: {x: y}\ninputs:\n  rows: 1\noutputs:\n  model: {type: uri_folder}\n"
+        "jobs:\n  train:\n    type: command\n    command: echo ${{outputs.model}}\n"
     )
     rng = random.Random(1)
     seen = set()
@@ -791,7 +819,7 @@ def test_mutations_keep_yaml_and_change_one_place() -> None:
             assert "x" in (tags if isinstance(tags, dict) else {"x": 0}), "tag names are not schema keys"
     assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf",
                     "emptied-value", "out-of-range", "swapped-enum", "missing-path", "misspelt-reference",
-                    *_NEW_KINDS, "swapped-siblings"}  # fmt: skip
+                    *_NEW_KINDS, "swapped-siblings", "misspelt-name"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
