@@ -137,9 +137,9 @@ def test_the_language_form_reaches_both_targets_alike(tmp_path: Path) -> None:
             "D103",
             "fail_if_conflict\n      source",
         ),
-        ("task: copy_data", "task: copy", "S106", "task: copy"),
-        ("data_copy_mode: fail_if_conflict", "data_copy_mode: overwrite", "S106", "overwrite"),
-        ("type: database", "type: blob", "S106", "type: blob"),
+        ("task: copy_data", "task: copy", "V002", "task: copy"),
+        ("data_copy_mode: fail_if_conflict", "data_copy_mode: overwrite", "V002", "overwrite"),
+        ("type: database", "type: blob", "V002", "type: blob"),
         (
             "connection: azureml:my_sql_connection}\n  publish",
             "connection: azureml:my_sql_connection, table: x}\n  publish",

@@ -232,7 +232,7 @@ def test_a_parallel_component_file_is_checked_on_its_own(tmp_path: Path) -> None
         ("--threshold ${{inputs.threshold}}", "--threshold ${{inputs.treshold}}", "P405"),
         ('mini_batch_size: "2"', 'mini_batch_size: "2 files"', "L105"),
         ("error_threshold: 3", "error_threshold: -3", "L106"),
-        ("logging_level: DEBUG", "logging_level: LOUD", "S106"),
+        ("logging_level: DEBUG", "logging_level: LOUD", "V002"),
         ("  entry_script: score.py\n", "  entry_script: score.py\n  entry: x\n", "S101"),
     ],
 )

@@ -294,7 +294,7 @@ def test_keys_azure_ml_rejects_are_errors(tmp_path: Path, old: str, new: str, ke
         ("  type: run_function\n", "", "S103", "task:"),  # task.type is required
         ("    image: mcr", "    imag: mcr", "S101", "imag:"),  # an inline environment needs its keys
         ('mini_batch_size: "10"', "mini_batch_size: 10", "V001", "mini_batch_size"),  # a number is no string
-        ("logging_level: INFO", "logging_level: info", "S106", "logging_level"),  # case-sensitive
+        ("logging_level: INFO", "logging_level: info", "V002", "logging_level"),  # case-sensitive
         ("max_retries: 3", "max_retries: three", "V004", "max_retries"),
         ("error_threshold: 5", "error_threshold: five", "V001", "error_threshold"),
         ("name: batch_score", "name: Batch-Score", "N701", "name:"),

@@ -89,7 +89,7 @@ def test_a_parallel_step_reads_into_the_model(tmp_path: Path) -> None:
         ("{max_retries: 2, timeout: 60}", "{max_retries: 2, timeout: 0}", "L106"),
         ("    resources:", "    limits: {timeout: 3}\n    resources:", "L107"),
         ("    resources:", "    command: python x.py\n    resources:", "S105"),
-        ("logging_level: DEBUG", "logging_level: VERBOSE", "S106"),
+        ("logging_level: DEBUG", "logging_level: VERBOSE", "V002"),
         ("      mini_batch_size", "      mini_batch: 3\n      mini_batch_size", "S101"),
         ("--factor ${{parent.inputs.factor}}", "--factor ${{inputs.factr}}", "P405"),
         ("--factor ${{parent.inputs.factor}}", "--factor `echo ${{parent.inputs.factor}}`", "P406"),

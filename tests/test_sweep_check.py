@@ -79,7 +79,7 @@ def test_a_step_with_its_own_command_is_swept_over_typed_inputs(tmp_path: Path) 
     ("sweep", "expected"),
     [
         # a misspelt distribution, with its hint
-        (GOOD.replace("type: loguniform", "type: log_uniform"), [("S106", 12, 20)]),
+        (GOOD.replace("type: loguniform", "type: log_uniform"), [("V002", 12, 20)]),
         # randint takes an integer bound
         (GOOD.replace("depth: {type: choice, values: [2, 4, 8]}", "depth: {type: randint, upper: 2.5}"),
          [("V001", 13, 39)]),

@@ -242,7 +242,9 @@ def vertical_groups_of(task: str | None) -> dict[str, tuple[str, ...]]:
 def _sweep(reader: Reader, node: Node, where: str) -> dict[str, Any]:
     """``sweep``: ``sampling_algorithm`` by name, and ``early_termination`` read as a sweep step's."""
     from azpipe.model import Sweep
-    from azpipe.readers.sweep import SAMPLING_ALGORITHMS, _early_termination
+    from azpipe.readers.sweep import _early_termination
+    from azpipe.readers.walked import unwalked
+    from azpipe.schema.node_kinds import SAMPLING_ALGORITHMS
 
     found: dict[str, Any] = {}
     mapping = reader.mapping(node, where, ("sampling_algorithm", "early_termination"))
@@ -254,7 +256,8 @@ def _sweep(reader: Reader, node: Node, where: str) -> dict[str, Any]:
         if value is not None:
             found["sampling_algorithm"] = value
     policy = Sweep(mapping.span)
-    _early_termination(reader, policy, mapping.get("early_termination"), where)
+    with unwalked(reader):  # the automl block is its reader's to check
+        _early_termination(reader, policy, mapping.get("early_termination"), where)
     if policy.early_termination:
         found["early_termination"] = policy.early_termination
     return found
@@ -263,6 +266,7 @@ def _sweep(reader: Reader, node: Node, where: str) -> dict[str, Any]:
 def _search_space(reader: Reader, task: str | None, node: Node, where: str) -> list[dict[str, Any]]:
     """``search_space``: a list of mappings, each name a distribution (read as a sweep's)."""
     from azpipe.readers.sweep import _distribution
+    from azpipe.readers.walked import unwalked
 
     found: list[dict[str, Any]] = []
     if not isinstance(node, Seq):
@@ -276,7 +280,8 @@ def _search_space(reader: Reader, task: str | None, node: Node, where: str) -> l
                 reader.report("S101", key.span, f"`{name}` is not a setting {where} can sweep",
                               did_you_mean(name, names) or "one of: " + ", ".join(names))  # fmt: skip
                 continue
-            distribution = _distribution(reader, value, f"`{name}` of {where}")
+            with unwalked(reader):  # the automl block is its reader's to check
+                distribution = _distribution(reader, value, f"`{name}` of {where}")
             if distribution is not None and distribution.type:
                 space[name] = {"type": distribution.type, **distribution.params}
         found.append(space)

@@ -6,6 +6,12 @@ block, read into :class:`~azpipe.model.DataTransfer` (azure-ai-ml 1.35's ``DataT
 (a database query or a file system path, through a workspace connection) into the
 output ``sink``; ``export_data`` writes the input ``source`` to ``sink``. A node with a
 ``component`` is not supported yet (S107), nor is ``type: import`` (S107).
+
+A ``data_transfer:`` block's keys, shapes and allowed values are the schema walker's
+(:data:`azpipe.schema.node_kinds.DATA_TRANSFER_BLOCK`): this reader reads the checked
+block (:mod:`azpipe.readers.walked`); which keys each task takes and what each endpoint
+needs are :mod:`azpipe.checks.data_transfer`'s. A native node's fields, which no schema
+describes whole, are checked here as the walker would (``reader.walked`` false).
 """
 
 from __future__ import annotations
@@ -13,20 +19,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from azpipe.model import DataTransfer, Step
+from azpipe.readers import walked
 from azpipe.readers.reader import Reader
 from azpipe.schema.language import keys_of
+from azpipe.schema.node_kinds import COPY_MODES as COPY_MODES
 from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK
+from azpipe.schema.node_kinds import ENDPOINT_TYPES as ENDPOINT_TYPES
+from azpipe.schema.node_kinds import TASKS as TASKS
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:
     from azpipe.readers.native import _JobReader
     from azpipe.readers.steps import StepReader
 
-TASKS = ("copy_data", "import_data", "export_data")
-COPY_MODES = ("merge_with_overwrite", "fail_if_conflict")
-ENDPOINT_TYPES = ("database", "file_system")
-# The language schema's `data_transfer:` block and its `source`/`sink`.
-ENDPOINT_KEYS = keys_of(DATA_TRANSFER_BLOCK["properties"]["source"])
+# The language schema's `data_transfer:` block and its `source`/`sink` (a database or a file system).
+ENDPOINT_KEYS = tuple(
+    dict.fromkeys(
+        key for kind in DATA_TRANSFER_BLOCK["properties"]["source"]["oneOf"] for key in kind["properties"]
+    )
+)
 TASK_KEYS = {"copy_data": ("data_copy_mode",), "import_data": ("source",), "export_data": ("sink",)}
 NODE_KEYS = ("type", "task", "inputs", "outputs", "compute", "display_name", "description", "tags", "properties",
              "comment", "name", "experiment_name")  # fmt: skip
@@ -44,13 +55,16 @@ def read_transfer(reader: Reader, step: Step, mapping: Map, where: str) -> bool:
         reader.report("S103", mapping.span, f"{where} needs `task`", "one of: " + ", ".join(TASKS))
         step.incomplete = True
         return False
-    transfer.task = reader.choice(task, f"`task` of {where}", TASKS)
+    # azure-ai-ml lower-cases the task, the copy mode and an endpoint's type (StringTransformedEnum).
+    transfer.task = walked.choice(reader, task, f"`task` of {where}", TASKS, ignore_case=reader.walked)
     if transfer.task is None:
-        step.incomplete = True
+        step.incomplete = True  # the walker (or, unwalked, the line above) says why
         return False
     copy_mode = mapping.get("data_copy_mode")
     if copy_mode is not None:
-        transfer.data_copy_mode = reader.choice(copy_mode, f"`data_copy_mode` of {where}", COPY_MODES)
+        transfer.data_copy_mode = walked.choice(
+            reader, copy_mode, f"`data_copy_mode` of {where}", COPY_MODES, ignore_case=reader.walked
+        )
         transfer.spans["data_copy_mode"] = copy_mode.span
     for key in ("source", "sink"):
         node = mapping.get(key)
@@ -62,7 +76,7 @@ def read_transfer(reader: Reader, step: Step, mapping: Map, where: str) -> bool:
 
 def _endpoint(reader: Reader, node: Node, where: str) -> dict[str, Any]:
     """A database or file system: its ``type``, ``connection`` and ``query``/``table_name``/``path``."""
-    mapping = reader.mapping(node, where, ENDPOINT_KEYS)
+    mapping = walked.mapping(reader, node, where, ENDPOINT_KEYS)
     found: dict[str, Any] = {}
     if mapping is None:
         return found
@@ -70,11 +84,13 @@ def _endpoint(reader: Reader, node: Node, where: str) -> dict[str, Any]:
         key = entry.key.value
         value: Any
         if key == "type":
-            value = reader.choice(entry.value, f"`type` of {where}", ENDPOINT_TYPES)
+            value = walked.choice(
+                reader, entry.value, f"`type` of {where}", ENDPOINT_TYPES, ignore_case=reader.walked
+            )
         elif key == "stored_procedure_params":
             value = _params(reader, entry.value, f"`{key}` of {where}")
         elif isinstance(key, str) and key in ENDPOINT_KEYS:
-            value = reader.string(entry.value, f"`{key}` of {where}")
+            value = walked.scalar_text(reader, entry.value, f"`{key}` of {where}")
         else:
             continue
         if value is not None:
@@ -87,7 +103,8 @@ def _params(reader: Reader, node: Node, where: str) -> list[dict[str, Any]] | No
 
     if isinstance(node, Seq) and all(isinstance(item, Map) for item in node.items):
         return [plain(item) for item in node.items]
-    reader.wrong_shape(node, where, "list of mappings")
+    if not reader.walked:
+        reader.wrong_shape(node, where, "list of mappings")
     return None
 
 
@@ -118,7 +135,7 @@ def read_transfer_step(steps: StepReader, step: Step, mapping: Map, where: str) 
 
     reader = steps.reader
     reader.mapping(mapping, where, LANGUAGE_STEP_KEYS)
-    block = reader.mapping(mapping.get("data_transfer"), f"`data_transfer` of {where}", BLOCK_KEYS)
+    block = walked.mapping(reader, mapping.get("data_transfer"), f"`data_transfer` of {where}", BLOCK_KEYS)
     if block is None or not read_transfer(reader, step, block, f"`data_transfer` of {where}"):
         step.kind, step.incomplete = "data_transfer", True
         return

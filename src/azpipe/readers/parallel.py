@@ -5,6 +5,14 @@ entry script's ``run(mini_batch)`` on each. The block holds the node's parallel
 settings and its ``task``; the task's ``code`` and ``environment`` become the
 step's own (so the path and environment checks see them), ``program_arguments``
 is a template over the step's ports, desugared like a command.
+
+The block's keys, shapes, types and allowed values are the schema walker's
+(:data:`azpipe.schema.node_kinds.PARALLEL_BLOCK`): this reader reads the checked
+block (:mod:`azpipe.readers.walked`) and reports what needs meaning: ``input_data``
+and ``task`` are needed unless the step ``uses:`` a component (S103), keys the step
+cannot have next to ``parallel:`` (S105, L107), the ports ``input_data`` and
+``append_row_to`` name (L101). A native parallel node's fields, which no schema
+describes whole, are checked here as the walker would (``reader.walked`` false).
 """
 
 from __future__ import annotations
@@ -14,13 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 from azpipe.expr.ast import Placeholder, RefKind
 from azpipe.model import Parallel, Port, Step
+from azpipe.readers import walked
 from azpipe.readers.bindings import read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
 from azpipe.schema.language import keys_of
+from azpipe.schema.node_kinds import LOGGING_LEVELS as LOGGING_LEVELS
 from azpipe.schema.node_kinds import PARALLEL_BLOCK
+from azpipe.schema.node_kinds import TASK_TYPES as TASK_TYPES
 from azpipe.source.nodes import Map, Node, Scalar
 
 if TYPE_CHECKING:
@@ -30,9 +41,6 @@ if TYPE_CHECKING:
 PARALLEL_KEYS = keys_of(PARALLEL_BLOCK)
 TASK_KEYS = keys_of(PARALLEL_BLOCK["properties"]["task"])
 RETRY_KEYS = keys_of(PARALLEL_BLOCK["properties"]["retry_settings"])
-LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING")
-# azure-ai-ml's ComponentParallelTaskSchema takes all three and sends the type on as written.
-TASK_TYPES = ("run_function", "function", "model")
 # Step keys a parallel step does not take: its command is the entry script, its code the task's.
 NOT_PARALLEL = ("command", "code")
 # Step settings a parallel node has no field for (azure-ai-ml's ParallelSchema).
@@ -71,12 +79,13 @@ def read_parallel(step_reader: StepReader, step: Step, mapping: Map, where: str)
     assert block is not None
     step.parallel = Parallel(block.span)
     _own_ports(step_reader, step, mapping, where)
-    body = reader.mapping(block, f"`parallel` of {where}", PARALLEL_KEYS, required=("input_data", "task"))
+    # Without `uses:` the node needs its input and task (the schema leaves them optional).
+    body = walked.mapping(reader, block, f"`parallel` of {where}", PARALLEL_KEYS, ("input_data", "task"))
     if body is None:
         return
     read_parallel_settings(reader, step.parallel, body, f"`parallel` of {where}")
-    task = reader.mapping(
-        body.get("task"), f"`parallel.task` of {where}", TASK_KEYS, required=("entry_script",)
+    task = walked.mapping(
+        reader, body.get("task"), f"`parallel.task` of {where}", TASK_KEYS, required=("entry_script",)
     )
     if task is not None:
         _task(step_reader, step, mapping, task, where)
@@ -91,24 +100,31 @@ def read_parallel_settings(reader: Reader, parallel: Parallel, body: Map, where:
         reader, body.get("input_data"), f"`input_data` of {where}", RefKind.INPUT
     )
     size = body.get("mini_batch_size")
-    parallel.mini_batch_size = reader.string(size, f"`mini_batch_size` of {where}")
+    parallel.mini_batch_size = walked.scalar_text(reader, size, f"`mini_batch_size` of {where}")
     for key in ("max_concurrency_per_instance", "error_threshold", "mini_batch_error_threshold"):
-        setattr(parallel, key, reader.integer(body.get(key), f"`{key}` of {where}", minimum=None))
-    retry = reader.mapping(body.get("retry_settings"), f"`retry_settings` of {where}", RETRY_KEYS)
+        setattr(parallel, key, _integer(reader, body.get(key), f"`{key}` of {where}"))
+    retry = walked.mapping(reader, body.get("retry_settings"), f"`retry_settings` of {where}", RETRY_KEYS)
     for key in RETRY_KEYS:
         node = retry.get(key) if retry is not None else None
-        value = reader.integer(node, f"`retry_settings.{key}` of {where}", minimum=None)
+        value = _integer(reader, node, f"`retry_settings.{key}` of {where}")
         if value is not None and node is not None:
             parallel.retry_settings[key] = value
             parallel.spans[f"retry_settings.{key}"] = node.span
-    parallel.logging_level = reader.choice(
-        body.get("logging_level"), f"`logging_level` of {where}", LOGGING_LEVELS
+    parallel.logging_level = walked.choice(
+        reader, body.get("logging_level"), f"`logging_level` of {where}", LOGGING_LEVELS
     )
     keys = body.get("partition_keys")
     if keys is not None:
-        parallel.partition_keys = [
-            text for text, _ in reader.string_list(keys, f"`partition_keys` of {where}")
-        ]
+        parallel.partition_keys = walked.strings(reader, keys, f"`partition_keys` of {where}")
+
+
+def _integer(reader: Reader, node: Node | None, where: str) -> int | None:
+    if node is None:
+        return None
+    if not reader.walked:
+        return reader.integer(node, where, minimum=None)
+    value = walked.number(reader, node, where, integer=True)
+    return value if isinstance(value, int) else None
 
 
 def read_task_fields(reader: Reader, parallel: Parallel, task: Map, where: str) -> None:
@@ -116,9 +132,13 @@ def read_task_fields(reader: Reader, parallel: Parallel, task: Map, where: str) 
     for entry in task:
         if isinstance(entry.key.value, str):
             parallel.spans["task." + entry.key.value] = entry.value.span
-    kind = reader.choice(task.get("type"), f"`task.type` of {where}", TASK_TYPES)
+    # azure-ai-ml lower-cases the type (StringTransformedEnum); the walker takes any case.
+    kind = walked.choice(
+        reader, task.get("type"), f"`task.type` of {where}", TASK_TYPES, ignore_case=reader.walked
+    )
     parallel.task_type = kind or parallel.task_type
-    parallel.entry_script = reader.string(task.get("entry_script"), f"`task.entry_script` of {where}")
+    script = task.get("entry_script")
+    parallel.entry_script = walked.text(reader, script, f"`task.entry_script` of {where}") if script else None
     parallel.append_row_to = _port_name(
         reader, task.get("append_row_to"), f"`task.append_row_to` of {where}", RefKind.OUTPUT
     )
@@ -130,7 +150,7 @@ def _task(step_reader: StepReader, step: Step, mapping: Map, task: Map, where: s
     assert parallel is not None
     read_task_fields(reader, parallel, task, where)
     code = task.get("code")
-    step.code = reader.string(code, f"`parallel.task.code` of {where}")
+    step.code = walked.text(reader, code, f"`parallel.task.code` of {where}") if code else None
     step.code_span = code.span if code is not None else None
     environment = task.get("environment")
     if environment is not None:
@@ -170,7 +190,11 @@ def _own_ports(step_reader: StepReader, step: Step, mapping: Map, where: str) ->
 
 def _port_name(reader: Reader, node: Node | None, where: str, kind: RefKind) -> str | None:
     """``${{inputs.NAME}}`` (or ``${{outputs.NAME}}``): the name of one of the step's own ports."""
-    text = reader.string(node, where, allow_numbers=False)
+    if node is None:
+        return None
+    text = (
+        walked.text(reader, node, where) if reader.walked else reader.string(node, where, allow_numbers=False)
+    )
     if text is None or not isinstance(node, Scalar):
         return None
     parsed = read_template(reader, node, where)

@@ -7,6 +7,15 @@ language ``${{parent.inputs.x}}``/``${{STEP.outputs.y}}``, which become implicit
 inputs), and the checks that look at a command look at them. Shapes follow
 azure-ai-ml 1.35's ``ParameterizedSparkSchema``, ``SparkSchema`` (the node) and
 ``SparkResourceConfigurationForNodeSchema``.
+
+A ``spark:`` block's keys, shapes and types are the schema walker's
+(:data:`azpipe.schema.node_kinds.SPARK_BLOCK`), as a spark component file's are
+(:mod:`azpipe.schema.spark_component`): this reader reads the checked nodes
+(:mod:`azpipe.readers.walked`) and reports what needs meaning: `entry` unless the
+step ``uses:`` a component (S103), exactly one of ``entry.file`` and
+``entry.class_name``, keys that belong to the component a step uses (S105),
+duplicate files (K105). A native spark node's fields, which no schema describes
+whole, are checked here as the walker would (``reader.walked`` false).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.model import Component, SparkJob, Step
+from azpipe.readers import walked
 from azpipe.readers.bindings import check_own_ports, read_template
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref, read_env_ref
@@ -63,7 +73,7 @@ def read_spark(reader: Reader, mapping: Map, where: str, keys: tuple[str, ...] =
         _entry(reader, spark, entry, f"`entry` of {where}")
     for key in LIST_KEYS:
         if key in keys:
-            items = reader.string_list(mapping.get(key), f"`{key}` of {where}")
+            items = walked.string_items(reader, mapping.get(key), f"`{key}` of {where}")
             setattr(spark, key, [text for text, _ in items])
             _no_duplicates(reader, items, f"`{key}` of {where}")
     conf = mapping.get("conf")
@@ -81,9 +91,9 @@ def _entry(reader: Reader, spark: SparkJob, node: Node, where: str) -> None:
     """``entry: main.py`` (the azpipe language's short form), ``{file: ...}`` or ``{class_name: ...}``."""
     spark.entry_span = node.span
     if isinstance(node, Scalar):
-        spark.entry = reader.string(node, where, allow_numbers=False)
+        spark.entry = _text(reader, node, where)
         return
-    mapping = reader.mapping(node, where, ENTRY_KINDS)
+    mapping = walked.mapping(reader, node, where, ENTRY_KINDS)
     if mapping is None:
         return
     given = [kind for kind in ENTRY_KINDS if kind in mapping]
@@ -93,8 +103,15 @@ def _entry(reader: Reader, spark: SparkJob, node: Node, where: str) -> None:
         return
     spark.entry_kind = given[0]
     value = mapping.get(given[0])
-    spark.entry = reader.string(value, f"`{given[0]}` of {where}", allow_numbers=False)
+    spark.entry = _text(reader, value, f"`{given[0]}` of {where}") if value is not None else None
     spark.entry_span = value.span if value is not None else node.span
+
+
+def _text(reader: Reader, node: Node, where: str) -> str | None:
+    """A path or a class name: a string (a number is not one)."""
+    return (
+        walked.text(reader, node, where) if reader.walked else reader.string(node, where, allow_numbers=False)
+    )
 
 
 def _no_duplicates(reader: Reader, items: list[tuple[str, Scalar]], where: str) -> None:
@@ -113,19 +130,19 @@ def _conf(reader: Reader, node: Node, where: str) -> dict[str, Any]:
     for name, _key, value in reader.named(node, where):
         if isinstance(value, Scalar) and value.value is not None:
             found[name] = value.value
-        else:
+        else:  # an empty value is the readers' to report; the walker drops its own at the same place
             reader.wrong_shape(value, f"`{name}` in {where}", "value")
     return found
 
 
 def _resources(reader: Reader, node: Node, where: str) -> dict[str, Any]:
     """``instance_type`` and ``runtime_version`` (a version: ``3.4``, written as text)."""
-    mapping = reader.mapping(node, where, RESOURCE_KEYS)
+    mapping = walked.mapping(reader, node, where, RESOURCE_KEYS)
     found: dict[str, Any] = {}
     if mapping is None:
         return found
     for key in RESOURCE_KEYS:
-        value = reader.string(mapping.get(key), f"`{key}` of {where}")
+        value = walked.scalar_text(reader, mapping.get(key), f"`{key}` of {where}")
         if value is not None:
             found[key] = value
     return found
@@ -168,7 +185,10 @@ def read_spark_component(reader: Reader, root: Map, value: str, where: str) -> C
     component.details = read_details(quiet, only(root, _DETAILS), where)
     quiet.done()
     read_ports(reader, component, root, where)
-    component.spark = read_spark(reader, root, where, tuple(key for key in BLOCK_KEYS if key != "resources"))
+    with walked.walking(reader):  # the file's schema is walked (azpipe.checks.spark)
+        component.spark = read_spark(
+            reader, root, where, tuple(key for key in BLOCK_KEYS if key != "resources")
+        )
     if component.spark.entry is None and "entry" not in root:
         reader.report(
             "S103",
@@ -259,7 +279,7 @@ def read_spark_step(steps: StepReader, step: Step, mapping: Map, where: str) -> 
     step.kind = "spark"
     block_where = f"`spark` of {where}"
     uses = "uses" in mapping
-    block = reader.mapping(mapping.get("spark"), block_where, BLOCK_KEYS)
+    block = walked.mapping(reader, mapping.get("spark"), block_where, BLOCK_KEYS)
     for conflict in ("command",):
         key = mapping.key_node(conflict)
         if key is not None:
@@ -267,8 +287,8 @@ def read_spark_step(steps: StepReader, step: Step, mapping: Map, where: str) -> 
                           "a spark step runs `spark.entry` with `spark.args`")  # fmt: skip
     if uses:
         if block is not None:
-            for entry in block:
-                if entry.key.value not in USES_BLOCK_KEYS:
+            for entry in block:  # an unknown key is the walker's (S101)
+                if entry.key.value in BLOCK_KEYS and entry.key.value not in USES_BLOCK_KEYS:
                     reader.report("S105", entry.key.span, f"`{entry.key.value}` belongs to the spark component {where} uses",
                                   "a step that `uses:` a spark component sets only `spark.resources`")  # fmt: skip
         steps._uses(step, mapping, where)

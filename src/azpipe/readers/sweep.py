@@ -2,9 +2,17 @@
 
 The fields and their parameters are those azure-ai-ml 1.35's schemas take
 (``azure/ai/ml/_schema/_sweep/``: search spaces, objective, sampling algorithm,
-early termination; ``job/job_limits.py``: ``SweepJobLimitsSchema``). Shapes are
-checked here (S101/S102/S103/S106, V001/V003); what needs the trial's interface
-(the search-space keys and their types) is checked in :mod:`azpipe.checks.sweep`.
+early termination; ``job/job_limits.py``: ``SweepJobLimitsSchema``), described in
+:data:`azpipe.schema.node_kinds.SWEEP_BLOCK`. In a language step the schema walker
+checks the block's keys, shapes, types, enums and ranges (:mod:`azpipe.checks.values`),
+so this reader reads from a checked node and skips, unreported, a value the walker
+reports. A native sweep node's sweep fields are not walked (``azure_ml.SWEEP_NODE``
+leaves them open): there (``reader.walked`` false) this reader checks them itself.
+Either way it reports a missing required key (S103: the step is then incomplete,
+``readers.steps``) and what needs meaning: a random-only sampling setting on another
+algorithm (S105), an empty or reversed range (V003), a nested search space (W106).
+What needs the trial's interface (the search-space keys and their types) is checked in
+:mod:`azpipe.checks.sweep`.
 """
 
 from __future__ import annotations
@@ -14,38 +22,25 @@ from typing import Any
 
 from azpipe.diagnostics import Span
 from azpipe.model import Distribution, Port, Step, Sweep
+from azpipe.readers import walked
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.reader import Reader
+from azpipe.readers.walked import unwalked
 from azpipe.schema.language import keys_of
-from azpipe.schema.node_kinds import SWEEP_BLOCK
+from azpipe.schema.node_kinds import (
+    DISTRIBUTIONS,
+    GOALS,
+    POLICIES,
+    RANDOM_RULES,
+    SAMPLING_ALGORITHMS,
+    SWEEP_BLOCK,
+)
 from azpipe.source.nodes import Map, Node, Scalar, Seq
-from azpipe.suggest import did_you_mean
 
 SWEEP_KEYS = keys_of(SWEEP_BLOCK)  # the language schema's `sweep:` block
-# Each distribution's parameters, as azure-ai-ml's search-space schemas name them (all required).
-DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
-    "choice": ("values",),
-    "randint": ("upper",),
-    "uniform": ("min_value", "max_value"),
-    "loguniform": ("min_value", "max_value"),
-    "quniform": ("min_value", "max_value", "q"),
-    "qloguniform": ("min_value", "max_value", "q"),
-    "normal": ("mu", "sigma"),
-    "lognormal": ("mu", "sigma"),
-    "qnormal": ("mu", "sigma", "q"),
-    "qlognormal": ("mu", "sigma", "q"),
-}
-SAMPLING_ALGORITHMS = ("random", "grid", "bayesian")
 SAMPLING_KEYS = {"random": ("type", "seed", "rule", "logbase"), "grid": ("type",), "bayesian": ("type",)}
-RANDOM_RULES = ("random", "sobol")
-GOALS = ("maximize", "minimize")
 LIMIT_KEYS = keys_of(SWEEP_BLOCK["properties"]["limits"])
-POLICIES: dict[str, tuple[str, ...]] = {
-    "bandit": ("slack_factor", "slack_amount", "evaluation_interval", "delay_evaluation"),
-    "median_stopping": ("evaluation_interval", "delay_evaluation"),
-    "truncation_selection": ("truncation_percentage", "evaluation_interval", "delay_evaluation"),
-}
 _POLICY_INTEGERS = ("evaluation_interval", "delay_evaluation", "truncation_percentage")
 # A sweep node's own keys besides its trial's interface (pipeline/component_job.py: SweepSchema).
 NODE_KEYS = (
@@ -58,13 +53,11 @@ def read_sweep(reader: Reader, node: Node | None, where: str) -> Sweep | None:
     """The ``sweep:`` block (or a native sweep node's own fields, ``node`` being the node)."""
     if node is None:
         return None
-    mapping = node if isinstance(node, Map) else reader.mapping(node, where, SWEEP_KEYS)
+    # The keys: the walker's (`sweep:`), or read_sweep_node's (a native node).
+    mapping = reader.mapping(node, where, None, ("objective", "limits")) if isinstance(node, Map) else None
     if mapping is None:
         return None
     sweep = Sweep(mapping.span)
-    for key in ("objective", "limits"):
-        if key not in mapping:
-            reader.report("S103", _head(mapping.span), f"{where} needs `{key}`")
     _search_space(reader, sweep, mapping.get("search_space"), where)
     _objective(reader, sweep, mapping.get("objective"), where)
     _sampling(reader, sweep, mapping.get("sampling_algorithm"), where)
@@ -86,8 +79,8 @@ def read_step_sweep(reader: Reader, step: Step, step_mapping: Map, where: str) -
         reader.report("S105", key.span, f"{where} is a {step.kind} step: it cannot be swept",
                       "Azure ML sweeps a command: its trial is a command component")  # fmt: skip
         return
-    mapping = reader.mapping(step_mapping.get("sweep"), f"`sweep` of {where}", SWEEP_KEYS)
-    sweep = read_sweep(reader, mapping, f"`sweep` of {where}")
+    block = step_mapping.get("sweep")
+    sweep = read_sweep(reader, block, f"`sweep` of {where}") if isinstance(block, Map) else None
     if sweep is None:
         return
     step.kind, step.sweep = "sweep", sweep
@@ -169,9 +162,11 @@ def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str) -
 
 def _distribution(reader: Reader, node: Node, where: str) -> Distribution | None:
     kind_node = node.get("type") if isinstance(node, Map) else None
-    kind = reader.choice(kind_node, f"`type` of {where}", DISTRIBUTIONS) if kind_node else None
+    kind = walked.choice(reader, kind_node, f"`type` of {where}", DISTRIBUTIONS)
     allowed = ("type", *DISTRIBUTIONS.get(kind or "", ()))
-    mapping = reader.mapping(node, where, allowed if kind else ("type", *_all_parameters()), ("type",))
+    mapping = walked.mapping(
+        reader, node, where, allowed if kind else ("type", *_all_parameters()), ("type",)
+    )
     if mapping is None or kind is None:
         return Distribution("", node.span)  # unreadable (reported): the key is still swept
     distribution = Distribution(kind, mapping.span)
@@ -200,23 +195,14 @@ def _all_parameters() -> tuple[str, ...]:
 
 def _parameter(reader: Reader, kind: str, parameter: str, node: Node, where: str) -> int | float | None:
     """A number; ``randint``'s ``upper`` an integer (azure-ai-ml's ``fields.Integer``)."""
-    value = node.value if isinstance(node, Scalar) else None
-    integer_only = kind == "randint"
-    ok = isinstance(value, int) if integer_only else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool):
-        expected = "an integer" if integer_only else "a number"
-        reader.report("V001", node.span, f"`{parameter}` of {where} must be {expected}", _quoted_hint(node))
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        reader.report("T603", node.span, f"`{parameter}` of {where} must be a finite number")
-        return None
-    return value  # type: ignore[return-value]
+    return walked.number(reader, node, f"`{parameter}` of {where}", integer=kind == "randint")
 
 
 def _choices(reader: Reader, node: Node, where: str) -> list[Any] | None:
     """A choice's ``values``: a non-empty list of scalars (nested search spaces are refused)."""
     if not isinstance(node, Seq):
-        reader.wrong_shape(node, f"`values` of {where}", "list")
+        if not reader.walked:
+            reader.wrong_shape(node, f"`values` of {where}", "list")
         return None
     found: list[Any] = []
     for item in node.items:
@@ -254,23 +240,19 @@ def _ranges(reader: Reader, distribution: Distribution, where: str) -> None:
 
 
 def _objective(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None:
-    mapping = reader.mapping(
-        node, f"`objective` of {where}", ("goal", "primary_metric"), ("goal", "primary_metric")
-    )
+    keys = ("goal", "primary_metric")
+    mapping = walked.mapping(reader, node, f"`objective` of {where}", keys, keys)
     if mapping is None:
         return
     sweep.objective_span = mapping.span
-    goal = mapping.get("goal")
-    if goal is not None:
-        text = reader.string(goal, f"`objective.goal` of {where}")
-        # azure-ai-ml reads the goal in any case (camel_to_snake, then the enum).
-        if text is not None and text.lower() not in GOALS:
-            hint = did_you_mean(text.lower(), GOALS) or "maximize or minimize"
-            reader.report("V002", goal.span, f"`objective.goal` of {where} cannot be `{text}`", hint)
-        elif text is not None:
-            sweep.goal = text.lower()
+    # azure-ai-ml reads the goal in any case (camel_to_snake, then the enum).
+    sweep.goal = walked.choice(
+        reader, mapping.get("goal"), f"`objective.goal` of {where}", GOALS, "V002", ignore_case=True
+    )
     metric = mapping.get("primary_metric")
-    sweep.primary_metric = reader.string(metric, f"`objective.primary_metric` of {where}")
+    sweep.primary_metric = (
+        walked.text(reader, metric, f"`objective.primary_metric` of {where}") if metric else None
+    )
     if sweep.primary_metric is not None and not sweep.primary_metric.strip() and metric is not None:
         reader.report("V003", metric.span, f"`objective.primary_metric` of {where} is empty",
                       "name the metric each trial logs")  # fmt: skip
@@ -285,7 +267,7 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
     if isinstance(node, Scalar):
         sweep.sampling_algorithm = _algorithm(reader, node, what)
         return
-    mapping = reader.mapping(node, what, ("type", "seed", "rule", "logbase"), ("type",))
+    mapping = walked.mapping(reader, node, what, SAMPLING_KEYS["random"], ("type",))
     if mapping is None or "type" not in mapping:
         return
     kind_node = mapping.get("type")
@@ -298,6 +280,8 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
         key = entry.key.value
         if key == "type" or not isinstance(key, str):
             continue
+        if key not in SAMPLING_KEYS["random"]:
+            continue  # an unknown key: reported by the walker or by _mapping
         if key not in SAMPLING_KEYS[kind]:
             reader.report("S105", entry.key.span, f"`{key}` of {what} does not apply to `{kind}` sampling",
                           "only random sampling takes `seed`, `rule` and `logbase`")  # fmt: skip
@@ -308,35 +292,25 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
 
 
 def _algorithm(reader: Reader, node: Node, what: str) -> str | None:
-    text = reader.string(node, what)
-    if text is None:
-        return None
-    if text.lower() not in SAMPLING_ALGORITHMS:
-        hint = did_you_mean(text.lower(), SAMPLING_ALGORITHMS) or "random, grid or bayesian"
-        reader.report("V002", node.span, f"{what} cannot be `{text}`", hint)
-        return None
-    return text.lower()
+    return walked.choice(reader, node, what, SAMPLING_ALGORITHMS, "V002", ignore_case=True)
 
 
 def _sampling_setting(reader: Reader, key: str, node: Node, what: str) -> Any:
     if key == "seed":
-        return reader.integer(node, what, minimum=None)
+        return walked.number(reader, node, what, integer=True)
     if key == "rule":
-        text = reader.string(node, what)
-        if text is not None and text.lower() not in RANDOM_RULES:
-            reader.report("V002", node.span, f"{what} cannot be `{text}`", "random or sobol")
-            return None
-        return text.lower() if text else None
+        return walked.choice(reader, node, what, RANDOM_RULES, "V002", ignore_case=True)
     value = node.value if isinstance(node, Scalar) else None  # logbase: a number or a string ("e")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        reader.report("V001", node.span, f"{what} must be a number or a string")
+        if not reader.walked:
+            reader.report("V001", node.span, f"{what} must be a number or a string")
         return None
     return value
 
 
 def _limits(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None:
     what = f"`limits` of {where}"
-    mapping = reader.mapping(node, what, LIMIT_KEYS, ("max_total_trials",))
+    mapping = walked.mapping(reader, node, what, LIMIT_KEYS, ("max_total_trials",))
     if mapping is None:
         return
     sweep.limits_span = mapping.span
@@ -344,14 +318,12 @@ def _limits(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None
         key = entry.key.value
         if key not in LIMIT_KEYS:
             continue
-        value = entry.value.value if isinstance(entry.value, Scalar) else None
-        if type(value) is not int:
-            reader.report(
-                "V001", entry.value.span, f"`{key}` of {what} must be an integer", _quoted_hint(entry.value)
-            )
+        value = walked.number(reader, entry.value, f"`{key}` of {what}", integer=True)
+        if not isinstance(value, int):
             continue
         if value < 1:
-            reader.report("V003", entry.value.span, f"`{key}` of {what} must be at least 1")
+            if not reader.walked:
+                reader.report("V003", entry.value.span, f"`{key}` of {what} must be at least 1")
             continue
         sweep.limits[key] = value
         sweep.limit_spans[key] = entry.value.span
@@ -362,9 +334,9 @@ def _early_termination(reader: Reader, sweep: Sweep, node: Node | None, where: s
     if node is None:
         return
     kind_node = node.get("type") if isinstance(node, Map) else None
-    kind = reader.choice(kind_node, f"`type` of {what}", POLICIES) if kind_node is not None else None
+    kind = walked.choice(reader, kind_node, f"`type` of {what}", POLICIES)
     allowed = ("type", *POLICIES.get(kind or "", _all_policy_keys()))
-    mapping = reader.mapping(node, what, allowed, ("type",))
+    mapping = walked.mapping(reader, node, what, allowed, ("type",))
     if mapping is None or kind is None:
         return
     sweep.early_termination_span = mapping.span
@@ -386,29 +358,16 @@ def _all_policy_keys() -> tuple[str, ...]:
 
 
 def _policy_value(reader: Reader, key: str, node: Node, what: str) -> int | float | None:
-    value = node.value if isinstance(node, Scalar) else None
-    if key in _POLICY_INTEGERS:
-        if type(value) is not int:
-            reader.report("V001", node.span, f"{what} must be an integer", _quoted_hint(node))
-            return None
-        if value < 0 or (key == "truncation_percentage" and not 1 <= value <= 99):
+    integer = key in _POLICY_INTEGERS
+    value = walked.number(reader, node, what, integer)
+    if value is None:
+        return None
+    if value < 0 or (key == "truncation_percentage" and not 1 <= value <= 99):
+        if not reader.walked:
             limits = "between 1 and 99" if key == "truncation_percentage" else "at least 0"
             reader.report("V003", node.span, f"{what} must be {limits}")
-            return None
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        reader.report("V001", node.span, f"{what} must be a number", _quoted_hint(node))
         return None
-    if value < 0:
-        reader.report("V003", node.span, f"{what} must be at least 0")
-        return None
-    return float(value)
-
-
-def _quoted_hint(node: Node) -> str | None:
-    if isinstance(node, Scalar) and isinstance(node.value, str) and node.style in ("'", '"'):
-        return "remove the quotes: YAML reads a quoted value as text"
-    return None
+    return value if integer else float(value)
 
 
 def _head(span: Span) -> Span:
@@ -432,5 +391,6 @@ def read_sweep_node(reader: Reader, step: Step, mapping: Map, where: str) -> Non
         reader.report("S110", identity.span, f"azure-ai-ml ignores `identity` on sweep {where}",
                       "a sweep node's identity is only sent when built in Python; remove it")  # fmt: skip
         step.details.identity = {}
-    step.sweep = read_sweep(reader, mapping, where)
+    with unwalked(reader):  # azure_ml.SWEEP_NODE leaves the sweep's own fields open
+        step.sweep = read_sweep(reader, mapping, where)
     step.incomplete = "trial" not in mapping
