@@ -459,3 +459,14 @@ def test_a_component_port_is_a_mapping(tmp_path: Path, value: str, where: str) -
         component, line = True, 6
     assert _azure_rejects(path, component=component)
     assert any(found == line for _, found in _errors(path)), _errors(path)
+
+
+@pytest.mark.parametrize(("value", "fits"), [('"20"', True), ("20", True), ('"abc"', False), ("2.5", False)])
+def test_a_pipeline_jobs_input_is_sent_as_text(tmp_path: Path, value: str, fits: bool) -> None:
+    """A pipeline job's inputs have no declared type (azure-ai-ml refuses `type: string` there)
+    and go to Azure ML as literal text: a quoted `"20"` bound to an integer input is fine (found
+    by the quoted-scalar mutation); a value that does not read as an integer is reported at it."""
+    text = PIPELINE.replace("display_name: hello\n", f"display_name: hello\ninputs:\n  rows: {value}\n")
+    path = _write(tmp_path, text.replace("      n: 3", "      n: ${{parent.inputs.rows}}"))
+    assert not _azure_rejects(path)  # azure-ai-ml's `_validate` does not compare the two
+    assert _errors(path) == ([] if fits else [("T601", 5)])

@@ -111,6 +111,8 @@ def _port(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
             value, span, name = given
             yield _literal(value, port.type, span, f"pipeline input `{name}`, bound to {what},")
             return
+        if port.type in PRIMITIVE_TYPES and _sent_as_text(pipeline, binding.ref):
+            return  # a value that reads as the type it is bound to (`"20"` for an integer)
         yield rule("T601").at(
             binding.span, f"{what} takes `{port.type}` but is bound to `{found}`", _hint(found, port.type)
         )
@@ -127,6 +129,20 @@ def _given_literal(pipeline: Pipeline, ref: Ref, target: str) -> tuple[Any, Span
     if literal_fits(item.default, target) and not (item.default == "" and target in ASSET_TYPES):
         return None  # a value that fits: the declared types are what disagree (`""` is no path)
     return item.default, item.value_span, item.name
+
+
+def _sent_as_text(pipeline: Pipeline, ref: Ref) -> bool:
+    """True when ``ref`` names a pipeline job's input written as a bare value: a native job's
+    inputs have no declared type (azure-ai-ml refuses `type: string` there) and their values go
+    to Azure ML as literal text whatever YAML made of them, so only the text must fit."""
+    item = pipeline.inputs.get(ref.name) if ref.kind is RefKind.PARENT_INPUT else None
+    return (
+        pipeline.source_format == "native"
+        and item is not None
+        and item.data is None
+        and item.default is not None
+        and item.type in PRIMITIVE_TYPES
+    )
 
 
 def _written(pipeline: Pipeline, port: Port, what: str) -> Iterator[Diagnostic]:
