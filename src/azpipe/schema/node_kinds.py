@@ -23,6 +23,7 @@ _Schema = dict[str, Any]
 
 _STRING: _Schema = {"type": "string"}
 _NUMBER: _Schema = {"type": "number"}
+_INTEGER: _Schema = {"type": "integer"}
 
 
 def _d(schema: _Schema, description: str) -> _Schema:
@@ -192,7 +193,7 @@ SWEEP_BLOCK: _Schema = _closed(
                     {"type": "string", "enum": list(GOALS), "x-ignore-case": True},
                     "`maximize` or `minimize`.",
                 ),
-                "primary_metric": _d({**_STRING, "minLength": 1}, "The metric each trial logs with MLflow."),
+                "primary_metric": _d(_STRING, "The metric each trial logs with MLflow."),
             },
             "What the sweep optimises: `goal` and `primary_metric`.",
             required=("goal", "primary_metric"),
@@ -219,7 +220,8 @@ SWEEP_BLOCK: _Schema = _closed(
 # (RetrySettingsSchema) are read with unknown=INCLUDE, so an unknown key there is ignored (a
 # warning); the block is the language's own, so an unknown key in it is an error. Whether
 # `input_data` and `task` are needed depends on `uses:` (the reader says). The ranges are
-# azpipe.checks.parallel's (L106) too, which is reported instead at the same value.
+# azpipe.checks.parallel's (L106), for a parallel component's settings too; a plain integer
+# schema also keeps the walker on its fast path.
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING")
 # azure-ai-ml's ComponentParallelTaskSchema takes all three (lower-cased) and sends the type on.
 TASK_TYPES = ("run_function", "function", "model")
@@ -251,22 +253,14 @@ PARALLEL_BLOCK: _Schema = _closed(
         "input_data": _d(_STRING, "`${{inputs.NAME}}`: the step input split into mini-batches."),
         "mini_batch_size": _d(_TEXT, "Files per mini-batch, or a size (`10kb`, `100mb`, `1gb`)."),
         "task": PARALLEL_TASK,
-        "max_concurrency_per_instance": _d(
-            {"type": "integer", "minimum": 1}, "Worker processes per node, at least 1."
-        ),
-        "error_threshold": _d({"type": "integer", "minimum": -1}, "Failed items tolerated (-1: any)."),
-        "mini_batch_error_threshold": _d(
-            {"type": "integer", "minimum": -1}, "Failed mini-batches tolerated (-1: any)."
-        ),
+        "max_concurrency_per_instance": _d(_INTEGER, "Worker processes per node, at least 1."),
+        "error_threshold": _d(_INTEGER, "Failed items tolerated (-1: any)."),
+        "mini_batch_error_threshold": _d(_INTEGER, "Failed mini-batches tolerated (-1: any)."),
         "retry_settings": {
             **_closed(
                 {
-                    "max_retries": _d(
-                        {"type": "integer", "minimum": 1}, "Tries of a failed or timed-out mini-batch."
-                    ),
-                    "timeout": _d(
-                        {"type": "integer", "minimum": 1, "x-unit": "seconds"}, "Seconds per `run()` call."
-                    ),
+                    "max_retries": _d(_INTEGER, "Tries of a failed or timed-out mini-batch, at least 1."),
+                    "timeout": _d({**_INTEGER, "x-unit": "seconds"}, "Seconds per `run()` call, at least 1."),
                 },
                 "Retries of a failed mini-batch.",
             ),
@@ -289,7 +283,7 @@ PARALLEL_BLOCK: _Schema = _closed(
 SPARK_BLOCK: _Schema = _closed(
     {
         "entry": _d(
-            {"anyOf": [_d({**_STRING, "minLength": 1}, "The Python file, in `code`."), ENTRY]},
+            {"anyOf": [_d(_STRING, "The Python file, in `code`."), ENTRY]},
             "The Python file Spark runs, in the step's `code` (or `{file: ...}`).",
         ),
         "py_files": _d(_STRINGS, "Python files put on the PYTHONPATH, in `code`."),
