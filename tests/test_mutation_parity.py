@@ -13,7 +13,7 @@ case changed (``RO_MOUNT``, ``Uri_Folder``), an integer made a float, a referenc
 redirected to a port of the other direction (``outputs`` ↔ ``inputs``, naming one that
 exists), a node's ``type:`` or the file's ``$schema`` changed to another valid one, a
 list made a scalar and a scalar a list, a port's or a job's name misspelt where it is
-declared.
+declared, a number or boolean quoted, a boolean spelt another way (``yes``, ``True``).
 Mutations are made on the text (the file's own layout is kept) and a mutant that
 is no longer valid YAML is not used. Each mutant is judged by both programs:
 
@@ -103,6 +103,11 @@ SCHEMAS = tuple(
 _SCHEMA_LINE = re.compile(r"^\$schema:[ \t]*(\S+)", re.MULTILINE)
 _PORT_REFERENCE = re.compile(r"\b(inputs|outputs)\.([A-Za-z_][A-Za-z0-9_]*)")
 _INTEGER = re.compile(r"^-?[0-9]+$")
+# A boolean written another way: YAML 1.1's words, another case, quoted.
+BOOLEAN_SPELLINGS = {
+    True: ("True", "TRUE", "yes", "on", '"true"', "1"),
+    False: ("False", "FALSE", "no", "off", '"false"', "0"),
+}
 # Mappings of names that are used elsewhere (`${{parent.jobs.NAME...}}`, `${{inputs.NAME}}`).
 _PORTS_AND_JOBS = frozenset({"inputs", "outputs", "jobs"})
 _NOT_COMMAND_NODES = frozenset({"parallel", "spark", "automl", "pipeline", "data_transfer", "import", "flow"})
@@ -349,6 +354,10 @@ def mutate(text: str, rng: random.Random, vocabulary: set[str]) -> Mutant | None
         "swapped-schema": _schema_sites(text),
         "list-to-scalar": [s for s in sites if s.tag == "seq"],
         "scalar-to-list": [s for s in values if s.tag in ("str", "int", "float", "bool")],
+        "quoted-scalar": [
+            s for s in values if s.tag in ("int", "float", "bool") and text[s.start] not in "'\""
+        ],
+        "boolean-spelling": [s for s in values if s.tag == "bool"],
         "misspelt-name": [
             s for s in sites if s.is_key and s.path and s.path[-1] in _PORTS_AND_JOBS and _WORD.match(s.text)
         ],
@@ -397,6 +406,13 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
         if new is None:
             return None
         return Mutant(kind, _replace(text, site, new), line, f"`{site.text}` → `{new}`", renamed=site.text)
+    if kind == "quoted-scalar":
+        new = f'"{site.text}"'
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+    if kind == "boolean-spelling":
+        value = site.text.lower() in ("true", "yes", "on", "y")
+        new = rng.choice([w for w in BOOLEAN_SPELLINGS[value] if w != site.text])
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
     if kind in _NEW_KINDS:
         return _NEW_KINDS[kind](kind, text, site, rng)
     start = _line_start(text, site.line)
@@ -819,7 +835,8 @@ def test_mutations_keep_yaml_and_change_one_place() -> None:
             assert "x" in (tags if isinstance(tags, dict) else {"x": 0}), "tag names are not schema keys"
     assert seen == {"misspelt-key", "unknown-key", "wrong-type", "misspelt-value", "deleted-leaf",
                     "emptied-value", "out-of-range", "swapped-enum", "missing-path", "misspelt-reference",
-                    *_NEW_KINDS, "swapped-siblings", "misspelt-name"}  # fmt: skip
+                    *_NEW_KINDS, "swapped-siblings", "misspelt-name", "quoted-scalar",
+                    "boolean-spelling"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
