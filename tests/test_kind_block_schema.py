@@ -326,10 +326,21 @@ def test_a_missing_key_is_reported_once(tmp_path: Path, kind: str, old: str, new
     assert pipeline.steps[next(iter(pipeline.steps))].incomplete
 
 
-def test_an_empty_value_is_reported_once(tmp_path: Path) -> None:
-    pipeline = _load(tmp_path, "sweep", "timeout: 3600", "timeout: ")
-    line, _ = _position("sweep", "timeout: 3600", "timeout: ", "timeout")
-    assert [d.code for d in _at(pipeline, line)] == ["V001"], pipeline.diagnostics
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "code"),
+    [
+        ("sweep", "timeout: 3600", "timeout: ", "V001"),
+        ("sweep", "goal: maximize", "goal: ", "S103"),
+        ("sweep", "min_value: 0.001", "min_value: ", "S103"),
+        ("parallel", "error_threshold: 5", "error_threshold: ", "V001"),
+        ("spark", "args: --titanic", "args: \n      x: --titanic", "S102"),
+        ("data_transfer", "data_copy_mode: fail_if_conflict", "data_copy_mode: ", "V001"),
+    ],
+)
+def test_an_empty_value_is_reported_once(tmp_path: Path, kind: str, old: str, new: str, code: str) -> None:
+    pipeline = _load(tmp_path, kind, old, new)
+    line, _ = _position(kind, old, new, new.split(":")[0])
+    assert [d.code for d in _at(pipeline, line)] == [code], pipeline.diagnostics
 
 
 def test_values_written_as_text_are_read_as_marshmallow_reads_them(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     No key of this mapping may be left empty (marshmallow's fields without
     ``allow_none``: "Field may not be null"); elsewhere an empty value is absent.
 ``x-reader``
-    A block its reader checks (a node kind's ``sweep:``...): described for editors
+    A block its reader checks (the ``automl:`` block of a step): described for editors
     and completion, not walked, so nothing is reported twice.
 ``x-ignore-case``
     Azure ML lower-cases the value before comparing it with ``enum``.

@@ -40,9 +40,11 @@ def _closed(
 ) -> _Schema:
     """A mapping with exactly ``properties`` (any other key is S101), none of them left empty
     unless ``nullable`` (marshmallow's fields without ``allow_none``); with ``when``, the
-    alternative of a ``oneOf`` for that value of its discriminator."""
+    alternative of a ``oneOf`` for that value of its discriminator (its ``type``)."""
     found: _Schema = {"type": "object", "properties": properties, "additionalProperties": False}
-    if not nullable:
+    # An empty required key is S103 ("needs a value"); x-no-null would add a V001 at its value.
+    optional = set(properties) - set(required) - ({"type"} if when is not None else set())
+    if not nullable and optional:
         found["x-no-null"] = True
     if required:
         found["required"] = list(required)
