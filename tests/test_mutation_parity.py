@@ -28,8 +28,10 @@ A mutant fails the test when
 2. azpipe reports new errors and none of its new diagnostics is within one line
    of the mutation (deleted leaves excepted: what is missing is reported where
    it is needed; a swapped ``type:`` may be reported anywhere in its mapping, or
-   at a binding the type no longer fits; a renamed port or job where its old name
-   is used; an entry moved out of its mapping as missing there);
+   at a binding the type no longer fits, and so may a value quoted, a boolean
+   spelt otherwise or an integer made a float, which change its type; a renamed
+   port or job where its old name is used; an entry moved out of its mapping as
+   missing there; a swapped binding's mismatch at its other end);
 3. a misspelt or unknown key in a mapping with a fixed set of keys is not flagged
    on its own line (an error where Azure ML rejects it, a warning where Azure ML
    ignores it).
@@ -406,13 +408,16 @@ def _apply(kind: str, text: str, site: Site, rng: random.Random, vocabulary: set
         if new is None:
             return None
         return Mutant(kind, _replace(text, site, new), line, f"`{site.text}` → `{new}`", renamed=site.text)
+    # Quoting a value, or spelling a boolean another way, changes the type of what it is: like a
+    # swapped port `type:`, that may be reported at a binding the new type does not fit (T601).
+    retyped = (line, line)
     if kind == "quoted-scalar":
         new = f'"{site.text}"'
-        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", retyped)
     if kind == "boolean-spelling":
         value = site.text.lower() in ("true", "yes", "on", "y")
         new = rng.choice([w for w in BOOLEAN_SPELLINGS[value] if w != site.text])
-        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`")
+        return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", retyped)
     if kind in _NEW_KINDS:
         return _NEW_KINDS[kind](kind, text, site, rng)
     start = _line_start(text, site.line)
@@ -482,7 +487,8 @@ def _changed_case(kind: str, text: str, site: Site, rng: random.Random) -> Mutan
 
 def _int_to_float(kind: str, text: str, site: Site, rng: random.Random) -> Mutant:
     new = site.text + rng.choice((".5", ".0"))
-    return Mutant(kind, _replace(text, site, new), site.line + 1, f"`{site.key}: {site.text}` → `{new}`")
+    line = site.line + 1  # a number where an integer was: T601 may be at a binding (as when quoted)
+    return Mutant(kind, _replace(text, site, new), line, f"`{site.key}: {site.text}` → `{new}`", (line, line))
 
 
 def _port_references(raw: str) -> list[re.Match[str]]:
@@ -694,8 +700,10 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
 
 
 def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
-    """True when ``diagnostic`` is where the mutation is: within one line, or for a swapped port
-    ``type:`` anywhere in the port's mapping, or at a binding (T601) the new type does not fit."""
+    """True when ``diagnostic`` is where the mutation is: within one line (of either line two
+    swapped values were on), or for a swapped port ``type:`` anywhere in the port's mapping, or
+    at a binding (T601) a changed type does not fit; where a renamed name is used; a missing
+    key the mutation moved away."""
     if abs(diagnostic.span.line - mutant.line) <= 1 or (
         mutant.other and abs(diagnostic.span.line - mutant.other) <= 1
     ):
