@@ -470,3 +470,19 @@ def test_an_unknown_key_is_an_error_where_azure_ml_rejects_it(
     assert rejects == (severity == "error")
     found = [d for d in _load(tmp_path / "azpipe", kind, *mutation).diagnostics if d.code == "S101"]
     assert [d.severity for d in found] == [Severity.ERROR if rejects else Severity.WARNING], found
+
+
+def test_a_parallel_task_s_inline_environment_is_walked(tmp_path: Path) -> None:
+    """`task.environment` takes the language's environment schema: an unknown key in one written
+    in place is S101 on its line, once (the reader, reading a walked block, does not repeat it)."""
+    written = (
+        "entry_script: score.py\n        environment:\n"
+        "          image: python:3.11\n          conda_fil: env.yaml"
+    )
+    pipeline = _load(tmp_path, "parallel", "entry_script: score.py", written)
+    line, column = _position("parallel", "entry_script: score.py", written, "conda_fil")
+    found = _at(pipeline, line)
+    assert [(d.code, d.span.column) for d in found] == [("S101", column)], pipeline.diagnostics
+    assert "`conda_file`" in (found[0].hint or "")
+    pipeline = _load(tmp_path, "parallel", "entry_script: score.py", written.replace("conda_fil: env.yaml", "os_type: linux"))
+    assert errors(pipeline) == [], pipeline.diagnostics

@@ -5,11 +5,10 @@ from __future__ import annotations
 from azpipe.diagnostics import Span
 from azpipe.model import Compute, DataAsset, Environment, EnvRef
 from azpipe.readers.reader import Reader
+from azpipe.schema.environments import ENVIRONMENT_DECLARATION, INLINE_ENVIRONMENT
 from azpipe.schema.language import (
     COMPUTE_DECLARATION,
     DATA_DECLARATION,
-    ENVIRONMENT_DECLARATION,
-    INLINE_ENVIRONMENT,
     keys_of,
 )
 from azpipe.source.nodes import Map, Node, Scalar

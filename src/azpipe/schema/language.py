@@ -40,6 +40,7 @@ from azpipe.schema.azure_ml import (
     SERVICE,
     SERVICES,
 )
+from azpipe.schema.environments import ENVIRONMENT_DECLARATION, ENVIRONMENT_USE
 from azpipe.schema.node_kinds import (
     AUTOML_BLOCK,
     DATA_TRANSFER_BLOCK,
@@ -120,35 +121,6 @@ def _closed(properties: dict[str, _Schema], description: str, required: tuple[st
     return _d(found, description)
 
 
-_ENVIRONMENT_PROPERTIES: dict[str, _Schema] = {
-    "image": _d(_STRING, "The Docker image it starts from."),
-    "conda_file": _d(_STRING, "A conda file to install on top, relative to the pipeline file."),
-    "build": _closed(
-        {"path": _d(_STRING, "The Docker build context folder."),
-         "dockerfile_path": _d(_STRING, "The Dockerfile, relative to `path`.")},
-        "Build the image from a Docker context instead.", required=("path",),
-    ),
-    "os_type": _d({"type": "string", "enum": ["linux", "windows"]}, "The operating system."),
-    "version": _d(_VERSION, "The version it is registered as."),
-    "description": _d(_STRING, "What it is."),
-    "tags": _d(_TAGS, "Tags on the environment."),
-}  # fmt: skip
-ENVIRONMENT_DECLARATION: _Schema = _titled(
-    _closed(_ENVIRONMENT_PROPERTIES, "An environment azpipe registers."), "environment"
-)
-_IGNORED = "Ignored: an inline environment is registered anonymously (S110)."
-INLINE_ENVIRONMENT: _Schema = _closed(
-    {
-        **{key: value for key, value in _ENVIRONMENT_PROPERTIES.items() if key != "version"},
-        "name": _d(_STRING, _IGNORED),
-        "version": _d(_VERSION, _IGNORED),
-    },
-    "An environment written in place (registered anonymously).",
-)
-ENVIRONMENT_USE: _Schema = _d(
-    {"anyOf": [_STRING, INLINE_ENVIRONMENT]},
-    "A declared environment's name, `azureml:NAME:VERSION`, `NAME@latest`, a registry URI, or one written in place.",
-)
 COMPUTE_DECLARATION: _Schema = _titled(
     _closed(
         {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from azpipe.schema.environments import ENVIRONMENT_USE
 from azpipe.schema.spark_component import ENTRY
 
 _Schema = dict[str, Any]
@@ -241,8 +242,7 @@ PARALLEL_TASK: _Schema = {
             "program_arguments": _d(
                 _STRING, "Arguments for the entry script, a template over the step's ports."
             ),
-            # Its reader checks it (readers.entities.read_env_ref), as a step's `environment:`.
-            "environment": {"description": "The task's environment (or the step's `environment:`)."},
+            "environment": _d(ENVIRONMENT_USE, "The task's environment (or the step's `environment:`)."),
             "append_row_to": _d(_STRING, "`${{outputs.NAME}}`: the output `run()`'s rows are appended to."),
         },
         "What each worker runs: the entry script and its code.",
