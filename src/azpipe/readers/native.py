@@ -227,11 +227,11 @@ class _JobReader:
         shared readers (inputs, outputs, inline environments) check keys themselves."""
         kind = node.get("type") if isinstance(node, Map) else None
         text = kind.value if isinstance(kind, Scalar) else "command"
-        self.reader.walked = str(text).lower() in WALKED_KINDS
+        before, self.reader.walked = self.reader.walked, str(text).lower() in WALKED_KINDS
         try:
             return self._read(name, key, node)
         finally:
-            self.reader.walked = True
+            self.reader.walked = before
 
     def _read(self, name: str, key: Scalar, node: Node) -> Step | None:
         where = f"job `{name}`"
