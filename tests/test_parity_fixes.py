@@ -470,3 +470,29 @@ def test_a_pipeline_jobs_input_is_sent_as_text(tmp_path: Path, value: str, fits:
     path = _write(tmp_path, text.replace("      n: 3", "      n: ${{parent.inputs.rows}}"))
     assert not _azure_rejects(path)  # azure-ai-ml's `_validate` does not compare the two
     assert _errors(path) == ([] if fits else [("T601", 5)])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "valid"),
+    [
+        ("    compute: azureml:cpu-cluster\n", '    compute: azureml:cpu-cluster\n    resources: {instance_count: "2"}\n', True),
+        ("    compute: azureml:cpu-cluster\n", "    compute: azureml:cpu-cluster\n    resources: {instance_count: 2.0}\n", True),
+        ("    compute: azureml:cpu-cluster\n", "    compute: azureml:cpu-cluster\n    limits: {timeout: 3600.0}\n", True),
+        ("    compute: azureml:cpu-cluster\n", '    compute: azureml:cpu-cluster\n    limits: {timeout: "3600"}\n', True),
+        ("    compute: azureml:cpu-cluster\n", "    compute: azureml:cpu-cluster\n    limits: {timeout: ten}\n", False),
+        ("    compute: azureml:cpu-cluster\n",
+         '    compute: azureml:cpu-cluster\n    distribution: {type: pytorch, process_count_per_instance: "2"}\n', True),
+        ("  default_compute: azureml:cpu-cluster\n", '  default_compute: azureml:cpu-cluster\n  continue_on_step_failure: "false"\n', True),
+        ("  default_compute: azureml:cpu-cluster\n", "  default_compute: azureml:cpu-cluster\n  force_rerun: 1\n", True),
+        ("  default_compute: azureml:cpu-cluster\n", "  default_compute: azureml:cpu-cluster\n  force_rerun: maybe\n", False),
+    ],
+)  # fmt: skip
+def test_integers_and_booleans_as_azure_ml_reads_them(
+    tmp_path: Path, old: str, new: str, valid: bool
+) -> None:
+    """marshmallow's Integer takes `"2"` and `2.0`, its Boolean `"false"` and `1`: the readers read
+    them so too (they reported S102 for what the schema walker and azure-ai-ml take)."""
+    assert old in PIPELINE
+    path = _write(tmp_path, PIPELINE.replace(old, new, 1))
+    assert _azure_rejects(path) is not valid
+    assert (_errors(path) == []) is valid, _errors(path)

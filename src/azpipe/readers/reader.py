@@ -7,6 +7,7 @@ from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.rules import rule
+from azpipe.schema.scalars import as_boolean, as_integer
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
@@ -125,25 +126,27 @@ class Reader:
         return f'quote it to keep the text: "{node.text}"' if node.trap else None
 
     def boolean(self, node: Node | None, where: str) -> bool | None:
-        """A boolean."""
+        """A boolean, as Azure ML reads one (`"false"` and `1` too: :func:`as_boolean`)."""
         if node is None:
             return None
-        if isinstance(node, Scalar) and isinstance(node.value, bool):
-            return node.value
-        self.wrong_shape(node, where, "boolean")
-        return None
+        found = as_boolean(node.value) if isinstance(node, Scalar) else None
+        if found is None:
+            self.wrong_shape(node, where, "boolean")
+        return found
 
     def integer(self, node: Node | None, where: str, minimum: int | None = 0) -> int | None:
-        """An integer, at least ``minimum``."""
+        """An integer, at least ``minimum``, as Azure ML reads one (`"2"` and `2.0` too:
+        :func:`as_integer`)."""
         if node is None:
             return None
-        if isinstance(node, Scalar) and type(node.value) is int:
-            if minimum is not None and node.value < minimum:
-                self.report("S106", node.span, f"{where} must be at least {minimum}")
-                return None
-            return int(node.value)
-        self.wrong_shape(node, where, "integer")
-        return None
+        found = as_integer(node.value) if isinstance(node, Scalar) else None
+        if found is None:
+            self.wrong_shape(node, where, "integer")
+            return None
+        if minimum is not None and found < minimum:
+            self.report("S106", node.span, f"{where} must be at least {minimum}")
+            return None
+        return found
 
     def choice(self, node: Node | None, where: str, choices: Iterable[str]) -> str | None:
         """A string among ``choices``."""

@@ -1,0 +1,47 @@
+"""Scalars as Azure ML reads them: marshmallow's ``Integer`` and ``Boolean`` fields.
+
+azure-ai-ml loads YAML and hands each value to a marshmallow field, which takes
+more than YAML's own type: an integer field takes ``"2"`` and ``2.0``, a boolean
+field ``"false"``, ``"yes"``, ``0`` and ``1``. The schema walker
+(:mod:`azpipe.checks.values`) accepts those forms; the readers read them with
+these functions, so a value the walker takes is never a reader's error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_INTEGER_TEXT = re.compile(r"^[+-]?[0-9]+$")
+# marshmallow's Boolean.truthy and .falsy, besides YAML's booleans.
+_TRUE = frozenset({"t", "true", "on", "y", "yes", "1"})
+_FALSE = frozenset({"f", "false", "off", "n", "no", "0"})
+
+
+def as_integer(value: Any) -> int | None:
+    """``value`` as an integer field reads it (``None``: it does not, or it is not whole: azpipe
+    refuses `2.5`, which marshmallow would silently cut to 2)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INTEGER_TEXT.match(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def as_boolean(value: Any) -> bool | None:
+    """``value`` as a boolean field reads it (``None``: it does not)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return True if value == 1 else False if value == 0 else None
+    if isinstance(value, str):
+        word = value.strip()
+        if word.lower() in _TRUE and word in (word.lower(), word.capitalize(), word.upper()):
+            return True
+        if word.lower() in _FALSE and word in (word.lower(), word.capitalize(), word.upper()):
+            return False
+    return None
