@@ -484,5 +484,10 @@ def test_a_parallel_task_s_inline_environment_is_walked(tmp_path: Path) -> None:
     found = _at(pipeline, line)
     assert [(d.code, d.span.column) for d in found] == [("S101", column)], pipeline.diagnostics
     assert "`conda_file`" in (found[0].hint or "")
-    pipeline = _load(tmp_path, "parallel", "entry_script: score.py", written.replace("conda_fil: env.yaml", "os_type: linux"))
+    pipeline = _load(
+        tmp_path,
+        "parallel",
+        "entry_script: score.py",
+        written.replace("conda_fil: env.yaml", "os_type: linux"),
+    )
     assert errors(pipeline) == [], pipeline.diagnostics
