@@ -496,3 +496,27 @@ def test_integers_and_booleans_as_azure_ml_reads_them(
     path = _write(tmp_path, PIPELINE.replace(old, new, 1))
     assert _azure_rejects(path) is not valid
     assert (_errors(path) == []) is valid, _errors(path)
+
+
+@pytest.mark.parametrize(
+    ("version", "valid"), [('"1"', True), ("2.0", True), ("v3-beta_1", True), ("a/b", False)]
+)
+def test_an_asset_version_azure_ml_can_refer_to(tmp_path: Path, version: str, valid: bool) -> None:
+    """An environment's, data asset's or component's version is written into `azureml:NAME:VERSION`,
+    which azure-ai-ml refuses with a `/` in it (found by swapping an environment's `image` and
+    `version`): V004 at each version."""
+    from azure.ai.ml._utils._arm_id_utils import parse_name_version
+
+    try:
+        parse_name_version(f"taxi-env:{version.strip(chr(34))}")
+        azure_takes = True
+    except Exception:
+        azure_takes = False
+    assert azure_takes is valid
+    shutil.copytree(ROOT / "pipelines" / "taxi_fare_regression", tmp_path / "p")
+    path = tmp_path / "p" / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('version: "1"') == 2  # the environment's and the data asset's
+    path.write_text(text.replace('version: "1"', f"version: {version}"), encoding="utf-8")
+    found = [code for code, _ in _errors(path)]
+    assert found == ([] if valid else ["V004", "V004"]), found

@@ -15,7 +15,12 @@ _TAGS: _Schema = {
     "type": "object",
     "additionalProperties": {"type": ["string", "number", "integer", "boolean"]},
 }
-_VERSION: _Schema = {"type": ["string", "integer", "number"]}
+# As language.ASSET_VERSION (not imported: the language imports this module).
+_VERSION: _Schema = {
+    "type": ["string", "integer", "number"],
+    "pattern": "^[^/]*$",
+    "x-pattern-hint": "a version without `/` (`1`, `2.0`, `v3`: Azure ML refers to it as `azureml:NAME:VERSION`)",
+}
 
 
 def _d(schema: _Schema, description: str) -> _Schema:

@@ -60,6 +60,14 @@ _TAGS: _Schema = {"type": "object", "additionalProperties": _TEXT}
 # A list of strings; the readers take a single string as a list of one (Reader.string_list).
 _STRINGS: _Schema = {"anyOf": [_STRING, {"type": "array", "items": _STRING}]}
 _VERSION: _Schema = {"type": ["string", "integer", "number"]}
+# The version of an asset azpipe registers and refers to as `azureml:NAME:VERSION`, which
+# azure-ai-ml refuses with a `/` in it ("Could not parse ..."): an environment's, a data asset's,
+# a component's.
+ASSET_VERSION: _Schema = {
+    **_VERSION,
+    "pattern": "^[^/]*$",
+    "x-pattern-hint": "a version without `/` (`1`, `2.0`, `v3`: Azure ML refers to it as `azureml:NAME:VERSION`)",
+}
 _BOOL: _Schema = {"type": "boolean"}
 # Names of types and modes (azpipe.model.TYPES, INPUT_MODES, OUTPUT_MODES; a test keeps them equal).
 TYPE_NAMES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model", "path",
@@ -143,7 +151,7 @@ DATA_DECLARATION: _Schema = _titled(
                 {"type": "string", "enum": ["uri_file", "uri_folder", "mltable"]}, "The kind of data."
             ),
             "path": _d(_STRING, "A local path (relative to the pipeline file) or a URI."),
-            "version": _d(_VERSION, "The version it is registered as."),
+            "version": _d(ASSET_VERSION, "The version it is registered as."),
             "description": _d(_STRING, "What it holds."),
         },
         "A data asset azpipe registers; `${{data.NAME}}` refers to it.",
@@ -313,7 +321,7 @@ COMPONENT_PROPERTIES: dict[str, _Schema] = {
     "environment": ENVIRONMENT_USE,
     "inputs": _named(COMPONENT_PORT_INPUT, "Its inputs, by name."),
     **_PORTS,
-    "version": _d(_VERSION, "The component's version."),
+    "version": _d(ASSET_VERSION, "The component's version."),
     **DETAIL_PROPERTIES,
 }
 STEP_DECLARATION: _Schema = _titled(_closed(STEP_PROPERTIES, "A step: one job."), "step")
