@@ -520,3 +520,24 @@ def test_an_asset_version_azure_ml_can_refer_to(tmp_path: Path, version: str, va
     path.write_text(text.replace('version: "1"', f"version: {version}"), encoding="utf-8")
     found = [code for code, _ in _errors(path)]
     assert found == ([] if valid else ["V004", "V004"]), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  hello:\n    command:", "  hello:\n    type: COMMAND\n    command:"),
+        ("    compute: azureml:cpu-cluster\n", "    compute: azureml:cpu-cluster\n    distribution: {type: PyTorch}\n"),
+        ("    compute: azureml:cpu-cluster\n",
+         "    compute: azureml:cpu-cluster\n    queue_settings: {job_tier: Standard, priority: HIGH}\n"),
+        ("    compute: azureml:cpu-cluster\n",
+         "    compute: azureml:cpu-cluster\n    outputs:\n      o: {type: uri_folder, mode: UPLOAD}\n"),
+        ("      n: 3\n", "      n: 3\n      data: {type: uri_folder, path: azureml://datastores/d/paths/x, mode: RO_MOUNT}\n"),
+    ],
+)  # fmt: skip
+def test_a_native_files_words_in_any_case(tmp_path: Path, old: str, new: str) -> None:
+    """azure-ai-ml lower-cases a node's type, a port's mode, a distribution's type and queue settings
+    before comparing them (StringTransformedEnum): the readers read them so (they reported S106)."""
+    assert old in PIPELINE
+    path = _write(tmp_path, PIPELINE.replace(old, new, 1))
+    assert not _azure_rejects(path)
+    assert _errors(path) == []

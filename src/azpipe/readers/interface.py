@@ -120,7 +120,9 @@ def _input_mapping(
         default=value,
         optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
         description=reader.string(node.get("description"), f"`description` of {where}"),
-        mode=reader.choice(node.get("mode"), f"`mode` of {where}", modes) if "mode" in node else None,
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", modes, ignore_case=True)
+        if "mode" in node
+        else None,
         datastore=reader.string(node.get("datastore"), f"`datastore` of {where}"),
         value_span=value_node.span if value_node is not None else None,
     )
@@ -139,7 +141,7 @@ def read_output_settings(reader: Reader, mapping: Map, output: PipelineOutput, w
     if "type" in mapping:
         output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
     if "mode" in mapping:
-        output.mode = reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES)
+        output.mode = reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES, ignore_case=True)
     output.description = reader.string(mapping.get("description"), f"`description` of {where}")
     output.path = reader.string(mapping.get("path"), f"`path` of {where}")
     output.asset_name = reader.string(mapping.get("name"), f"`name` of {where}")

@@ -241,6 +241,7 @@ class _JobReader:
         step = Step(name, key.span)
         kind_node = mapping.get("type")
         kind = self.reader.string(kind_node, f"`type` of {where}") if kind_node else "command"
+        kind = kind.lower() if kind else kind  # azure-ai-ml reads `COMMAND` as `command`
         if kind == "sweep":  # its own fields: azpipe.readers.sweep
             read_sweep_node(self.reader, step, mapping, where)
             self._ignored_and_refused(name, mapping, where)
@@ -422,7 +423,7 @@ class _JobReader:
                                    "remove it, or submit this file with `az ml job create`")  # fmt: skip
         written = read_type(self.reader, node.get("type"), f"`type` of {where}")
         port.mode = (
-            self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES)
+            self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES, ignore_case=True)
             if "mode" in node
             else None
         )

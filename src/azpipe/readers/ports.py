@@ -46,7 +46,9 @@ def read_typed_input(reader: Reader, name: str, key: Scalar, node: Node, where: 
         optional=bool(reader.boolean(node.get("optional"), f"`optional` of {where}")),
         default=default,
         description=reader.string(node.get("description"), f"`description` of {where}"),
-        mode=reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES) if "mode" in node else None,
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES, ignore_case=True)
+        if "mode" in node
+        else None,
         min=_number(reader, node.get("min"), f"`min` of {where}"),
         max=_number(reader, node.get("max"), f"`max` of {where}"),
         enum=_texts(reader, node.get("enum"), f"`enum` of {where}"),
@@ -88,7 +90,7 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node, where: str) 
         name,
         key.span,
         type=read_type(reader, node.get("type"), f"`type` of {where}"),
-        mode=reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES),
+        mode=reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES, ignore_case=True),
         path=reader.string(node.get("path"), f"`path` of {where}"),
         asset_name=reader.string(node.get("name"), f"`name` of {where}"),
         asset_version=reader.string(node.get("version"), f"`version` of {where}"),

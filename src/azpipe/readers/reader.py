@@ -148,12 +148,17 @@ class Reader:
             return None
         return found
 
-    def choice(self, node: Node | None, where: str, choices: Iterable[str]) -> str | None:
-        """A string among ``choices``."""
+    def choice(
+        self, node: Node | None, where: str, choices: Iterable[str], ignore_case: bool = False
+    ) -> str | None:
+        """A string among ``choices``; with ``ignore_case`` (azure-ai-ml's ``StringTransformedEnum``
+        lower-cases the value first) in any case, read as the choice it spells."""
         value = self.string(node, where)
         choices = tuple(choices)
         if value is None or node is None:
             return None
+        if ignore_case and value not in choices:
+            value = {choice.lower(): choice for choice in choices}.get(value.lower(), value)
         if value not in choices:
             hint = did_you_mean(value, choices) or "one of: " + ", ".join(choices)
             self.report("S106", node.span, f"{where} cannot be `{value}`", hint)

@@ -97,9 +97,10 @@ def union(table: dict[str, dict[str, Value]]) -> dict[str, Value]:
 def read_object(
     reader: Reader, node: Node | None, where: str, fields: dict[str, Value], lenient: bool = False
 ) -> dict[str, Any]:
-    """A mapping of ``fields`` read into a dict (unknown keys and wrong kinds reported); ``lenient``:
-    unknown keys are left out unreported (Azure ML ignores them there: the schema's walker warns)."""
-    mapping = reader.mapping(node, where, None if lenient else fields)
+    """A mapping of ``fields`` read into a dict (wrong kinds reported, and unknown keys where the
+    schema walker does not check them); ``lenient``: unknown keys are left out unreported (Azure ML
+    ignores them there: the schema's walker warns)."""
+    mapping = reader.mapping(node, where, None if lenient else reader.unwalked(fields))
     found: dict[str, Any] = {}
     if mapping is None:
         return found
@@ -155,7 +156,7 @@ def read_value(reader: Reader, node: Node, where: str, value: Value) -> Any:
     if value.kind == "boolean":
         return reader.boolean(node, where)
     if value.kind == "choice":
-        return reader.choice(node, where, value.choices)
+        return reader.choice(node, where, value.choices, ignore_case=True)  # as the schema's x-ignore-case
     if value.kind == "mapping":
         return _scalar_map(reader, node, where)
     if value.kind == "text_or_strings" and isinstance(node, Scalar):
