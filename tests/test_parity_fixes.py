@@ -541,3 +541,28 @@ def test_a_native_files_words_in_any_case(tmp_path: Path, old: str, new: str) ->
     path = _write(tmp_path, PIPELINE.replace(old, new, 1))
     assert not _azure_rejects(path)
     assert _errors(path) == []
+
+
+def test_a_jobs_port_types_in_any_case(tmp_path: Path) -> None:
+    """azure-ai-ml lower-cases the `type` of a pipeline job's and a node's ports (`Uri_Folder`,
+    `URI_FOLDER`); a component's port types it compares as written (tests above)."""
+    path = tmp_path / "pipeline.yml"
+    path.write_text(
+        textwrap.dedent(f"""\
+        type: pipeline
+        settings: {{default_compute: azureml:cpu-cluster}}
+        inputs:
+          d: {{type: Uri_Folder, path: azureml://datastores/workspaceblobstore/paths/d/, mode: RO_MOUNT}}
+        jobs:
+          train:
+            command: echo ${{{{inputs.x}}}} ${{{{outputs.o}}}}
+            environment: {ENVIRONMENT}
+            inputs:
+              x: {{type: URI_FOLDER, path: "${{{{parent.inputs.d}}}}", mode: Download}}
+            outputs:
+              o: {{type: URI_FOLDER, mode: UPLOAD}}
+        """),
+        encoding="utf-8",
+    )
+    assert not _azure_rejects(path)
+    assert _errors(path) == []

@@ -101,7 +101,7 @@ def _input_mapping(
     elif default_node is not None:
         reader.wrong_shape(default_node, f"`default` of {where}", "literal")
     path = reader.string(path_node, f"`path` of {where}", allow_numbers=False)
-    kind = read_type(reader, node.get("type"), f"`type` of {where}")
+    kind = read_type(reader, node.get("type"), f"`type` of {where}", ignore_case=True)
     if kind is None and "type" not in node:
         kind = (
             infer_type(path if path is not None else default, base_dir)
@@ -139,7 +139,7 @@ def read_inputs(reader: Reader, pipeline: Pipeline, node: Node | None, native: b
 def read_output_settings(reader: Reader, mapping: Map, output: PipelineOutput, where: str) -> None:
     """A pipeline output's ``type``, ``mode``, ``description``, ``path``, ``name`` and ``version``."""
     if "type" in mapping:
-        output.type = read_type(reader, mapping.get("type"), f"`type` of {where}")
+        output.type = read_type(reader, mapping.get("type"), f"`type` of {where}", ignore_case=True)
     if "mode" in mapping:
         output.mode = reader.choice(mapping.get("mode"), f"`mode` of {where}", OUTPUT_MODES, ignore_case=True)
     output.description = reader.string(mapping.get("description"), f"`description` of {where}")

@@ -421,7 +421,7 @@ class _JobReader:
             if found is not None:
                 self.reader.report("S108", found.span, f"azpipe does not carry `{key}` of {where} to Azure ML",
                                    "remove it, or submit this file with `az ml job create`")  # fmt: skip
-        written = read_type(self.reader, node.get("type"), f"`type` of {where}")
+        written = read_type(self.reader, node.get("type"), f"`type` of {where}", ignore_case=True)
         port.mode = (
             self.reader.choice(node.get("mode"), f"`mode` of {where}", INPUT_MODES, ignore_case=True)
             if "mode" in node
@@ -483,7 +483,10 @@ class _JobReader:
         output object whose path is the binding) its own ``type``, else a folder, and no mode."""
         assert binding.ref is not None
         if isinstance(node, Map):
-            port.type = read_type(self.reader, node.get("type"), "`type` of an output") or "uri_folder"
+            port.type = (
+                read_type(self.reader, node.get("type"), "`type` of an output", ignore_case=True)
+                or "uri_folder"
+            )
             port.mode = None
             return
         exposed = self.pipeline.outputs.get(binding.ref.name)

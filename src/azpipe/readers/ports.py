@@ -15,11 +15,14 @@ PORT_INPUT_KEYS = keys_of(COMPONENT_PORT_INPUT)
 OUTPUT_KEYS = keys_of(STEP_OUTPUT)
 
 
-def read_type(reader: Reader, node: Node | None, where: str) -> str | None:
-    """A type name; unknown names are reported (T602) with a suggestion."""
+def read_type(reader: Reader, node: Node | None, where: str, ignore_case: bool = False) -> str | None:
+    """A type name; unknown names are reported (T602) with a suggestion. With ``ignore_case`` (a job's
+    ports: azure-ai-ml lower-cases their type; a component's it does not), `Uri_Folder` is `uri_folder`."""
     value = reader.string(node, where, allow_numbers=False)
     if value is None or node is None:
         return None
+    if ignore_case and value.lower() in TYPES:
+        value = value.lower()
     if value in LEGACY_TYPES:
         modern = LEGACY_TYPES[value]
         reader.report("T604", node.span, f"`{value}` in {where} is an older name Azure ML still reads",
@@ -89,7 +92,7 @@ def read_output(reader: Reader, name: str, key: Scalar, node: Node, where: str) 
     return Port(
         name,
         key.span,
-        type=read_type(reader, node.get("type"), f"`type` of {where}"),
+        type=read_type(reader, node.get("type"), f"`type` of {where}", ignore_case=True),
         mode=reader.choice(node.get("mode"), f"`mode` of {where}", OUTPUT_MODES, ignore_case=True),
         path=reader.string(node.get("path"), f"`path` of {where}"),
         asset_name=reader.string(node.get("name"), f"`name` of {where}"),
