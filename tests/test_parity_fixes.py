@@ -566,3 +566,36 @@ def test_a_jobs_port_types_in_any_case(tmp_path: Path) -> None:
     )
     assert not _azure_rejects(path)
     assert _errors(path) == []
+
+
+SWEEP_NODE = f"""\
+type: pipeline
+jobs:
+  train:
+    type: sweep
+    compute: azureml:cpu-cluster
+    trial:
+      command: echo ${{{{inputs.lr}}}}
+      environment: {ENVIRONMENT}
+      inputs:
+        lr: {{type: number}}
+    search_space:
+      lr: {{type: uniform, min_value: MIN, max_value: 1}}
+    objective: {{goal: maximize, primary_metric: acc}}
+    limits: {{max_total_trials: TRIALS}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("low", "trials", "valid"),
+    [("0.1", "2", True), ('"0.1"', '"2"', True), ("low", "2", False), ("0.1", "two", False)],
+)
+def test_a_native_sweep_nodes_numbers_as_azure_ml_reads_them(
+    tmp_path: Path, low: str, trials: str, valid: bool
+) -> None:
+    """marshmallow's Number fields take `"0.1"`: a native sweep node's fields, which its reader
+    checks, are read so (a quoted number was V001)."""
+    path = tmp_path / "pipeline.yml"
+    path.write_text(SWEEP_NODE.replace("MIN", low).replace("TRIALS", trials), encoding="utf-8")
+    assert _azure_rejects(path) is not valid
+    assert (_errors(path) == []) is valid, _errors(path)

@@ -127,20 +127,17 @@ _NUMBER_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def number(reader: Reader, node: Node, what: str, integer: bool) -> int | float | None:
-    """An integer or a number; where the walker checks it, also one written as text (marshmallow
-    reads `"2"` as 2), and nothing (the walker's report) for any other value."""
+    """An integer or a number, also one written as text (marshmallow reads `"2"` as 2); for any other
+    value nothing, and where the walker does not check it, V001."""
     value = node.value if isinstance(node, Scalar) else None
     if isinstance(value, float) and not math.isfinite(value):
         reader.report("T603", node.span, f"{what} must be a finite number")
         return None
-    if reader.walked:
-        return _as_number(value, integer)
-    ok = type(value) is int if integer else isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok:
+    found = _as_number(value, integer)
+    if found is None and not reader.walked:  # where the walker walks, it reports the value
         expected = "an integer" if integer else "a number"
         reader.report("V001", node.span, f"{what} must be {expected}", quoted_hint(node))
-        return None
-    return value  # type: ignore[no-any-return]
+    return found
 
 
 def _as_number(value: Any, integer: bool) -> int | float | None:
