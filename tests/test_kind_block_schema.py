@@ -491,3 +491,13 @@ def test_a_parallel_task_s_inline_environment_is_walked(tmp_path: Path) -> None:
         written.replace("conda_fil: env.yaml", "os_type: linux"),
     )
     assert errors(pipeline) == [], pipeline.diagnostics
+
+
+def test_an_empty_required_key_is_reported_once(tmp_path: Path) -> None:
+    """A required key left empty in a mapping whose other keys may not be empty either
+    (`x-no-null`): S103 on the key, not also V001 on its empty value."""
+    old = "limits: {max_total_trials: 6, max_concurrent_trials: 2, timeout: 3600}"
+    new = "limits:\n        max_total_trials:\n        max_concurrent_trials: 2"
+    pipeline = _load(tmp_path, "sweep", old, new)
+    line, _ = _position("sweep", old, new, "max_total_trials")
+    assert [d.code for d in _at(pipeline, line)] == ["S103"], pipeline.diagnostics

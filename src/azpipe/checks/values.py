@@ -149,7 +149,8 @@ class _Walker:
                 and type(entry.value) is Scalar
                 and entry.value.value is None
             ):
-                self._scalar_type(entry.value, _shapes(value_schema), (path, key))
+                if key not in schema.get("required", ()):  # a required one: S103 (_required_empty)
+                    self._scalar_type(entry.value, _shapes(value_schema), (path, key))
             elif key in properties:
                 self.walk(entry.value, properties[key], (path, key), bindings)
             elif isinstance(others, dict):
