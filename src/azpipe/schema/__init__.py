@@ -40,6 +40,10 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     With ``x-unknown: warning``: the key whose presence makes Azure ML read the
     mapping so (a command node with a ``component:``); without it an unknown key
     is an error (azure-ai-ml then reads an inline command job, which rejects it).
+``x-with``
+    ``{KEY: {key: schema}}``: when the mapping holds ``KEY``, those keys take those
+    schemas instead (a command node with a ``component:`` is read by another of
+    azure-ai-ml's schemas than one written inline: its outputs must be mappings).
 ``x-no-null``
     No key of this mapping may be left empty (marshmallow's fields without
     ``allow_none``: "Field may not be null"); elsewhere an empty value is absent.
