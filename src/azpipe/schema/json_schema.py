@@ -143,7 +143,10 @@ def _discriminated(found: Schema, schema: Schema, bindings: bool) -> None:
         values = [value for value in branch.get("x-when", []) if value != "*"]
         then = convert({k: v for k, v in branch.items() if k != "x-when"}, bindings)
         if values:
-            rules.append({"if": _has(key, values, ignore_case), "then": then})
+            condition = _has(key, values, ignore_case)
+            if discriminator.get("x-default") in values:  # the key left out means this alternative
+                condition = {"anyOf": [condition, {"not": {"required": [key]}}]}
+            rules.append({"if": condition, "then": then})
         if "*" in branch.get("x-when", []):
             otherwise: Schema = {"not": _has(key, named, ignore_case)}
             if discriminator.get("x-default") != "*":
