@@ -81,6 +81,7 @@ _RULES = (
     Rule("P404", "unbound-input", _E, "A required input left unbound."),
     Rule("P405", "unknown-placeholder", _E, "A command placeholder that names no port."),
     Rule("P406", "unsafe-placeholder", _W, "A placeholder where the shell would run what the value holds."),
+    Rule("P407", "key-in-command", _W, "A key of the step indented into its block-scalar command's text."),
     Rule("G501", "cycle", _E, "Steps depend on each other in a cycle."),
     Rule("G502", "unconsumed-output", _W, "An output no step consumes and no pipeline output exposes."),
     Rule("G503", "dead-step", _W, "A step that contributes to no pipeline output."),

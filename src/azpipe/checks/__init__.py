@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from azpipe.checks import (
     automl,
+    block_commands,
     component_files,
     compute,
     cycles,
@@ -49,6 +50,7 @@ CHECKS: tuple[Check, ...] = (
     parallel.check,
     component_files.check,
     shell.check,
+    block_commands.check,
     spark.check,
     automl.check,
     data_transfer.check,
