@@ -599,3 +599,35 @@ def test_a_native_sweep_nodes_numbers_as_azure_ml_reads_them(
     path.write_text(SWEEP_NODE.replace("MIN", low).replace("TRIALS", trials), encoding="utf-8")
     assert _azure_rejects(path) is not valid
     assert (_errors(path) == []) is valid, _errors(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("  compute: cpu-cluster\n", '  compute: ""\n', 9),  # defaults.compute
+        ("    code: src/prep\n", '    code: src/prep\n    compute: ""\n', 46),  # a step's
+    ],
+)
+def test_an_empty_compute_in_the_language(tmp_path: Path, old: str, new: str, line: int) -> None:
+    """`defaults: {compute: ""}` compiles to a job azure-ai-ml refuses ("Compute not set"), and a
+    step's `compute: ""` to one whose Python and YAML targets differ: V004 at the value."""
+    shutil.copytree(ROOT / "pipelines" / "taxi_fare_regression", tmp_path / "p")
+    path = tmp_path / "p" / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert _errors(path) == [("V004", line)]
+
+
+def test_a_parallel_steps_reference_is_reported_in_its_program_arguments(tmp_path: Path) -> None:
+    """A `${{ }}` of a parallel task's `program_arguments` naming no pipeline input is R303 at the
+    reference, not at the step (found by renaming the pipeline input it names)."""
+    shutil.copytree(ROOT / "pipelines" / "batch_scoring", tmp_path / "p")
+    path = tmp_path / "p" / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  threshold: 0.0\n" in text
+    path.write_text(text.replace("  threshold: 0.0\n", "  theshold: 0.0\n"), encoding="utf-8")
+    (line,) = [
+        number for number, words in enumerate(text.splitlines(), 1) if "parent.inputs.threshold" in words
+    ]
+    assert _errors(path) == [("R303", line)]

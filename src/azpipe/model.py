@@ -254,10 +254,14 @@ class Step:
         return name in self.outputs or self.incomplete or (self.uses is not None and not self.uses.known)
 
     def ref_span(self, ref: Ref) -> Span:
-        """The file span of a placeholder in this step's command."""
-        if self.command_node is None:
+        """The file span of a placeholder in this step's command (a parallel step's: in its
+        ``program_arguments``)."""
+        node = self.command_node
+        if node is None and self.parallel is not None:
+            node = self.parallel.program_arguments_node
+        if node is None:
             return self.span
-        return self.command_node.span_of(ref.start, ref.end)
+        return node.span_of(ref.start, ref.end)
 
 
 @dataclass

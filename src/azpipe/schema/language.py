@@ -295,7 +295,7 @@ STEP_PROPERTIES: dict[str, _Schema] = {
     ),
     "environment": ENVIRONMENT_USE,
     "compute": _d(
-        _STRING,
+        {**_STRING, "minLength": 1},
         'Where it runs: a name under `compute:`, a workspace compute, or `serverless` (see "Compute").',
     ),
     "inputs": _named(
@@ -344,7 +344,7 @@ LANGUAGE: _Schema = _closed(
         "identity": DETAIL_PROPERTIES["identity"],
         "services": DETAIL_PROPERTIES["services"],
         "defaults": _closed(
-            {"compute": _d(_STRING, "The compute of steps without one."),
+            {"compute": _d({**_STRING, "minLength": 1}, "The compute of steps without one."),
              "environment": ENVIRONMENT_USE,
              "datastore": _d(_STRING, "Where outputs are written unless they say otherwise.")},
             "Step defaults: what steps get unless they say otherwise.",
