@@ -27,6 +27,7 @@ from typing import Any
 from azpipe.diagnostics import Diagnostic, Severity, Span
 from azpipe.rules import rule
 from azpipe.schema import SCHEMAS, Schema
+from azpipe.schema.scalars import as_boolean, as_integer
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import closest, did_you_mean, snake_case
 
@@ -34,13 +35,7 @@ from azpipe.suggest import closest, did_you_mean, snake_case
 Path = tuple[Any, ...]
 
 # Patterns, compiled on first use (re's cache): `azpipe check` starts fast and most files never need them.
-_INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-# marshmallow's Boolean: what it takes for true and false besides YAML's booleans.
-_BOOLEAN_TEXT = frozenset(
-    {word for base in ("t", "true", "on", "y", "yes", "f", "false", "off", "n", "no")
-     for word in (base, base.capitalize(), base.upper())} | {"0", "1"}
-)  # fmt: skip
 _DURATION = r"(?i)^([0-9]+(?:\.[0-9]+)?)\s*(s|sec|secs|m|min|mins|h|hr|hrs|hours?|d|days?)$"
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _SHAPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
@@ -467,15 +462,13 @@ def _fits(value: Any, kind: str) -> bool:
     if isinstance(value, bool):
         return kind == "boolean"
     if kind == "integer":
-        return (isinstance(value, int) or (isinstance(value, float) and value.is_integer())) or (
-            isinstance(value, str) and bool(re.match(_INTEGER_TEXT, value.strip()))
-        )
+        return as_integer(value) is not None
     if kind == "number":
         if isinstance(value, str) and re.match(_NUMBER_TEXT, value.strip()):
             return _finite(value.strip())
         return isinstance(value, (int, float)) and _finite(value)
     if kind == "boolean":
-        return value in (0, 1) if isinstance(value, (int, float)) else value in _BOOLEAN_TEXT
+        return as_boolean(value) is not None
     return False
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from azpipe.readers.reader import Reader
+from azpipe.schema.scalars import as_integer
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import did_you_mean
 
@@ -144,10 +145,12 @@ def _as_number(value: Any, integer: bool) -> int | float | None:
     """``value`` as marshmallow's ``Integer`` (``integer``) or ``Float`` reads it, if it does."""
     if isinstance(value, bool):
         return None
+    if integer:
+        return as_integer(value)
     if isinstance(value, str) and re.match(_NUMBER_TEXT, value.strip()):
         value = float(value) if not re.match(r"^[+-]?[0-9]+$", value.strip()) else int(value)
     if isinstance(value, float) and math.isfinite(value):
-        return int(value) if integer and value.is_integer() else (None if integer else value)
+        return value
     if isinstance(value, int):
         return value
     return None
