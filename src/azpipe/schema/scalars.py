@@ -39,7 +39,7 @@ def as_boolean(value: Any) -> bool | None:
     if isinstance(value, (int, float)):
         return True if value == 1 else False if value == 0 else None
     if isinstance(value, str):
-        word = value.strip()
+        word = value  # marshmallow does not strip it (`"0 "` is no boolean)
         if word.lower() in _TRUE and word in (word.lower(), word.capitalize(), word.upper()):
             return True
         if word.lower() in _FALSE and word in (word.lower(), word.capitalize(), word.upper()):
