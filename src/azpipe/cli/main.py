@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from azpipe.source.printable import share_with_pyyaml
 from azpipe.version import __version__
 
 # Order is the order of ``azpipe --help``.
@@ -90,4 +91,5 @@ def entry() -> None:
         # the cyclic collector would only walk every module and node again (15 % of an
         # example's check, with the imports; 6 % at 10,000 steps).
         gc.disable()
+    share_with_pyyaml()  # PyYAML's import then skips its costliest regular expression
     sys.exit(main())

@@ -32,6 +32,7 @@ from azpipe.rules import rule
 from azpipe.source.files import read_regular
 from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
 from azpipe.source.numbers import number_problems
+from azpipe.source.printable import NON_PRINTABLE
 from azpipe.source.text import SourceText
 from azpipe.source.yaml_hints import syntax_hint
 
@@ -49,7 +50,6 @@ _CONSTRUCTOR = SafeConstructor()
 _STD = "tag:yaml.org,2002:"
 _MERGE, _VALUE = _STD + "merge", _STD + "value"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")} | {_MERGE, _VALUE}
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _AS_WRITTEN = frozenset({_STD + "str", _STD + "timestamp", _MERGE, _VALUE})  # values kept as text
 _TRUE_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 # `1.10`, `3.10`: a trailing zero after other decimals, which a number would not need and a
@@ -112,7 +112,7 @@ def _decode(data: bytes, name: str) -> str:
         line, column = SourceText(name, before).position(len(before))  # YAML's line breaks
         message = f"invalid UTF-8 byte 0x{data[error.start]:02x}"
         raise LoadError(rule("Y008").at(Span.point(name, line, column), message)) from None
-    bad = _NON_PRINTABLE.search(text)
+    bad = NON_PRINTABLE.search(text)
     if bad:
         source = SourceText(name, text)
         message = f"non-printable character U+{ord(bad.group()):04X} in the file"
