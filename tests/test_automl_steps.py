@@ -96,7 +96,7 @@ def test_forecasting_settings_reach_both_targets(tmp_path: Path) -> None:
         ("AUC_weighted", "r2_score", "A102", "r2_score"),
         ("validation_data_size: 0.2", "validation_data_size: 1.5", "A103", "1.5"),
         ("max_trials: 2", "max_trials: 0", "A103", "max_trials: 0"),
-        ("task: classification", "task: clasification", "S106", "clasification"),
+        ("task: classification", "task: clasification", "V002", "clasification"),
         ("task: classification", "task: image_object_detection", "S101", "positive_label"),
         ("log_verbosity: debug", "resources: {instance_type: x}", "S108", "resources:"),
         ("limits: {", "limits: {max_trails: 3, ", "S101", "max_trails"),

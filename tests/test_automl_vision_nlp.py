@@ -136,8 +136,8 @@ def test_each_task_compiles_alike(tmp_path: Path, task: str, metric: str, drop: 
         (IMAGE, "log_training_metrics", "log_trainin_metrics", "S101", "log_trainin"),
         (IMAGE, "max_concurrent_trials: 2, timeout", "max_nodes: 2, timeout", "S101", "max_nodes"),
         (TEXT, "featurization: {dataset_language: eng}", "featurization: {mode: auto}", "S101", "mode: auto"),
-        (IMAGE, "sampling_algorithm: random", "sampling_algorithm: rnd", "S106", "rnd"),
-        (IMAGE, "type: bandit", "type: bandid", "S106", "bandid"),
+        (IMAGE, "sampling_algorithm: random", "sampling_algorithm: rnd", "V002", "rnd"),
+        (IMAGE, "type: bandit", "type: bandid", "V002", "bandid"),
         (
             TEXT,
             "      featurization:",

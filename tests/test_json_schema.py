@@ -269,6 +269,7 @@ DERIVED = [
     (spark.BLOCK_KEYS, schema.SPARK_BLOCK),
     (data_transfer.BLOCK_KEYS, schema.DATA_TRANSFER_BLOCK),
     (parallel.PARALLEL_KEYS, schema.PARALLEL_BLOCK),
+    (automl.BLOCK_KEYS, schema.AUTOML_BLOCK),
 ]
 
 
@@ -297,17 +298,16 @@ def _undescribed(found: Any, path: str) -> list[str]:
 
 
 # The node-kind blocks the schema walker checks (closed, typed); the others are still their readers'.
-WALKED_BLOCKS = ("sweep", "parallel", "spark", "data_transfer")
+WALKED_BLOCKS = ("sweep", "parallel", "spark", "data_transfer", "automl")
 
 
 def test_the_node_kind_blocks_are_described_key_by_key() -> None:
-    for kind in ("sweep", "parallel", "spark", "automl", "data_transfer"):
+    for kind in WALKED_BLOCKS:
         block = schema.STEP_PROPERTIES[kind]
         assert block["properties"], kind
-        if kind in WALKED_BLOCKS:
-            assert block["additionalProperties"] is False and "x-reader" not in block, kind
-        else:
-            assert block.get("x-reader"), kind
+        # Closed: at the top, or in each alternative of a oneOf (automl, by its task).
+        for closed in block.get("oneOf", [block]):
+            assert closed["additionalProperties"] is False, kind
         assert not _undescribed(block, kind), kind
 
 

@@ -110,6 +110,46 @@ steps:
       task: import_data
       source: {type: database, query: select * from region, connection: azureml:my_sql_connection}
 """
+AUTOML = """\
+azpipe: 1
+name: tabular
+defaults: {compute: cpu-cluster}
+inputs:
+  train: {type: mltable, default: azureml:bank-train:1}
+outputs:
+  model: ${{classify.outputs.best_model}}
+  detector: ${{detect.outputs.best_model}}
+steps:
+  classify:
+    automl:
+      task: classification
+      primary_metric: AUC_weighted
+      target_column_name: y
+      training_data: ${{parent.inputs.train}}
+      validation_data_size: 0.2
+      n_cross_validations: 3
+      log_verbosity: debug
+      limits: {max_trials: 2, max_concurrent_trials: 1, timeout_minutes: 60}
+      training: {enable_stack_ensemble: false, blocked_training_algorithms: [LogisticRegression, light_gbm]}
+      featurization: {mode: custom, blocked_transformers: [WordEmbedding], column_name_and_types: {age: Numeric}}
+    outputs:
+      best_model: mlflow_model
+  detect:
+    automl:
+      task: image_object_detection
+      target_column_name: label
+      training_data: ${{parent.inputs.train}}
+      limits: {max_trials: 2}
+      training_parameters: {early_stopping: true, model_size: small}
+      sweep:
+        sampling_algorithm: random
+        early_termination: {type: bandit, evaluation_interval: 2, slack_factor: 0.2}
+      search_space:
+        - model_name: {type: choice, values: [yolov5]}
+          learning_rate: {type: uniform, min_value: 0.0001, max_value: 0.001}
+    outputs:
+      best_model: mlflow_model
+"""
 FILES = {
     "src/train.py": "print('train')\n",
     "src/score.py": "def init():\n    pass\n\n\ndef run(mini_batch):\n    return mini_batch\n",
@@ -117,7 +157,13 @@ FILES = {
     "src/helpers.py": "X = 1\n",
     "data/a.txt": "1\n",
 }
-PIPELINES = {"sweep": SWEEP, "parallel": PARALLEL, "spark": SPARK, "data_transfer": DATA_TRANSFER}
+PIPELINES = {
+    "sweep": SWEEP,
+    "parallel": PARALLEL,
+    "spark": SPARK,
+    "data_transfer": DATA_TRANSFER,
+    "automl": AUTOML,
+}
 
 
 def _load(tmp_path: Path, kind: str, old: str = "", new: str = "") -> azpipe.Pipeline:
@@ -271,6 +317,55 @@ MISTAKES = [
         "`fail_if_conflict`",
     ),
     ("data_transfer", "{type: database,", "{type: databse,", "databse", "V002", "error", "`database`"),
+    ("automl", "limits: {max_trials", "limits: {max_trails", "max_trails", "S101", "error", "`max_trials`"),
+    (
+        "automl",
+        "task: classification",
+        "task: clasification",
+        "clasification",
+        "V002",
+        "error",
+        "`classification`",
+    ),
+    ("automl", "log_verbosity: debug", "log_verbosity: debg", "debg", "V002", "error", "`debug`"),
+    ("automl", "n_cross_validations: 3", "n_cross_validations: many", "many", "V004", "error", None),
+    ("automl", "[LogisticRegression,", "[LogisticRegresion,", "LogisticRegresion", "V002", "error", None),
+    ("automl", "mode: custom", "mode: costum", "costum", "V002", "error", "`custom`"),
+    (
+        "automl",
+        "max_trials: 2, max_concurrent",
+        "max_trials: two, max_concurrent",
+        "two",
+        "V001",
+        "error",
+        None,
+    ),
+    (
+        "automl",
+        "enable_stack_ensemble: false",
+        "enable_stack_ensemble: maybe",
+        "maybe",
+        "V001",
+        "error",
+        None,
+    ),
+    # a key of another task
+    ("automl", "validation_data_size: 0.2", "model_size: small", "model_size", "S101", "error", None),
+    ("automl", "model_size: small", "model_sise: small", "model_sise", "S101", "error", "`model_size`"),
+    ("automl", "model_size: small", "model_size: tiny", "tiny", "V002", "error", None),
+    ("automl", "- model_name: {type", "- model_nam: {type", "model_nam", "S101", "error", "`model_name`"),
+    (
+        "automl",
+        "sampling_algorithm: random",
+        "sampling_algorithm: randm",
+        "randm",
+        "V002",
+        "error",
+        "`random`",
+    ),
+    ("automl", "{type: bandit,", "{type: bandid,", "bandid", "V002", "error", "`bandit`"),
+    # not carried to Azure ML yet: refused by name
+    ("automl", "log_verbosity: debug", "resources: {instance_type: x}", "resources", "S108", "error", None),
     # out of range: V003 (sweep) or the parallel check's L106 (one of them)
     ("sweep", "max_total_trials: 6", "max_total_trials: 0", "0,", "V003", "error", None),
     ("sweep", "evaluation_interval: 1", "evaluation_interval: -1", "-1", "V003", "error", None),
@@ -312,6 +407,7 @@ MISSING = [
     ("parallel", "      input_data: ${{inputs.data}}\n", "", "mini_batch_size"),
     ("spark", "      entry: wrangle.py\n", "", "py_files"),
     ("data_transfer", "      task: copy_data\n", "", "data_copy_mode"),
+    ("automl", "      task: classification\n", "", "primary_metric"),
 ]
 
 
@@ -335,6 +431,7 @@ def test_a_missing_key_is_reported_once(tmp_path: Path, kind: str, old: str, new
         ("parallel", "error_threshold: 5", "error_threshold: ", "V001"),
         ("spark", "args: --titanic", "args: \n      x: --titanic", "S102"),
         ("data_transfer", "data_copy_mode: fail_if_conflict", "data_copy_mode: ", "V001"),
+        ("automl", "log_verbosity: debug", "log_verbosity: ", "V001"),
     ],
 )
 def test_an_empty_value_is_reported_once(tmp_path: Path, kind: str, old: str, new: str, code: str) -> None:
@@ -451,6 +548,33 @@ UNKNOWN_KEYS = [
         ("{type: database,", "{extra: 1, type: database,"),
         "error",
     ),
+    (
+        "automl",
+        ("jobs", "classify"),
+        ("task: classification", "task: classification\n      extra: 1"),
+        "error",
+    ),
+    ("automl", ("jobs", "classify", "limits"), ("{max_trials: 2,", "{extra: 1, max_trials: 2,"), "error"),
+    ("automl", ("jobs", "classify", "training"), ("{enable_stack", "{extra: 1, enable_stack"), "error"),
+    ("automl", ("jobs", "classify", "featurization"), ("{mode: custom", "{extra: 1, mode: custom"), "error"),
+    (
+        "automl",
+        ("jobs", "detect", "training_parameters"),
+        ("{early_stopping", "{extra: 1, early_stopping"),
+        "error",
+    ),
+    (
+        "automl",
+        ("jobs", "detect", "sweep"),
+        ("sampling_algorithm: random", "sampling_algorithm: random\n        extra: 1"),
+        "error",
+    ),
+    (
+        "automl",
+        ("jobs", "detect", "search_space", 0),
+        ("- model_name:", "- extra: 1\n          model_name:"),
+        "error",
+    ),
 ]
 
 
@@ -501,3 +625,42 @@ def test_an_empty_required_key_is_reported_once(tmp_path: Path) -> None:
     pipeline = _load(tmp_path, "sweep", old, new)
     line, _ = _position("sweep", old, new, "max_total_trials")
     assert [d.code for d in _at(pipeline, line)] == ["S103"], pipeline.diagnostics
+
+
+# ---------------------------------------------------------------- native nodes of every kind
+
+NATIVE = Path(__file__).parent / "fixtures" / "native"
+# (fixture, the line after which `extra: 1` is written, with its indentation): native nodes whose
+# keys the schema walker checks; azure-ai-ml says whether it rejects the key (an error) or not.
+NATIVE_UNKNOWN_KEYS = [
+    ("automl_nodes", "    task: classification\n"),
+    ("automl_nodes", "      timeout_minutes: 60\n"),
+    ("automl_nodes", "      enable_stack_ensemble: false\n"),
+    ("automl_nodes", "      mode: custom\n"),
+    ("automl_nodes", "      time_column_name: date\n"),
+    ("automl_nodes", "      early_stopping: true\n"),
+    ("automl_nodes", "      sampling_algorithm: random\n"),
+    ("automl_nodes", "      dataset_language: eng\n"),
+    ("automl_nodes", "      type: mltable\n"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "after"), NATIVE_UNKNOWN_KEYS)
+def test_an_unknown_key_in_a_native_node_is_flagged_once_as_azure_ml_judges_it(
+    tmp_path: Path, fixture: str, after: str
+) -> None:
+    import shutil
+
+    folder = tmp_path / fixture
+    shutil.copytree(NATIVE / fixture, folder)
+    path = folder / "pipeline.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(after) == 1
+    indent = after.splitlines()[-1][: len(after.splitlines()[-1]) - len(after.splitlines()[-1].lstrip())]
+    mutant = text.replace(after, after + indent + "extra: 1\n")
+    path.write_text(mutant, encoding="utf-8")
+    line = mutant[: mutant.index(after) + len(after)].count("\n") + 1
+    found = [d for d in azpipe.load(path).diagnostics if d.span.line == line]
+    rejects = _azure_rejects(path)
+    severity = Severity.ERROR if rejects else Severity.WARNING
+    assert [(d.code, d.severity) for d in found] == [("S101", severity)], found

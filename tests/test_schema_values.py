@@ -21,7 +21,7 @@ import azpipe
 from azpipe.checks import values
 from azpipe.diagnostics import Diagnostic, Severity
 from azpipe.loading import check_file
-from azpipe.schema import azure_ml
+from azpipe.schema import azure_ml, pipeline_job
 from azpipe.source.loader import load_bytes
 
 PIPELINE_HEAD = """\
@@ -396,7 +396,7 @@ def test_unknown_key_policies_match_azure_ml() -> None:
 
 def test_pipeline_and_node_keys_cover_azure_ml() -> None:
     azure = _azure()
-    assert _keys(_marshmallow(azure["pipeline"])) <= set(azure_ml.PIPELINE_JOB["properties"])
+    assert _keys(_marshmallow(azure["pipeline"])) <= set(pipeline_job.PIPELINE_JOB["properties"])
     assert _keys(_marshmallow(azure["node"])) <= set(azure_ml.COMMAND_NODE["properties"])
     assert _keys(_marshmallow(azure["inline"])) <= set(azure_ml.INLINE_COMPONENT["properties"])
 
@@ -408,7 +408,7 @@ def test_the_schema_knows_every_field_the_readers_carry() -> None:
     node = set(azure_ml.COMMAND_NODE["properties"])
     assert set(FIELDS["CommandSchema"]) | set(FIELDS["CommandSchema(unknown=INCLUDE)"]) <= node
     assert set(FIELDS["PipelineCommandJobSchema"]) <= node
-    assert set(FIELDS["PipelineJobSchema"]) <= set(azure_ml.PIPELINE_JOB["properties"])
+    assert set(FIELDS["PipelineJobSchema"]) <= set(pipeline_job.PIPELINE_JOB["properties"])
     assert set(FIELDS["AnonymousCommandComponentSchema"]) - {"intellectual_property"} <= set(
         azure_ml.INLINE_COMPONENT["properties"]
     )

@@ -33,8 +33,8 @@ LONG = os.environ.get("AZPIPE_LONG") == "1"
 OPEN = frozenset(
     {"jobs", "steps", "inputs", "outputs", "tags", "properties", "environment_variables", "services",
      "components", "environments", "compute", "data", "conf", "search_space", "settings",
-     "stored_procedure_params", "featurization", "column_name_and_types", "transformer_params",
-     "conda_file", "dependencies", "training_parameters"}
+     "stored_procedure_params", "column_name_and_types", "transformer_params", "conda_file",
+     "dependencies"}
 )  # fmt: skip
 REPORTED_BY_NAME = frozenset({"S101", "U102", "S108"})
 
@@ -64,8 +64,8 @@ def _block_mappings(node: Node | None, parent: object = None) -> Iterator[Map]:
         for entry in node:
             yield from _block_mappings(entry.value, entry.key.value)
     elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _block_mappings(item, parent)
+        for item in node.items:  # an automl search space is a list of closed mappings
+            yield from _block_mappings(item, "search_space[]" if parent == "search_space" else parent)
 
 
 def _insertions(text: str, root: Node | None) -> Iterator[tuple[int, str]]:

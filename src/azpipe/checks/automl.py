@@ -105,7 +105,7 @@ def _ranges(step: Step) -> Iterator[Diagnostic]:
     for key in COUNTS:
         value = limits.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            span = step.automl.spans.get("limits", step.automl.span)
+            span = step.automl.spans.get(f"limits.{key}", step.automl.span)
             yield rule("A103").at(
                 span, f"`limits.{key}` of AutoML step `{step.name}` must be a whole number, at least 1"
             )

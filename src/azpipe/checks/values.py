@@ -27,7 +27,7 @@ from typing import Any
 from azpipe.diagnostics import Diagnostic, Severity, Span
 from azpipe.rules import rule
 from azpipe.schema import SCHEMAS, Schema
-from azpipe.schema.scalars import as_boolean, as_integer
+from azpipe.schema.scalars import as_boolean, as_integer, camel_to_snake
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 from azpipe.suggest import closest, did_you_mean, snake_case
 
@@ -87,8 +87,6 @@ class _Walker:
         """Check ``node`` (at ``path``) against ``schema``."""
         if type(node) is Scalar and type(node.value) in _plain_scalars(schema):
             return  # most values: a string where any string will do
-        if "x-reader" in schema:
-            return  # a node kind's block: its reader checks it
         if "x-bindings" in schema:
             bindings = True
         if bindings and isinstance(node, Scalar) and _is_binding(node):
@@ -121,7 +119,7 @@ class _Walker:
     # -- mappings
 
     def _mapping(self, node: Map, schema: Schema, path: Path, bindings: bool) -> None:
-        if "oneOf" in schema:
+        while "oneOf" in schema:  # an alternative may choose by another key (an automl node's task)
             variant = self._variant(node, schema, path, bindings)
             if variant is None:
                 return
@@ -492,8 +490,16 @@ def _as_number(value: Any) -> float | None:
 
 
 def _folder(schema: Schema) -> Callable[[Any], Any]:
-    """How values are compared with the allowed ones: lower-cased when Azure ML does."""
-    return _lower if schema.get("x-ignore-case") else _same
+    """How values are compared with the allowed ones: lower-cased when Azure ML does, or
+    ``camel_to_snake`` (``x-ignore-case: camel``: AutoML's enums)."""
+    mode = schema.get("x-ignore-case")
+    if mode == "camel":
+        return _camel
+    return _lower if mode else _same
+
+
+def _camel(value: Any) -> Any:
+    return camel_to_snake(str(value))
 
 
 def _lower(value: Any) -> Any:

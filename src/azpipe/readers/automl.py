@@ -1,214 +1,91 @@
 """AutoML steps: native ``type: automl`` nodes and the language's ``automl:`` block.
 
-Both hold the same fields, under Azure ML's names (azure-ai-ml 1.35's
-``AutoMLClassificationSchema``, ``AutoMLRegressionSchema``, ``AutoMLForecastingSchema``):
-the task, its data (``training_data``, ``validation_data``, ``test_data``: read as the
-step's inputs, so references and the graph see them), and the plain settings. The NLP
-tasks (``NlpVerticalSchema``: ``text_classification``, ``text_classification_multilabel``,
-``text_ner``) and the image tasks (``ImageVerticalSchema``: ``image_classification``,
-``image_classification_multilabel``, ``image_object_detection``,
-``image_instance_segmentation``) add ``training_parameters``, ``sweep`` (a sampling
-algorithm by name and an early termination policy, read as a sweep step's) and
-``search_space`` (a list of mappings of distributions, read as a sweep's search space).
-Fields azpipe does not carry to Azure ML yet are refused (S108).
+Both hold the same fields, under Azure ML's names, described task by task in
+:mod:`azpipe.schema.automl` (azure-ai-ml 1.35's ``AutoMLClassificationSchema``...,
+``NlpVerticalSchema``, ``ImageVerticalSchema``): the schema walker checks their keys, shapes,
+types and enums (:mod:`azpipe.checks.values`), and this reader reads the checked mapping, skipping
+a value the walker reports. It reads the task, its data (``training_data``, ``validation_data``,
+``test_data``: the step's inputs, so references and the graph see them) and the settings; a
+``sweep``'s early termination and a ``search_space``'s distributions are read as a sweep step's.
+It reports what the schema cannot: the fields azpipe does not carry to Azure ML yet (S108).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.model import AutoML, Port, Step
+from azpipe.readers import walked
 from azpipe.readers.bindings import read_binding
 from azpipe.readers.ports import read_output
 from azpipe.readers.reader import Reader
+from azpipe.schema.automl import AUTOML_BLOCK, DATA, IMAGE, NLP, NOT_CARRIED, TASKS, task_properties
+from azpipe.schema.language import keys_of
+from azpipe.schema.scalars import as_boolean, as_integer, camel_to_snake
 from azpipe.source.nodes import Map, Node, Scalar, Seq, plain
-from azpipe.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from azpipe.readers.native import _JobReader
     from azpipe.readers.steps import StepReader
 
-TABULAR = ("classification", "regression", "forecasting")
-NLP = ("text_classification", "text_classification_multilabel", "text_ner")
-IMAGE = ("image_classification", "image_classification_multilabel", "image_object_detection",
-         "image_instance_segmentation")  # fmt: skip
-TASKS = (*TABULAR, *NLP, *IMAGE)
-_IMAGE_COMMON = (
-    "ams_gradient", "beta1", "beta2", "distributed", "early_stopping", "early_stopping_delay",
-    "early_stopping_patience", "evaluation_frequency", "enable_onnx_normalization", "gradient_accumulation_step",
-    "layers_to_freeze", "learning_rate", "learning_rate_scheduler", "model_name", "momentum", "nesterov",
-    "number_of_epochs", "number_of_workers", "optimizer", "random_seed", "step_lr_gamma", "step_lr_step_size",
-    "training_batch_size", "validation_batch_size", "warmup_cosine_lr_cycles", "warmup_cosine_lr_warmup_epochs",
-    "weight_decay",
-)  # fmt: skip
-_IMAGE_CLASSIFICATION = (
-    "training_crop_size",
-    "validation_crop_size",
-    "validation_resize_size",
-    "weighted_loss",
-)
-_IMAGE_DETECTION = (
-    "box_detections_per_image", "box_score_threshold", "image_size", "max_size", "min_size", "model_size",
-    "multi_scale", "nms_iou_threshold", "tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold",
-    "validation_iou_threshold", "validation_metric_type",
-)  # fmt: skip
-_NLP_PARAMETERS = (
-    "gradient_accumulation_steps", "learning_rate", "learning_rate_scheduler", "model_name", "number_of_epochs",
-    "training_batch_size", "validation_batch_size", "warmup_ratio", "weight_decay",
-)  # fmt: skip
-
-
-def _image_parameters(task: str, search: bool) -> tuple[str, ...]:
-    """An image task's ``training_parameters`` (``ImageModelSettings*Schema``) or search space
-    names (``ImageModelDistributionSettings*Schema``: ``augmentations`` instead of the settings'
-    ``advanced_settings``, ``checkpoint_*``; object detection's logging flags are fixed only)."""
-    own = _IMAGE_CLASSIFICATION if "classification" in task else _IMAGE_DETECTION
-    if search:
-        return (*_IMAGE_COMMON, "augmentations", *own)
-    fixed = ("advanced_settings", "checkpoint_frequency", "checkpoint_run_id")
-    logs = ("log_training_metrics", "log_validation_loss") if task == "image_object_detection" else ()
-    return (*_IMAGE_COMMON, *fixed, *own, *logs)
-
-
-def searched_names(task: str) -> tuple[str, ...]:
-    """The names a ``search_space`` entry of ``task`` may sweep."""
-    return _NLP_PARAMETERS if task in NLP else _image_parameters(task, search=True)
-
-
-def vertical_groups(task: str) -> dict[str, tuple[str, ...]]:
-    """The plain-mapping groups of an NLP or image ``task`` and their keys."""
-    if task in NLP:
-        limits = (
-            "max_concurrent_trials",
-            "max_trials",
-            "max_nodes",
-            "timeout_minutes",
-            "trial_timeout_minutes",
-        )
-        return {
-            "limits": limits,
-            "training_parameters": _NLP_PARAMETERS,
-            "featurization": ("dataset_language",),
-        }
-    return {
-        "limits": ("max_concurrent_trials", "max_trials", "timeout_minutes"),
-        "training_parameters": _image_parameters(task, search=False),
-    }
-
-
-VERTICAL_SCALARS = {"nlp": ("primary_metric", "target_column_name", "log_verbosity"),
-                    "image": ("primary_metric", "target_column_name", "log_verbosity", "validation_data_size")}  # fmt: skip
+BLOCK_KEYS = keys_of(AUTOML_BLOCK)  # the language's `automl:` block
+GROUPS = ("limits", "training", "featurization", "forecasting", "training_parameters")
+# What azpipe refuses (S108) until it carries it to Azure ML; the schema describes them.
 VERTICAL_NOT_CARRIED = {
     "image": ("test_data", "test_data_size"),  # azure-ai-ml's builders take neither
     "nlp": ("sweep",),  # azure-ai-ml 1.35 cannot dump an NLP job's sweep: its own validation fails on it
 }
-DATA = ("training_data", "validation_data", "test_data")
-SCALARS = (
-    "primary_metric", "target_column_name", "validation_data_size", "test_data_size", "n_cross_validations",
-    "cv_split_column_names", "weight_column_name", "log_verbosity",
-)  # fmt: skip
-GROUPS: dict[str, tuple[str, ...]] = {
-    "limits": (
-        "enable_early_termination", "exit_score", "max_concurrent_trials", "max_cores_per_trial", "max_nodes",
-        "max_trials", "timeout_minutes", "trial_timeout_minutes",
-    ),
-    "training": (
-        "enable_onnx_compatible_models", "enable_dnn_training", "enable_model_explainability",
-        "enable_stack_ensemble", "enable_vote_ensemble", "ensemble_model_download_timeout",
-        "allowed_training_algorithms", "blocked_training_algorithms", "training_mode",
-    ),
-    "featurization": ("mode", "blocked_transformers", "column_name_and_types", "dataset_language",
-                      "enable_dnn_featurization"),
-    "forecasting": (
-        "time_column_name", "forecast_horizon", "time_series_id_column_names", "target_lags", "feature_lags",
-        "target_rolling_window_size", "country_or_region_for_holidays", "use_stl", "seasonality",
-        "short_series_handling_config", "frequency", "target_aggregate_function", "cv_step_size",
-        "features_unknown_at_forecast_time",
-    ),
-}  # fmt: skip
 NOT_CARRIED_IN_GROUPS = {"training": ("stack_ensemble_settings",), "featurization": ("transformer_params",)}
-TASK_KEYS = {"classification": ("positive_label",), "regression": (), "forecasting": ("forecasting",)}
-# What the node itself takes besides the task's fields, and what azpipe refuses until it carries it.
-NODE_KEYS = ("type", "task", "compute", "outputs", "display_name", "description", "tags", "properties", "name",
-             "experiment_name", "comment")  # fmt: skip
-NOT_CARRIED = (
-    "environment_id",
-    "environment_variables",
-    "identity",
-    "queue_settings",
-    "resources",
-    "services",
-)
-BLOCK_KEYS = (
-    "task",
-    *DATA,
-    *SCALARS,
-    *GROUPS,
-    "positive_label",
-    "training_parameters",
-    "sweep",
-    "search_space",
-)  # the language's `automl:` block
 
 
-def task_keys(task: str | None) -> tuple[str, ...]:
-    """The keys an AutoML node of ``task`` takes."""
-    if task in NLP or task in IMAGE:
-        assert task is not None
-        scalars = VERTICAL_SCALARS["nlp" if task in NLP else "image"]
-        sweep = ("sweep",) if task in IMAGE else ()  # NLP: refused (VERTICAL_NOT_CARRIED)
-        return ("training_data", "validation_data", *scalars, *vertical_groups(task), *sweep, "search_space")
-    groups = tuple(group for group in GROUPS if group != "forecasting")
-    return (*DATA, *SCALARS, *groups, *TASK_KEYS.get(task or "", ()))
-
-
-def read_automl(
-    reader: Reader, step: Step, mapping: Map, where: str, bindable: Collection[RefKind], native: bool
-) -> None:
+def read_automl(reader: Reader, step: Step, mapping: Map, where: str, bindable: Collection[RefKind]) -> None:
     """The AutoML fields of ``mapping`` (a native node, or a step's ``automl:`` block) into ``step``."""
     step.kind = "automl"
     automl = step.automl = AutoML(mapping.span)
-    task_node = mapping.get("task")
-    automl.task = reader.string(task_node, f"`task` of {where}")
-    if task_node is None:
-        reader.report("S103", mapping.span, f"{where} needs `task`", "one of: " + ", ".join(TASKS))
-        step.incomplete = True
+    written = mapping.get("task")
+    text = written.value if isinstance(written, Scalar) and isinstance(written.value, str) else None
+    task = camel_to_snake(text) if text is not None else None  # azure-ai-ml reads `Classification` too
+    if task not in TASKS:
+        automl.task = text
+        step.incomplete = True  # the walker says why (S103, V002)
+        for entry in mapping:  # its data are still the step's inputs: what they name is used
+            if entry.key.value in DATA:
+                key = str(entry.key.value)
+                _data(reader, step, key, entry.key, entry.value, f"`{key}` of {where}", bindable)
         return
-    if automl.task not in TASKS:
-        reader.choice(task_node, f"`task` of {where}", TASKS)
-        step.incomplete = True
-        return
-    allowed = task_keys(automl.task)
-    vertical = "image" if automl.task in IMAGE else "nlp" if automl.task in NLP else ""
+    assert task is not None
+    automl.task = task
+    properties = task_properties(task)
+    vertical = "image" if task in IMAGE else "nlp" if task in NLP else ""
     refused = (*NOT_CARRIED, *VERTICAL_NOT_CARRIED.get(vertical, ()))
-    reader.mapping(mapping, where, (*allowed, *(NODE_KEYS if native else ("task",)), *refused))
-    for key in refused:
-        found = mapping.key_node(key)
-        if found is not None:
-            reader.report("S108", found.span, f"azpipe does not carry `{key}` of {where} to Azure ML yet",
-                          "remove it, or submit this file with `az ml job create`")  # fmt: skip
     for entry in mapping:
         key = entry.key.value
-        if not isinstance(key, str) or key not in allowed:
+        if key in refused:
+            _not_carried(reader, entry.key, f"`{key}` of {where}")
             continue
+        if not isinstance(key, str) or key not in properties:
+            continue  # `task`, the node's own keys, or a key the walker reports
         automl.spans[key] = entry.value.span
         if key in DATA:
             _data(reader, step, key, entry.key, entry.value, f"`{key}` of {where}", bindable)
         elif key == "sweep":
             automl.settings[key] = _sweep(reader, entry.value, f"`sweep` of {where}")
         elif key == "search_space":
-            automl.settings[key] = _search_space(
-                reader, automl.task, entry.value, f"`search_space` of {where}"
-            )
-        elif key in GROUPS or key in vertical_groups_of(automl.task):
-            keys = vertical_groups_of(automl.task).get(key) or GROUPS[key]
-            automl.settings[key] = _group(reader, key, keys, entry.value, f"`{key}` of {where}")
+            automl.settings[key] = _search_space(reader, entry.value, f"`search_space` of {where}")
+        elif key in GROUPS:
+            automl.settings[key] = _group(reader, automl, key, properties[key], entry.value, where)
         else:
-            value = _plain(reader, entry.value, f"`{key}` of {where}")
+            value = checked_value(entry.value, properties[key])
             if value is not None:
                 automl.settings[key] = value
+
+
+def _not_carried(reader: Reader, key: Scalar, what: str) -> None:
+    reader.report("S108", key.span, f"azpipe does not carry {what} to Azure ML yet",
+                  "remove it, or submit this file with `az ml job create`")  # fmt: skip
 
 
 def _data(
@@ -223,102 +100,135 @@ def _data(
     """A data field: a step input of that name, bound as written (a reference or a path)."""
     port = Port(key, key_node.span, type="mltable")
     if isinstance(node, Map):
-        reader.mapping(node, where, ("type", "path", "mode"))
         value = node.get("path")
         if value is None:
-            reader.report("S103", node.span, f"{where} needs `path`")
-            return
-        port.mode = reader.string(node.get("mode"), f"`mode` of {where}")
+            return  # the walker reports it missing
+        mode = node.get("mode")
+        port.mode = mode.value if isinstance(mode, Scalar) and isinstance(mode.value, str) else None
         node = value
+    elif not isinstance(node, Scalar) or node.value is None:
+        return  # the walker reports the shape or the empty value
     port.binding = read_binding(reader, node, where, bindable)
     step.inputs[key] = port
-
-
-def vertical_groups_of(task: str | None) -> dict[str, tuple[str, ...]]:
-    """:func:`vertical_groups` of an NLP or image task; nothing for a tabular one."""
-    return vertical_groups(task) if task in NLP or task in IMAGE else {}  # type: ignore[arg-type]
 
 
 def _sweep(reader: Reader, node: Node, where: str) -> dict[str, Any]:
     """``sweep``: ``sampling_algorithm`` by name, and ``early_termination`` read as a sweep step's."""
     from azpipe.model import Sweep
     from azpipe.readers.sweep import _early_termination
-    from azpipe.readers.walked import unwalked
-    from azpipe.schema.node_kinds import SAMPLING_ALGORITHMS
 
     found: dict[str, Any] = {}
-    mapping = reader.mapping(node, where, ("sampling_algorithm", "early_termination"))
-    if mapping is None:
+    if not isinstance(node, Map):
         return found
-    algorithm = mapping.get("sampling_algorithm")
-    if algorithm is not None:
-        value = reader.choice(algorithm, f"`sampling_algorithm` of {where}", SAMPLING_ALGORITHMS)
-        if value is not None:
-            found["sampling_algorithm"] = value
-    policy = Sweep(mapping.span)
-    with unwalked(reader):  # the automl block is its reader's to check
-        _early_termination(reader, policy, mapping.get("early_termination"), where)
+    algorithm = node.get("sampling_algorithm")
+    if isinstance(algorithm, Scalar) and isinstance(algorithm.value, str):
+        found["sampling_algorithm"] = algorithm.value.lower()  # the walker checks the name
+    policy = Sweep(node.span)
+    _early_termination(reader, policy, node.get("early_termination"), where)
     if policy.early_termination:
         found["early_termination"] = policy.early_termination
     return found
 
 
-def _search_space(reader: Reader, task: str | None, node: Node, where: str) -> list[dict[str, Any]]:
+def _search_space(reader: Reader, node: Node, where: str) -> list[dict[str, Any]]:
     """``search_space``: a list of mappings, each name a distribution (read as a sweep's)."""
     from azpipe.readers.sweep import _distribution
-    from azpipe.readers.walked import unwalked
 
     found: list[dict[str, Any]] = []
-    if not isinstance(node, Seq):
-        reader.wrong_shape(node, where, "list of mappings")
-        return found
-    for item in node.items:
+    for item in node.items if isinstance(node, Seq) else []:
         space: dict[str, Any] = {}
-        names = searched_names(task or "")
-        for name, key, value in reader.named(item, f"an entry of {where}"):
-            if name not in names:
-                reader.report("S101", key.span, f"`{name}` is not a setting {where} can sweep",
-                              did_you_mean(name, names) or "one of: " + ", ".join(names))  # fmt: skip
-                continue
-            with unwalked(reader):  # the automl block is its reader's to check
-                distribution = _distribution(reader, value, f"`{name}` of {where}")
+        for entry in item if isinstance(item, Map) else []:
+            name = entry.key.value
+            distribution = _distribution(reader, entry.value, f"`{name}` of {where}")
             if distribution is not None and distribution.type:
-                space[name] = {"type": distribution.type, **distribution.params}
+                space[str(name)] = {"type": distribution.type, **distribution.params}
         found.append(space)
     return found
 
 
-def _group(reader: Reader, key: str, keys: tuple[str, ...], node: Node, where: str) -> dict[str, Any]:
-    mapping = reader.mapping(node, where, (*keys, *NOT_CARRIED_IN_GROUPS.get(key, ())))
+def _group(
+    reader: Reader, automl: AutoML, key: str, schema: dict[str, Any], node: Node, where: str
+) -> dict[str, Any]:
+    """A mapping of settings (``limits``, ``training``...): the values the walker takes."""
     found: dict[str, Any] = {}
-    if mapping is None:
+    if not isinstance(node, Map):
         return found
-    for entry in mapping:
+    properties = schema["properties"]
+    for entry in node:
         name = entry.key.value
         if name in NOT_CARRIED_IN_GROUPS.get(key, ()):
-            reader.report("S108", entry.key.span, f"azpipe does not carry `{key}.{name}` to Azure ML yet",
-                          "remove it, or submit this file with `az ml job create`")  # fmt: skip
+            _not_carried(reader, entry.key, f"`{key}.{name}` of {where}")
             continue
-        if isinstance(name, str) and name in keys:
-            value = _plain(reader, entry.value, f"`{name}` of {where}")
+        if isinstance(name, str) and name in properties:
+            value = checked_value(entry.value, properties[name])
             if value is not None:
                 found[name] = value
+                automl.spans[f"{key}.{name}"] = entry.value.span
     return found
 
 
-def _plain(reader: Reader, node: Node, where: str) -> Any:
-    """A scalar, a list of scalars, or a mapping of scalars (``column_name_and_types``)."""
-    if isinstance(node, Scalar):
-        if node.value is None:
-            reader.wrong_shape(node, where, "value")
+def checked_value(node: Node, schema: dict[str, Any]) -> Any:
+    """``node``'s value as marshmallow reads it for ``schema`` (`"2"` for an integer is 2), or
+    ``None`` where the walker reports it (a wrong shape, type or enum value, or an empty one).
+    Enum values are kept as written (azure-ai-ml compares them itself)."""
+    if "anyOf" in schema:
+        branches = [branch for branch in schema["anyOf"] if _shape_fits(node, branch)]
+        if not branches:
             return None
-        return node.value
-    if isinstance(node, Seq) and all(isinstance(item, Scalar) for item in node.items):
-        return plain(node)
-    if isinstance(node, Map) and all(isinstance(entry.value, Scalar) for entry in node):
-        return plain(node)
-    reader.wrong_shape(node, where, "value, list or mapping of values")
-    return None
+        schema = branches[0]
+    kinds = schema.get("type", ())
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    if isinstance(node, Seq):
+        items = (
+            [checked_value(item, schema.get("items", {})) for item in node.items]
+            if "array" in kinds
+            else [None]
+        )
+        return None if any(item is None for item in items) else items
+    if isinstance(node, Map):
+        others = schema.get("additionalProperties")
+        if "object" not in kinds:
+            return None
+        if not isinstance(others, dict):
+            return plain(node)
+        values = {str(entry.key.value): checked_value(entry.value, others) for entry in node}
+        return None if any(value is None for value in values.values()) else values
+    value = node.value if isinstance(node, Scalar) else None
+    if value is None:
+        return None
+    found = next((read for kind in kinds if (read := _scalar(value, kind)) is not None), None)
+    if found is None or ("enum" in schema and _folded(found, schema) not in schema["enum"]):
+        return None
+    if "pattern" in schema and isinstance(found, str):
+        return found if re.search(schema["pattern"], found) else None
+    return found
+
+
+def _shape_fits(node: Node, schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type", ())
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    if isinstance(node, Map):
+        return "object" in kinds
+    if isinstance(node, Seq):
+        return "array" in kinds
+    return not kinds or bool(set(kinds) - {"object", "array"})
+
+
+def _scalar(value: Any, kind: str) -> Any:
+    if kind == "integer":
+        return as_integer(value)
+    if kind == "number":
+        return walked.as_number(value)
+    if kind == "boolean":
+        return as_boolean(value)
+    return value if kind == "string" and isinstance(value, str) else None
+
+
+def _folded(value: Any, schema: dict[str, Any]) -> Any:
+    mode = schema.get("x-ignore-case")
+    if mode == "camel":
+        return camel_to_snake(str(value))
+    return str(value).lower() if mode else value
 
 
 def read_automl_outputs(reader: Reader, step: Step, node: Node | None, where: str) -> None:
@@ -341,7 +251,7 @@ def read_native_automl(jobs: _JobReader, step: Step, mapping: Map, where: str) -
     """A native ``type: automl`` node."""
     from azpipe.readers.native import JOB_BINDINGS
 
-    read_automl(jobs.reader, step, mapping, where, JOB_BINDINGS, native=True)
+    read_automl(jobs.reader, step, mapping, where, JOB_BINDINGS)
     if step.automl is None or step.automl.task not in TASKS:
         return
     jobs._ignored_and_refused(step.name, mapping, where)
@@ -355,11 +265,11 @@ def read_automl_step(steps: StepReader, step: Step, mapping: Map, where: str) ->
 
     reader = steps.reader
     reader.mapping(mapping, where, LANGUAGE_STEP_KEYS)
-    block = reader.mapping(mapping.get("automl"), f"`automl` of {where}", BLOCK_KEYS)
+    block = walked.mapping(reader, mapping.get("automl"), f"`automl` of {where}", BLOCK_KEYS)
     if block is None:
         step.kind, step.incomplete = "automl", True
         return
-    read_automl(reader, step, block, f"`automl` of {where}", BINDABLE, native=False)
+    read_automl(reader, step, block, f"`automl` of {where}", BINDABLE)
     _node_settings(reader, step, mapping, where)
     read_automl_outputs(reader, step, mapping.get("outputs"), where)
 

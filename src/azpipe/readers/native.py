@@ -35,13 +35,13 @@ from azpipe.readers.spark import read_native_spark
 from azpipe.readers.steps import read_step_hooks, registered_component, written_type
 from azpipe.readers.subpipeline import read_pipeline_node
 from azpipe.readers.sweep import read_sweep_node
+from azpipe.schema.pipeline_job import WALKED_NODE_KINDS
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import did_you_mean
 
-# The node kinds whose every mapping the native schema describes (schema.azure_ml.PIPELINE_JOB's
-# `jobs`), so the schema walker checks their keys: not a parallel node (its `task` is left open) nor
-# the kinds it has no schema for (spark, automl, data_transfer), whose readers check their keys.
-WALKED_KINDS = frozenset({"command", "pipeline", "sweep"})
+# The node kinds whose every mapping the native schema describes (schema.pipeline_job.PIPELINE_JOB's
+# `jobs`), so the schema walker checks their keys; the readers of the others check their keys.
+WALKED_KINDS = WALKED_NODE_KINDS
 # The keys this reader reads where they apply (tests/test_fidelity_schema.py holds them to
 # azure-ai-ml's schemas); the schema walker checks the keys a file holds.
 TOP_KEYS = (

@@ -141,6 +141,11 @@ def number(reader: Reader, node: Node, what: str, integer: bool) -> int | float 
     return found
 
 
+def as_number(value: Any) -> int | float | None:
+    """``value`` as marshmallow's ``Float`` reads it (`"0.5"` too), if it does."""
+    return _as_number(value, False)
+
+
 def _as_number(value: Any, integer: bool) -> int | float | None:
     """``value`` as marshmallow's ``Integer`` (``integer``) or ``Float`` reads it, if it does."""
     if isinstance(value, bool):

@@ -28,7 +28,8 @@ JSON Schema cannot say about Azure ML's reading of YAML:
 ``oneOf`` + ``discriminator``
     Alternatives chosen by one key's value (OpenAPI's ``discriminator``), as
     ``distribution: {type: pytorch, ...}``: each alternative lists the values it
-    is for in ``x-when`` (``*``: any other value); the discriminator's
+    is for in ``x-when`` (``*``: any other value), and may choose again by another
+    key (an automl node by its ``task``); the discriminator's
     ``x-default`` is the value when the key is absent, and ``x-others`` says that
     another value is the readers' to report (a node type azpipe does not model);
     ``x-kinds`` lists the values whose readers check the mapping (editors complete them).
@@ -48,10 +49,13 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     No key of this mapping may be left empty (marshmallow's fields without
     ``allow_none``: "Field may not be null"); elsewhere an empty value is absent.
 ``x-reader``
-    A block its reader checks (the ``automl:`` block of a step): described for editors
-    and completion, not walked, so nothing is reported twice.
+    A pipeline job's node kind whose schema leaves some mappings open (a parallel
+    node's ``task``): its reader checks the keys there (``pipeline_job.WALKED_NODE_KINDS``
+    are the others).
 ``x-ignore-case``
-    Azure ML lower-cases the value before comparing it with ``enum``.
+    Azure ML lower-cases the value before comparing it with ``enum``; ``camel``: it
+    compares ``camel_to_snake`` of it (AutoML's enums: `LogisticRegression` is
+    `logistic_regression`).
 ``x-bindings``
     A ``${{ }}`` data binding may stand for any value below (pipeline job nodes).
 ``x-unit``, ``x-pattern-hint``, ``x-hint``
@@ -64,7 +68,7 @@ JSON Schema cannot say about Azure ML's reading of YAML:
 
 The azpipe language is ``LANGUAGE`` (:mod:`azpipe.schema.language`), the one
 description its readers, ``azpipe schema``, the docs' key tables and ``azpipe lsp``
-use too. Azure ML's part (:mod:`azpipe.schema.azure_ml`) is derived from azure-ai-ml
+use too. Azure ML's part (:mod:`azpipe.schema.azure_ml`, :mod:`azpipe.schema.pipeline_job`) is derived from azure-ai-ml
 1.35's marshmallow schemas (``azure/ai/ml/_schema``);
 ``tests/test_schema_values.py`` compares the two, and checks that every field
 ``azpipe.readers.fields`` carries has a shape here. Its scalars are read the way
@@ -76,15 +80,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from azpipe.schema.azure_ml import (
-    COMMAND_COMPONENT,
-    PIPELINE_COMPONENT,
-    PIPELINE_JOB,
-    USED_COMMAND_COMPONENT,
-    USED_PIPELINE_COMPONENT,
-)
+from azpipe.schema.azure_ml import COMMAND_COMPONENT, USED_COMMAND_COMPONENT
 from azpipe.schema.language import LANGUAGE
 from azpipe.schema.parallel_component import PARALLEL_COMPONENT, USED_PARALLEL_COMPONENT
+from azpipe.schema.pipeline_job import PIPELINE_COMPONENT, PIPELINE_JOB, USED_PIPELINE_COMPONENT
 from azpipe.schema.spark_component import SPARK_COMPONENT, USED_SPARK_COMPONENT
 
 Schema = dict[str, Any]

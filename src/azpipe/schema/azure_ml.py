@@ -1,9 +1,8 @@
-"""Azure ML's native files: pipeline jobs and command components (CLI v2 YAML).
+"""Azure ML's native files: command components and the nodes of pipeline jobs (CLI v2 YAML).
 
 Derived from azure-ai-ml 1.35's marshmallow schemas; the class each part comes
-from is named next to it (``azure/ai/ml/_schema/...``). What azpipe does not
-model (sweep, parallel, spark... nodes) is left out: those nodes are reported as
-not supported (S107) and not walked.
+from is named next to it (``azure/ai/ml/_schema/...``). The pipeline job itself, with its
+nodes of every kind, is :mod:`azpipe.schema.pipeline_job`'s.
 """
 
 from __future__ import annotations
@@ -528,6 +527,7 @@ _RETRY_VALUE: _Schema = {"type": "integer"}
 PARALLEL_NODE: _Schema = {
     "type": "object",
     "x-when": ["parallel"],
+    "x-reader": True,  # `task` and `component` are left open: azpipe.readers.parallel checks them
     "properties": {
         "type": STRING,
         "compute": STRING,
@@ -558,58 +558,3 @@ PARALLEL_NODE: _Schema = {
     },
     "x-bindings": True,
 }
-PIPELINE_JOB: _Schema = {
-    "type": "object",
-    "properties": {
-        "$schema": STRING,
-        "type": {"type": "string", "enum": ["pipeline"],
-                 "x-hint": "without `type: pipeline` Azure ML reads the file as a command job"},
-        "name": STRING,
-        "display_name": STRING,
-        "description": STRING,
-        "experiment_name": STRING,
-        "tags": STRING_MAP,
-        "properties": STRING_MAP,
-        "compute": STRING,  # `""` is taken (settings.default_compute is not)
-        "identity": IDENTITY,
-        "services": SERVICES,
-        "settings": SETTINGS,
-        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
-        "outputs": {"type": "object", "additionalProperties": {"anyOf": [{"type": "null"}, OUTPUT]}},
-        "jobs": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "oneOf": [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE],
-                # x-kinds: the node types their own readers check (completed by `azpipe lsp`).
-                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107",
-                                  "x-kinds": ["spark", "automl", "data_transfer"]},
-                "x-ignore-case": True,
-            },
-        },
-        "component": STRING,
-    },
-    "additionalProperties": False,
-    "required": ["type"],
-    "description": "An Azure ML pipeline job file.",
-}  # fmt: skip
-
-# pipeline/pipeline_component.py: PipelineComponentSchema (a `type: pipeline` component file, used
-# by a pipeline node): a pipeline's jobs behind a component's typed inputs and outputs.
-PIPELINE_COMPONENT: _Schema = {
-    **PIPELINE_JOB,
-    "properties": {
-        **PIPELINE_JOB["properties"],
-        "name": COMMAND_COMPONENT["properties"]["name"],  # ComponentSchema: ComponentNameStr too
-        "version": VERSION,
-        "is_deterministic": BOOLEAN,
-        "inputs": COMPONENT_INPUTS,
-        "outputs": COMPONENT_OUTPUTS,
-    },
-    # ComponentSchema: a component file loaded on its own needs its name.
-    "required": ["type", "name"],
-    "description": "An Azure ML pipeline component file.",
-}
-# A pipeline component file a pipeline node names (PipelineComponentFileRefField reads it with
-# _AnonymousPipelineComponentSchema): it may go without a name.
-USED_PIPELINE_COMPONENT: _Schema = {**PIPELINE_COMPONENT, "required": ["type"]}

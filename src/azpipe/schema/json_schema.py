@@ -6,7 +6,7 @@ know only JSON Schema, so each extension is spelt out in it:
 
 - a ``oneOf`` chosen by a ``discriminator`` key (``distribution: {type: mpi}``)
   becomes one ``if``/``then`` per alternative, on the key's value;
-- ``x-ignore-case`` enum values become a pattern that ignores case;
+- ``x-ignore-case`` enum values become a pattern that ignores case (``camel``: and underscores);
 - scalars are read as marshmallow reads them: an integer field also takes ``"2"``,
   a number field ``"0.5"``, a boolean field ``"yes"``, ``1``...;
 - under ``x-bindings`` any value may also be a ``${{ }}`` data binding;
@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from azpipe.schema.azure_ml import PIPELINE_JOB
 from azpipe.schema.language import LANGUAGE
+from azpipe.schema.pipeline_job import PIPELINE_JOB
 
 Schema = dict[str, Any]
 
@@ -86,7 +86,7 @@ def convert(schema: Schema, bindings: bool = False) -> Schema:
         found["items"] = convert(schema["items"], bindings)
     if schema.get("x-ignore-case") and "enum" in schema:
         found.pop("enum")
-        found["pattern"] = _any_case(schema["enum"])
+        found["pattern"] = _any_case(schema["enum"], schema["x-ignore-case"])
     if "oneOf" in schema:
         _discriminated(found, schema, bindings)
     _lenient(found)
@@ -101,12 +101,14 @@ def _is_container(schema: Schema) -> bool:
     return bool({"object", "array"} & set(kinds)) and not {"string"} & set(kinds)
 
 
-def _any_case(values: list[Any]) -> str:
+def _any_case(values: list[Any], mode: Any = True) -> str:
     """A pattern matching any of ``values`` whatever their letters' case (JSON Schema patterns
-    are ECMA-262: no inline flags)."""
+    are ECMA-262: no inline flags); with ``mode`` ``camel`` (AutoML's ``camel_to_snake``) the
+    underscores may be left out too (`LogisticRegression` for `logistic_regression`)."""
 
     def letters(text: str) -> str:
-        return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in text)
+        found = "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in text)
+        return found.replace("_", "_?") if mode == "camel" else found
 
     return "^(" + "|".join(letters(str(value)) for value in values) + ")$"
 
@@ -133,7 +135,7 @@ def _discriminated(found: Schema, schema: Schema, bindings: bool) -> None:
     ``x-when`` values (``*``: any other value, or none when that is ``x-default``)."""
     discriminator = schema.get("discriminator", {})
     key = discriminator["propertyName"]
-    ignore_case = bool(schema.get("x-ignore-case"))
+    ignore_case = schema.get("x-ignore-case", False)
     named = [value for branch in schema["oneOf"] for value in branch.get("x-when", []) if value != "*"]
     rules: list[Schema] = []
     # Whatever the alternatives, the key's value is text (a list is S102 in `check`).
@@ -155,14 +157,17 @@ def _discriminated(found: Schema, schema: Schema, bindings: bool) -> None:
     if not any("*" in branch.get("x-when", []) for branch in schema["oneOf"]) and not discriminator.get(
         "x-others"
     ):
-        choice: Schema = {"type": "string", "pattern": _any_case(named)} if ignore_case else {"enum": named}
+        choice: Schema = (
+            {"type": "string", "pattern": _any_case(named, ignore_case)} if ignore_case else {"enum": named}
+        )
         found.setdefault("properties", {})[key] = {**found.get("properties", {}).get(key, {}), **choice}
     found["allOf"] = rules
 
 
-def _has(key: str, values: list[Any], ignore_case: bool) -> Schema:
-    """A schema true when ``key`` is present with one of ``values``."""
-    value: Schema = {"pattern": _any_case(values)} if ignore_case else {"enum": values}
+def _has(key: str, values: list[Any], ignore_case: Any) -> Schema:
+    """A schema true when ``key`` is present with one of ``values`` (compared as ``x-ignore-case``
+    says)."""
+    value: Schema = {"pattern": _any_case(values, ignore_case)} if ignore_case else {"enum": values}
     if ignore_case:
         value["type"] = "string"
     return {"properties": {key: value}, "required": [key]}

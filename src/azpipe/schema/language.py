@@ -21,8 +21,8 @@ key belongs to, a value's meaning), else by the walker; the walker drops what a
 reader reported at the same place (``checks.values.not_reported``).
 ``tests/test_unknown_key_everywhere.py`` holds the two together: an unknown key
 in any mapping of the examples and the corpus is flagged on its line, once.
-The node-kind blocks (``sweep``, ``parallel``, ``spark``, ``automl``,
-``data_transfer``) are described in :mod:`azpipe.schema.node_kinds`.
+The node-kind blocks (``sweep``, ``parallel``, ``spark``, ``data_transfer``) are described
+in :mod:`azpipe.schema.node_kinds`, ``automl`` in :mod:`azpipe.schema.automl`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from azpipe.naming import MAX_LENGTH, NAME
+from azpipe.schema.automl import AUTOML_BLOCK
 from azpipe.schema.azure_ml import (
     COMPONENT_INPUT,
     DISTRIBUTION,
@@ -42,7 +43,6 @@ from azpipe.schema.azure_ml import (
 )
 from azpipe.schema.environments import ENVIRONMENT_DECLARATION, ENVIRONMENT_USE
 from azpipe.schema.node_kinds import (
-    AUTOML_BLOCK,
     DATA_TRANSFER_BLOCK,
     PARALLEL_BLOCK,
     SPARK_BLOCK,

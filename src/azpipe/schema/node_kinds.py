@@ -1,5 +1,5 @@
-"""The node-kind blocks of a step (``sweep:``, ``parallel:``, ``spark:``, ``automl:``,
-``data_transfer:``): their keys, and what each value may be.
+"""The node-kind blocks of a step (``sweep:``, ``parallel:``, ``spark:``, ``data_transfer:``;
+``automl:`` is :mod:`azpipe.schema.automl`'s): their keys, and what each value may be.
 
 :mod:`azpipe.schema.language` puts them under a step (``STEP_PROPERTIES``). ``sweep``,
 ``parallel``, ``spark`` and ``data_transfer`` are closed, typed schemas the walker
@@ -8,8 +8,7 @@ ignores the key in the node the block compiles to), shapes (S102), types (V001),
 (V002, ``oneOf`` + ``discriminator`` where the keys depend on a ``type``), ranges (V003),
 required keys (S103). Their readers (``azpipe.readers.sweep``...) take their key lists and
 enums from here and read the checked blocks (:mod:`azpipe.readers.walked`), reporting
-only what needs meaning. ``automl`` is still described key by key for editors and left to
-its reader (``x-reader``).
+only what needs meaning.
 """
 
 from __future__ import annotations
@@ -52,22 +51,6 @@ def _closed(
     if when is not None:
         found["x-when"] = [when]
     return _d(found, description)
-
-
-def _described(properties: dict[str, _Schema], description: str) -> _Schema:
-    """A node-kind block: its keys described for editors and completion, left to its reader to check
-    (``x-reader``: the walker does not look inside, so nothing is reported twice)."""
-    return _d({"type": "object", "properties": properties, "x-reader": True}, description)
-
-
-def _any(description: str) -> _Schema:
-    """A value its reader checks (any shape here)."""
-    return {"description": description}
-
-
-def _block(properties: dict[str, str], description: str) -> _Schema:
-    """A mapping of the keys ``properties`` names (key → description), any values."""
-    return _d({"type": "object", "properties": {k: _any(v) for k, v in properties.items()}}, description)
 
 
 # ----------------------------------------------------------------------------- sweep
@@ -312,38 +295,6 @@ SPARK_BLOCK: _Schema = _closed(
         ),
     },
     "Run on Spark (a spark node).",
-)
-AUTOML_BLOCK: _Schema = _described(
-    {
-        "task": _any(
-            "`classification`, `regression`, `forecasting`, an NLP (`text_classification`, "
-            "`text_classification_multilabel`, `text_ner`) or an image task (`image_classification`...)."
-        ),
-        "training_data": _any("The training table (an `mltable` input)."),
-        "validation_data": _any("The validation table."),
-        "test_data": _any("The test table (tabular tasks)."),
-        "primary_metric": _any("The metric AutoML optimises."),
-        "target_column_name": _any("The column to predict."),
-        "validation_data_size": _any("The share of the training data held out for validation."),
-        "test_data_size": _any("The share of the training data held out for testing."),
-        "n_cross_validations": _any("Cross-validation folds (or `auto`)."),
-        "cv_split_column_names": _any("Columns that hold custom cross-validation splits."),
-        "weight_column_name": _any("The column of sample weights."),
-        "log_verbosity": _any("How much AutoML logs."),
-        "limits": _any("Trials, concurrency and time limits (`max_trials`, `timeout_minutes`...)."),
-        "training": _any(
-            "Training settings of a tabular task (allowed and blocked algorithms, ensembles...)."
-        ),
-        "featurization": _any(
-            "Featurization settings (`mode`, `blocked_transformers`, `dataset_language`...)."
-        ),
-        "forecasting": _any("Forecasting settings (`time_column_name`, `forecast_horizon`...)."),
-        "positive_label": _any("Classification: the positive class."),
-        "training_parameters": _any("NLP and image tasks: fixed hyperparameters (`learning_rate`...)."),
-        "sweep": _any("Image tasks: `sampling_algorithm` and `early_termination` of the model sweep."),
-        "search_space": _any("NLP and image tasks: a list of mappings of sweep distributions."),
-    },
-    "Automated ML: a tabular, NLP or image task (an automl node).",
 )
 # ----------------------------------------------------------------------------- data transfer
 # The block compiles to a data transfer node (azure-ai-ml 1.35's DataTransferCopySchema,

@@ -45,3 +45,13 @@ def as_boolean(value: Any) -> bool | None:
         if word.lower() in _FALSE and word in (word.lower(), word.capitalize(), word.upper()):
             return False
     return None
+
+
+def camel_to_snake(text: str) -> str:
+    """``text`` as azure-ai-ml's ``camel_to_snake`` compares an enum value (AutoML's:
+    `LogisticRegression` is `logistic_regression`, `LightGBM` `light_gbm`), each of its
+    comma-separated parts converted."""
+    if "," in text:
+        return ",".join(camel_to_snake(part.strip()) for part in text.split(","))
+    text = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", text)
+    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", text).lower()
