@@ -144,6 +144,7 @@ class _Composer:
         self.key_only: dict[int, tuple[Scalar, str]] = {}  # a `<<` or `=` scalar → its tag
         # a mapping → the one-character keys it sets and also merges (see _merged)
         self.overridden: dict[int, tuple[Map, dict[Any, Scalar]]] = {}
+        self.plain_seen: dict[str, tuple[str, Any, str | None]] = {}  # see _plain
 
     def span(self, event: Any) -> Span:
         start = self.source.offset(event.start_mark.line + 1, event.start_mark.column + 1)
@@ -185,7 +186,12 @@ class _Composer:
                 if event.anchor:
                     self.anchors[event.anchor] = node
                     self.sizes[id(node)] = 1
-                root = self._attach(stack, node, 1, event) or root
+                if stack:  # _attach, inlined for the most frequent node
+                    parent = stack[-1]
+                    parent.items.append(node)
+                    parent.size += 1
+                else:
+                    root = node
                 continue
             if isinstance(event, yaml.StreamEndEvent):
                 break
@@ -255,6 +261,37 @@ class _Composer:
         )
 
     def _scalar(self, event: Any) -> Scalar:
+        style = event.style or None  # libyaml says "" for plain scalars, PyYAML None
+        start, end, span = self._extent(event.start_mark, event.end_mark)
+        if style is None and event.tag is None:  # most scalars: keys and plain values
+            tag, value, trap = self._plain(event)
+            scalar = Scalar(span, value, event.value, None, self.source, start, end, trap)
+        else:
+            tag = self._tag(event)
+            value = self._construct(tag, event)
+            scalar = Scalar(span, value, event.value, style, self.source, start, end)
+            if style is None:
+                scalar.trap = yaml11_trap(event.value, value)
+        if tag in (_MERGE, _VALUE):
+            self.key_only[id(scalar)] = (scalar, tag)
+        if tag == _MERGE:
+            scalar.value = "<<"
+        return scalar
+
+    def _plain(self, event: Any) -> tuple[str, Any, str | None]:
+        """The tag, value and YAML 1.1 trap of an untagged plain scalar: they depend on its text
+        alone, and a pipeline repeats the same keys and words on every step, so each text is
+        resolved and constructed once (the values kept are immutable: text, numbers, booleans,
+        null; timestamps stay text)."""
+        found = self.plain_seen.get(event.value)
+        if found is None:
+            tag = self._tag(event)
+            value = self._construct(tag, event)
+            found = self.plain_seen[event.value] = (tag, value, yaml11_trap(event.value, value))
+        return found
+
+    def _tag(self, event: Any) -> str:
+        """The scalar's tag, resolved as PyYAML's composer resolves it; only standard tags."""
         tag = event.tag
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
@@ -265,17 +302,7 @@ class _Composer:
                 f"unsupported YAML tag {event.tag!r}",
                 "azpipe reads plain YAML only; remove the tag",
             )
-        value = self._construct(tag, event)
-        start, end, span = self._extent(event.start_mark, event.end_mark)
-        style = event.style or None  # libyaml says "" for plain scalars, PyYAML None
-        scalar = Scalar(span, value, event.value, style, self.source, start, end)
-        if style is None:
-            scalar.trap = yaml11_trap(event.value, value)
-        if tag in (_MERGE, _VALUE):
-            self.key_only[id(scalar)] = (scalar, tag)
-        if tag == _MERGE:
-            scalar.value = "<<"
-        return scalar
+        return str(tag)
 
     def _construct(self, tag: str, event: Any) -> Any:
         if tag in _AS_WRITTEN:
@@ -326,6 +353,8 @@ class _Composer:
 
     def _entries(self, items: list[Node]) -> tuple[list[Entry], dict[Any, Scalar]]:
         """A mapping's entries, merged ones after those written; and its overridden short keys."""
+        if not self.key_only:  # no `<<` or `=` anywhere so far: no merge to look for
+            return self._plain_entries(items), {}
         explicit: dict[Any, Scalar] = {}
         entries: list[Entry] = []
         merge: tuple[Scalar, Node] | None = None
@@ -350,6 +379,21 @@ class _Composer:
             return entries, {}
         merged, overridden = self._merged(merge[0], merge[1], explicit)
         return entries + merged, overridden
+
+    def _plain_entries(self, items: list[Node]) -> list[Entry]:
+        """:meth:`_entries` for a mapping in a document with no merge or value key yet."""
+        explicit: dict[Any, Scalar] = {}
+        entries: list[Entry] = []
+        for key, value in zip(items[::2], items[1::2], strict=True):
+            if type(key) is not Scalar or isinstance(key.value, (list, dict)):
+                raise LoadError(
+                    rule("S102").at(key.span, "a mapping key must be a plain value, not a collection")
+                )
+            first = explicit.setdefault(key.value, key)
+            if first is not key:
+                raise self._duplicate(key, first, _KEEPS_LAST)
+            entries.append(Entry(key, value))
+        return entries
 
     def _duplicate(self, key: Scalar, first: Scalar, hint: str) -> LoadError:
         message = f"duplicate key {key.text!r} (first defined on line {first.span.line})"

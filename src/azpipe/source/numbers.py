@@ -38,21 +38,24 @@ def number_problems(root: Node | None) -> list[Diagnostic]:
     seen: set[int] = set()  # aliases and merges share nodes: visit each once
     text_meant: set[int] = set()  # defaults of `type: string` inputs
     stack: list[Node] = [root] if root is not None else []
-    while stack:
+    while stack:  # exact types and few calls: this walk visits every node of the file
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, Map):
-            _declared_type(node, text_meant)
-            stack.extend(entry.value for entry in node.entries)
-        elif isinstance(node, Seq):
-            stack.extend(node.items)
-        elif isinstance(node, Scalar):
-            if _non_finite(node.value):
-                found.append(_non_finite_diagnostic(node))
+        if type(node) is Scalar:
+            value = node.value
+            if type(value) is float:
+                if not math.isfinite(value):
+                    found.append(_non_finite_diagnostic(node))
             elif _exponent_text(node) and id(node) not in text_meant:
                 found.append(_exponent_diagnostic(node))
+        elif type(node) is Map:
+            if "type" in node:
+                _declared_type(node, text_meant)
+            stack.extend([entry.value for entry in node.entries])
+        elif type(node) is Seq:
+            stack.extend(node.items)
     return found
 
 
@@ -69,10 +72,6 @@ def _declared_type(mapping: Map, text_meant: set[int]) -> None:
         default = mapping.get("default")
         if default is not None:
             text_meant.add(id(default))
-
-
-def _non_finite(value: object) -> bool:
-    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _exponent_text(node: Scalar) -> bool:
