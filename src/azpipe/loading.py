@@ -124,13 +124,15 @@ def _finished(pipeline: Pipeline, loaded: Loaded, path: str) -> Pipeline:
 class CheckedFile:
     """One file ``azpipe check`` looked at: what it is and, when checked, what was found.
 
-    ``sources`` maps every file a diagnostic points into to its text.
+    ``sources`` maps every file a diagnostic points into to its text; ``pipeline`` is the
+    model the checks ran on (``None`` for a file not checked).
     """
 
     path: str
     kind: FileKind
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    pipeline: Pipeline | None = None
 
 
 def check_file(path: str) -> CheckedFile:
@@ -146,7 +148,7 @@ def check_file(path: str) -> CheckedFile:
             pipeline = _checked_component(loaded, path, base_dir)
         else:
             pipeline = _checked(loaded, path, base_dir, native=kind.builder == "native")
-        return CheckedFile(path, kind, pipeline.diagnostics, pipeline.sources)
+        return CheckedFile(path, kind, pipeline.diagnostics, pipeline.sources, pipeline)
 
 
 def _kind_of_unreadable(path: str) -> FileKind:

@@ -62,6 +62,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_color_argument(parser)
 
 
+# The last run's results, models included, held until the next run or the process's end:
+# `azpipe check` ends without teardown (cli.main.entry), and freeing a large pipeline's nodes
+# one by one when `run` returns would cost more than printing what was found.
+_LAST_RUN: list[CheckedFile] = []
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the files; exit 1 when an error (or, with ``--strict``, a warning) is found,
     2 on a usage error: a path that does not exist, or a folder with nothing to check."""
@@ -77,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if not _usable(found):
         return 2
     results = [check_file(path) for path in found.files]
+    _LAST_RUN[:] = results  # see _LAST_RUN
     checked = [result for result in results if result.kind.checked]
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
