@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from azpipe.cli.main import SUBCOMMANDS, build_parser, main
+from azpipe.cli.main import SUBCOMMANDS, HelpFormatter, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,15 @@ def test_check_imports_only_its_own_subcommand() -> None:
     }
     heavy = {"lark", "azure.ai.ml", "jinja2", "networkx", "azpipe.localrun", "azpipe.submit", "azpipe.emit"}
     assert not heavy & modules
+    assert "shutil" not in modules  # argparse's own width look-up imports it (cli.main.HelpFormatter)
+
+
+@pytest.mark.parametrize("columns", ["60", "120", "", "zero"])
+def test_help_takes_the_width_argparse_would(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    assert HelpFormatter("azpipe")._width == argparse.HelpFormatter("azpipe")._width
+    parser, _ = build_parser("check")
+    assert _subparser(parser, "check")._get_formatter()._width == argparse.HelpFormatter("azpipe")._width
 
 
 def test_a_syntax_error_still_gets_lark_s_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,19 +39,48 @@ def _modules(names: Sequence[str] = SUBCOMMANDS) -> list[ModuleType]:
     return found
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, given the terminal's width as ``shutil.get_terminal_size``
+    measures it: left to itself, argparse imports shutil (and its compression modules)
+    when a parser is built, which costs `azpipe check` of an example 2 % of its time."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:  # fmt: skip
+        super().__init__(
+            prog, indent_increment, max_help_position, terminal_width() - 2 if width is None else width
+        )
+
+
+def terminal_width() -> int:
+    """``$COLUMNS``, else the width of the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The top-level parser and the module behind each subcommand (only ``command``'s
     when one is named: importing every subcommand costs more than checking a file)."""
     parser = argparse.ArgumentParser(
         prog="azpipe",
         description="Check, compile, draw, run and submit Azure ML pipelines.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"azpipe {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
     names = [name for name in SUBCOMMANDS if command in (None, name.rstrip("_"))]
     for module in _modules(names):
-        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        sub = commands.add_parser(
+            module.NAME, help=module.HELP, description=module.HELP, formatter_class=HelpFormatter
+        )
         module.add_arguments(sub)
         modules[module.NAME] = module
     return parser, modules
