@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import RefKind
@@ -46,9 +46,10 @@ def data_id(name: str) -> str:
     return f"data.{name}"
 
 
-@dataclass(frozen=True)
-class Edge:
-    """A binding between two nodes (``kind`` ``data``) or an ``after:`` ordering."""
+class Edge(NamedTuple):
+    """A binding between two nodes (``kind`` ``data``) or an ``after:`` ordering (a named
+    tuple: a pipeline has several per step, and a tuple is built three times faster than a
+    frozen dataclass)."""
 
     src: str
     dst: str
