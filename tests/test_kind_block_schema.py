@@ -642,6 +642,16 @@ NATIVE_UNKNOWN_KEYS = [
     ("automl_nodes", "      sampling_algorithm: random\n"),
     ("automl_nodes", "      dataset_language: eng\n"),
     ("automl_nodes", "      type: mltable\n"),
+    ("data_transfer_nodes", "    task: copy_data\n"),
+    ("data_transfer_nodes", "      query: select * from region\n"),
+    ("data_transfer_nodes", "      path: s3://bucket/data/\n"),
+    ("data_transfer_nodes", "    task: export_data\n"),
+    ("data_transfer_nodes", "      table_name: dbo.Persons\n"),
+    ("spark_nodes", "    component: ./component.yml\n"),  # a node with a component: ignored
+    ("spark_nodes", "    code: ./src\n"),
+    ("spark_nodes", "      file: wrangle.py\n"),
+    ("spark_nodes", '      runtime_version: "3.4"\n'),
+    ("spark_nodes", "      type: managed\n"),
 ]
 
 
@@ -664,3 +674,46 @@ def test_an_unknown_key_in_a_native_node_is_flagged_once_as_azure_ml_judges_it(
     rejects = _azure_rejects(path)
     severity = Severity.ERROR if rejects else Severity.WARNING
     assert [(d.code, d.severity) for d in found] == [("S101", severity)], found
+
+
+# (fixture, old, new, the mistake's text, code): a native node's values, checked by the walker
+NATIVE_MISTAKES = [
+    ("data_transfer_nodes", "task: copy_data", "task: copy_dat", "copy_dat", "V002"),
+    (
+        "data_transfer_nodes",
+        "    data_copy_mode: merge",
+        "    sink: {}\n    data_copy_mode: merge",
+        "sink",
+        "S101",
+    ),
+    ("data_transfer_nodes", "data_copy_mode: merge_with_overwrite", "data_copy_mode: merge", "merge", "V002"),
+    ("spark_nodes", "py_files: [utils.zip]", "py_files: {a: utils.zip}", "{a: utils.zip}", "S102"),
+    ("spark_nodes", "      file: wrangle.py", "      fil: wrangle.py", "fil:", "S101"),
+    ("automl_nodes", "task: forecasting", "task: forecastin", "forecastin", "V002"),
+    (
+        "automl_nodes",
+        "short_series_handling_config: auto",
+        "short_series_handling_config: pad2",
+        "pad2",
+        "V002",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "old", "new", "marker", "code"), NATIVE_MISTAKES)
+def test_a_native_node_s_mistake_is_reported_once_at_its_place(
+    tmp_path: Path, fixture: str, old: str, new: str, marker: str, code: str
+) -> None:
+    import shutil
+
+    folder = tmp_path / fixture
+    shutil.copytree(NATIVE / fixture, folder)
+    path = folder / "pipeline.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    mutant = text.replace(old, new)
+    path.write_text(mutant, encoding="utf-8")
+    offset = mutant.index(marker, mutant.index(new))
+    line = mutant.count("\n", 0, offset) + 1
+    found = [d for d in azpipe.load(path).diagnostics if d.span.line == line and d.code != "S103"]
+    assert [d.code for d in found] == [code], found

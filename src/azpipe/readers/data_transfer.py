@@ -10,8 +10,8 @@ output ``sink``; ``export_data`` writes the input ``source`` to ``sink``. A node
 A ``data_transfer:`` block's keys, shapes and allowed values are the schema walker's
 (:data:`azpipe.schema.node_kinds.DATA_TRANSFER_BLOCK`): this reader reads the checked
 block (:mod:`azpipe.readers.walked`); which keys each task takes and what each endpoint
-needs are :mod:`azpipe.checks.data_transfer`'s. A native node's fields, which no schema
-describes whole, are checked here as the walker would (``reader.walked`` false).
+needs are :mod:`azpipe.checks.data_transfer`'s. A native node is walked too
+(:data:`azpipe.schema.pipeline_job.DATA_TRANSFER_NODE`: its keys by its task).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from azpipe.schema.node_kinds import COPY_MODES as COPY_MODES
 from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK
 from azpipe.schema.node_kinds import ENDPOINT_TYPES as ENDPOINT_TYPES
 from azpipe.schema.node_kinds import TASKS as TASKS
-from azpipe.source.nodes import Map, Node, Scalar
+from azpipe.source.nodes import Map, Node
 
 if TYPE_CHECKING:
     from azpipe.readers.native import _JobReader
@@ -38,16 +38,16 @@ ENDPOINT_KEYS = tuple(
         key for kind in DATA_TRANSFER_BLOCK["properties"]["source"]["oneOf"] for key in kind["properties"]
     )
 )
-TASK_KEYS = {"copy_data": ("data_copy_mode",), "import_data": ("source",), "export_data": ("sink",)}
-NODE_KEYS = ("type", "task", "inputs", "outputs", "compute", "display_name", "description", "tags", "properties",
-             "comment", "name", "experiment_name")  # fmt: skip
 BLOCK_KEYS = keys_of(DATA_TRANSFER_BLOCK)
+# The keys of one task (a native node's schema takes them by its task: another's is S101 there).
+TASK_KEYS = {"copy_data": ("data_copy_mode",), "import_data": ("source",), "export_data": ("sink",)}
 LANGUAGE_STEP_KEYS = ("data_transfer", "inputs", "outputs", "compute", "after", "display_name", "description", "tags",
                       "properties", "comment")  # fmt: skip
 
 
-def read_transfer(reader: Reader, step: Step, mapping: Map, where: str) -> bool:
-    """The task, copy mode, source and sink of ``mapping``; False when the step cannot be read further."""
+def read_transfer(reader: Reader, step: Step, mapping: Map, where: str, by_task: bool = False) -> bool:
+    """The task, copy mode, source and sink of ``mapping``; False when the step cannot be read further.
+    ``by_task``: only the task's own (a native node, whose schema reports another task's key)."""
     step.kind = "data_transfer"
     transfer = step.data_transfer = DataTransfer(mapping.span)
     task = mapping.get("task")
@@ -60,14 +60,15 @@ def read_transfer(reader: Reader, step: Step, mapping: Map, where: str) -> bool:
     if transfer.task is None:
         step.incomplete = True  # the walker (or, unwalked, the line above) says why
         return False
-    copy_mode = mapping.get("data_copy_mode")
+    own = TASK_KEYS[transfer.task] if by_task else ("data_copy_mode", "source", "sink")
+    copy_mode = mapping.get("data_copy_mode") if "data_copy_mode" in own else None
     if copy_mode is not None:
         transfer.data_copy_mode = walked.choice(
             reader, copy_mode, f"`data_copy_mode` of {where}", COPY_MODES, ignore_case=reader.walked
         )
         transfer.spans["data_copy_mode"] = copy_mode.span
     for key in ("source", "sink"):
-        node = mapping.get(key)
+        node = mapping.get(key) if key in own else None
         if node is not None:
             transfer.spans[key] = node.span
             setattr(transfer, key, _endpoint(reader, node, f"`{key}` of {where}"))
@@ -118,10 +119,7 @@ def read_native_transfer(jobs: _JobReader, step: Step, mapping: Map, where: str)
                       "write the task's fields on the node (task, inputs, outputs, source, sink); the rest of the file is still checked")  # fmt: skip
         step.kind, step.incomplete = "data_transfer", True
         return
-    task = mapping.get("task")
-    task_name = task.value if isinstance(task, Scalar) and task.value in TASKS else None
-    reader.mapping(mapping, where, (*NODE_KEYS, *(TASK_KEYS[task_name] if task_name else BLOCK_KEYS[1:])))
-    if not read_transfer(reader, step, mapping, where):
+    if not read_transfer(reader, step, mapping, where, by_task=True):
         return
     jobs._ignored_and_refused(step.name, mapping, where)
     _node_settings(reader, step, mapping, where)

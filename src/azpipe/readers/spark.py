@@ -14,8 +14,8 @@ A ``spark:`` block's keys, shapes and types are the schema walker's
 (:mod:`azpipe.readers.walked`) and reports what needs meaning: `entry` unless the
 step ``uses:`` a component (S103), exactly one of ``entry.file`` and
 ``entry.class_name``, keys that belong to the component a step uses (S105),
-duplicate files (K105). A native spark node's fields, which no schema describes
-whole, are checked here as the walker would (``reader.walked`` false).
+duplicate files (K105). A native spark node is walked too
+(:data:`azpipe.schema.pipeline_job.SPARK_NODE`).
 """
 
 from __future__ import annotations
@@ -51,15 +51,6 @@ COMPONENT_KEYS = (
     "$schema", "type", "name", "version", "display_name", "description", "tags", "is_deterministic", "code",
     "entry", "py_files", "jars", "files", "archives", "conf", "args", "environment", "inputs", "outputs",
     "properties", "additional_includes",
-)  # fmt: skip
-# A native spark node: the node's own keys (SparkSchema) with a component, and a job's without one.
-NODE_KEYS = (
-    "type", "component", "compute", "resources", "identity", "inputs", "outputs", "display_name",
-    "description", "tags", "properties", "comment", "name", "experiment_name",
-)  # fmt: skip
-JOB_KEYS = (
-    *(key for key in NODE_KEYS if key != "component"), "code", "entry", "py_files", "jars", "files",
-    "archives", "conf", "args", "environment",
 )  # fmt: skip
 # A node with a component may restate these; azure-ai-ml then overrides its component's: not carried.
 NODE_OVERRIDES = ("code", "entry", "py_files", "jars", "files", "archives", "conf", "args", "environment")
@@ -224,8 +215,7 @@ def read_native_spark(jobs: _JobReader, step: Step, mapping: Map, where: str) ->
     """A native ``type: spark`` node: a component (file, inline, registered) or a spark job of its own."""
     reader = jobs.reader
     step.kind = "spark"
-    with_component = "component" in mapping
-    reader.mapping(mapping, where, (*NODE_KEYS, *NODE_OVERRIDES) if with_component else JOB_KEYS)
+    with_component = "component" in mapping  # the walker checks its keys (pipeline_job.SPARK_NODE)
     jobs._ignored_and_refused(step.name, mapping, where)
     if with_component:
         for key in NODE_OVERRIDES:

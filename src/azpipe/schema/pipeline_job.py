@@ -14,6 +14,8 @@ from typing import Any
 
 from azpipe.schema.automl import AUTOML_NODE
 from azpipe.schema.azure_ml import (
+    ANY,
+    ANY_MAP,
     BOOLEAN,
     COMMAND_COMPONENT,
     COMMAND_NODE,
@@ -21,23 +23,98 @@ from azpipe.schema.azure_ml import (
     COMPONENT_OUTPUTS,
     IDENTITY,
     JOB_INPUT,
+    JOB_OUTPUT,
+    NODE_OUTPUTS,
     OUTPUT,
     PARALLEL_NODE,
     PIPELINE_NODE,
+    REFERENCE,
     SERVICES,
     SETTINGS,
     STRING,
     STRING_MAP,
     SWEEP_NODE,
+    TEXT,
     VERSION,
 )
+from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK, SPARK_BLOCK
+from azpipe.schema.spark_component import SPARK_COMPONENT
 
 _Schema = dict[str, Any]
-_NODES = [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE, AUTOML_NODE]
+_INPUTS: _Schema = {"type": "object", "additionalProperties": JOB_INPUT}
+# A node's own settings, as job/base_job.py's BaseJobSchema and pipeline/component_job.py's
+# BaseNodeSchema read them (the ones azpipe carries).
+_NODE_DETAILS: dict[str, _Schema] = {
+    "compute": STRING,
+    "properties": STRING_MAP,
+    "comment": STRING,
+    "name": TEXT,
+    "display_name": TEXT,
+    "description": TEXT,
+    "tags": ANY_MAP,
+    "experiment_name": TEXT,
+}
+
+# job/data_transfer_job.py: DataTransferCopyJobSchema, DataTransferImportJobSchema and
+# DataTransferExportJobSchema (a data transfer job written inline, by its `task`; each rejects an
+# unknown key); `source` and `sink` are the language block's (DatabaseSchema, FileSystemSchema). A
+# node with a `component` is refused by its reader (S107).
+_TRANSFER: dict[str, _Schema] = {
+    "type": STRING,
+    "task": DATA_TRANSFER_BLOCK["properties"]["task"],
+    "component": ANY,
+    "inputs": _INPUTS,
+    "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+    **_NODE_DETAILS,
+}
+_TRANSFER_TASKS = {
+    "copy_data": {"data_copy_mode": DATA_TRANSFER_BLOCK["properties"]["data_copy_mode"]},
+    "import_data": {"source": DATA_TRANSFER_BLOCK["properties"]["source"]},
+    "export_data": {"sink": DATA_TRANSFER_BLOCK["properties"]["sink"]},
+}
+DATA_TRANSFER_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["data_transfer"],
+    "oneOf": [
+        {
+            "type": "object",
+            "x-when": [task],
+            "properties": {**_TRANSFER, **own},
+            "additionalProperties": False,
+        }
+        for task, own in _TRANSFER_TASKS.items()
+    ],
+    "discriminator": {"propertyName": "task"},
+    "x-ignore-case": True,
+    "x-bindings": True,
+}
+# pipeline/component_job.py: SparkSchema with job/parameterized_spark.py (a node with a component, read
+# with unknown=INCLUDE: an unknown key is ignored, a warning) and job/spark_job.py's SparkJobSchema (a
+# spark job written inline, which rejects one); the job's fields are a spark component file's, its
+# `resources` the language block's. The inline component is walked by azpipe.checks.spark.
+_SPARK_FIELDS = ("code", "entry", "py_files", "jars", "files", "archives", "conf", "args", "environment")
+SPARK_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["spark"],
+    "properties": {
+        "type": STRING,
+        "component": {"anyOf": [REFERENCE, ANY_MAP]},
+        "inputs": _INPUTS,
+        "outputs": {"type": "object", "additionalProperties": JOB_OUTPUT},
+        "identity": IDENTITY,
+        "resources": SPARK_BLOCK["properties"]["resources"],
+        **_NODE_DETAILS,
+        **{key: SPARK_COMPONENT["properties"][key] for key in _SPARK_FIELDS},
+    },
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "x-unknown-with": "component",
+    "x-with": {"component": {"outputs": NODE_OUTPUTS}},
+    "x-bindings": True,
+}
+_NODES = [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE, AUTOML_NODE, DATA_TRANSFER_NODE, SPARK_NODE]
 # The node kinds whose keys the schema walker checks everywhere; a reader checks the keys of the others.
 WALKED_NODE_KINDS = frozenset(kind for node in _NODES if not node.get("x-reader") for kind in node["x-when"])
-# The node kinds the schema leaves to their own readers (`azpipe lsp` completes them too).
-_READ_KINDS = ["spark", "data_transfer"]
 
 PIPELINE_JOB: _Schema = {
     "type": "object",
@@ -62,9 +139,7 @@ PIPELINE_JOB: _Schema = {
             "additionalProperties": {
                 "type": "object",
                 "oneOf": _NODES,
-                # x-kinds: the node types their own readers check (completed by `azpipe lsp`).
-                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107",
-                                  "x-kinds": _READ_KINDS},
+                "discriminator": {"propertyName": "type", "x-default": "command", "x-others": "S107"},
                 "x-ignore-case": True,
             },
         },
