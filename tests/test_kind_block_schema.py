@@ -652,6 +652,12 @@ NATIVE_UNKNOWN_KEYS = [
     ("spark_nodes", "      file: wrangle.py\n"),
     ("spark_nodes", '      runtime_version: "3.4"\n'),
     ("spark_nodes", "      type: managed\n"),
+    ("parallel_nodes", "    component: ./component.yml\n"),  # a node with a component: ignored
+    ("parallel_nodes", "      max_retries: 2\n"),
+    ("parallel_nodes", "    input_data: ${{inputs.data}}\n"),  # a job written inline: rejected
+    ("parallel_nodes", "      max_retries: 3\n"),
+    ("parallel_nodes", "      entry_script: score.py\n"),  # its task: ignored
+    ("parallel_nodes", "        image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest\n"),
 ]
 
 
@@ -690,6 +696,9 @@ NATIVE_MISTAKES = [
     ("spark_nodes", "py_files: [utils.zip]", "py_files: {a: utils.zip}", "{a: utils.zip}", "S102"),
     ("spark_nodes", "      file: wrangle.py", "      fil: wrangle.py", "fil:", "S101"),
     ("automl_nodes", "task: forecasting", "task: forecastin", "forecastin", "V002"),
+    ("parallel_nodes", "logging_level: DEBUG", "logging_level: DEBG", "DEBG", "V002"),
+    ("parallel_nodes", "      type: run_function", "      type: run_functon", "run_functon", "V002"),
+    ("parallel_nodes", "max_retries: 3", "max_retries: three", "three", "V001"),
     (
         "automl_nodes",
         "short_series_handling_config: auto",

@@ -232,7 +232,8 @@ def read_native_parallel(job_reader: Any, step: Step, mapping: Map, where: str) 
 
         read_native_component_node(job_reader, step, mapping, where)
         return
-    reader.mapping(mapping, where, NATIVE_KEYS, required=("input_data", "task"))  # Azure ML needs input_data
+    # Azure ML needs input_data; the keys are the walker's (pipeline_job.PARALLEL_NODE).
+    reader.mapping(mapping, where, reader.unwalked(NATIVE_KEYS), required=("input_data", "task"))
     job_reader._ignored_and_refused(step.name, mapping, where)
     compute = mapping.get("compute")
     step.compute = read_compute_ref(reader, compute, f"`compute` of {where}")
@@ -244,7 +245,7 @@ def read_native_parallel(job_reader: Any, step: Step, mapping: Map, where: str) 
     job_reader._inputs(step, mapping.get("inputs"), where, None)
     job_reader._outputs(step, mapping.get("outputs"), where, None)
     read_parallel_settings(reader, step.parallel, mapping, where)
-    task = reader.mapping(mapping.get("task"), f"`task` of {where}", NATIVE_TASK_KEYS)
+    task = reader.mapping(mapping.get("task"), f"`task` of {where}", reader.unwalked(NATIVE_TASK_KEYS))
     if task is not None:
         _native_task(reader, step, task, where)
     step.incomplete |= any(d.code in ("E201", "S103", "R307") for d in reader.diagnostics[before:])

@@ -268,7 +268,7 @@ def read_native_component_node(job_reader: Any, step: Step, mapping: Map, where:
     """A native ``type: parallel`` node with a ``component:`` (file, flow or registered) and the
     parallel settings it overrides (``job_reader``: native.py's job reader)."""
     reader: Reader = job_reader.reader
-    reader.mapping(mapping, where, NODE_KEYS)
+    reader.mapping(mapping, where, reader.unwalked(NODE_KEYS))
     job_reader._ignored_and_refused(step.name, mapping, where)
     task = mapping.key_node("task")
     if task is not None:

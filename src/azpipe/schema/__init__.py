@@ -49,9 +49,9 @@ JSON Schema cannot say about Azure ML's reading of YAML:
     No key of this mapping may be left empty (marshmallow's fields without
     ``allow_none``: "Field may not be null"); elsewhere an empty value is absent.
 ``x-reader``
-    A pipeline job's node kind whose schema leaves some mappings open (a parallel
-    node's ``task``): its reader checks the keys there (``pipeline_job.WALKED_NODE_KINDS``
-    are the others).
+    A pipeline job's node kind whose schema leaves some mappings open: its reader
+    checks the keys there (``pipeline_job.WALKED_NODE_KINDS`` are the others; at
+    present every node kind azpipe models is described whole).
 ``x-ignore-case``
     Azure ML lower-cases the value before comparing it with ``enum``; ``camel``: it
     compares ``camel_to_snake`` of it (AutoML's enums: `LogisticRegression` is

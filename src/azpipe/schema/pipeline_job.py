@@ -2,10 +2,10 @@
 
 Derived from azure-ai-ml 1.35's marshmallow schemas (``pipeline/pipeline_job.py``,
 ``pipeline/pipeline_component.py``, ``pipeline/component_job.py``...): the node kinds' own
-schemas are :mod:`azpipe.schema.azure_ml`'s (command, pipeline, sweep, parallel),
+schemas are :mod:`azpipe.schema.azure_ml`'s (command, pipeline, sweep),
 :mod:`azpipe.schema.automl`'s, and the ones below. A node alternative with ``x-reader``
-leaves some of its mappings open: its reader checks the keys there (``WALKED_NODE_KINDS``
-are the others, whose every key the schema walker checks).
+would leave some of its mappings open, its reader checking the keys there
+(``WALKED_NODE_KINDS`` are the others, whose every key the schema walker checks; today all).
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from azpipe.schema.azure_ml import (
     COMMAND_NODE,
     COMPONENT_INPUTS,
     COMPONENT_OUTPUTS,
+    ENVIRONMENT_REF,
     IDENTITY,
+    INTEGER,
     JOB_INPUT,
     JOB_OUTPUT,
     NODE_OUTPUTS,
     OUTPUT,
-    PARALLEL_NODE,
     PIPELINE_NODE,
     REFERENCE,
+    RESOURCES,
     SERVICES,
     SETTINGS,
     STRING,
@@ -37,7 +39,7 @@ from azpipe.schema.azure_ml import (
     TEXT,
     VERSION,
 )
-from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK, SPARK_BLOCK
+from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK, LOGGING_LEVELS, PARALLEL_TASK, SPARK_BLOCK
 from azpipe.schema.spark_component import SPARK_COMPONENT
 
 _Schema = dict[str, Any]
@@ -110,6 +112,59 @@ SPARK_NODE: _Schema = {
     "x-unknown": "warning",
     "x-unknown-with": "component",
     "x-with": {"component": {"outputs": NODE_OUTPUTS}},
+    "x-bindings": True,
+}
+# pipeline/component_job.py: ParallelSchema with job/parameterized_parallel.py: a parallel job written
+# inline (as Azure's examples write it) or a node with a `component:` (whose `task` its reader refuses,
+# S108); BaseNodeSchema reads it with unknown=INCLUDE, and so do its `task`
+# (ComponentParallelTaskSchema) and `retry_settings`: an unknown key there is ignored (a warning), at
+# the top only with a component (azure-ai-ml rejects it on a job written inline). Its thresholds'
+# ranges are azpipe.checks.parallel's (L1xx).
+_NATIVE_TASK: _Schema = {
+    **{key: value for key, value in PARALLEL_TASK.items() if key != "required"},
+    "properties": {
+        **PARALLEL_TASK["properties"],
+        "environment": ENVIRONMENT_REF,
+        "model": {"description": "A model task's model (azpipe does not carry it: S108)."},
+        "args": {**STRING, "description": "Dropped by azure-ai-ml (S110): `program_arguments` is sent."},
+    },
+}
+PARALLEL_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["parallel"],
+    "properties": {
+        "type": STRING,
+        "compute": STRING,
+        "inputs": _INPUTS,
+        "outputs": NODE_OUTPUTS,
+        "properties": STRING_MAP,
+        "name": TEXT,
+        "display_name": TEXT,
+        "description": TEXT,
+        "tags": ANY_MAP,
+        "experiment_name": TEXT,
+        "identity": IDENTITY,
+        "resources": RESOURCES,
+        "environment_variables": ANY_MAP,
+        "input_data": STRING,
+        "mini_batch_size": STRING,
+        "partition_keys": {"type": "array", "items": STRING},
+        "max_concurrency_per_instance": INTEGER,
+        "error_threshold": INTEGER,
+        "mini_batch_error_threshold": INTEGER,
+        "logging_level": {"type": "string", "enum": list(LOGGING_LEVELS)},
+        "retry_settings": {
+            "type": "object",
+            "properties": {"max_retries": INTEGER, "timeout": INTEGER},
+            "additionalProperties": False,
+            "x-unknown": "warning",
+        },
+        "task": _NATIVE_TASK,
+        "component": {"anyOf": [REFERENCE, ANY_MAP]},
+    },
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "x-unknown-with": "component",
     "x-bindings": True,
 }
 _NODES = [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE, AUTOML_NODE, DATA_TRANSFER_NODE, SPARK_NODE]
