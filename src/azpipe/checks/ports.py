@@ -81,13 +81,15 @@ def _command(
     declared_only: bool,
     suggestions: Suggestions,
 ) -> Iterator[Diagnostic]:
-    used: set[tuple[RefKind, str]] = set()
+    # The names used, one set per kind (hashing the enum, or reading its value, runs Python code).
+    used_inputs: set[str] = set()
+    used_outputs: set[str] = set()
     for placeholder, in_segment in template.placeholders():
         ref = placeholder.ref
         ports = inputs if ref.kind is RefKind.INPUT else outputs if ref.kind is RefKind.OUTPUT else None
         if ports is None:
             continue
-        used.add((ref.kind, ref.name))
+        (used_inputs if ref.kind is RefKind.INPUT else used_outputs).add(ref.name)
         if ref.name not in ports:
             what = "input" if ref.kind is RefKind.INPUT else "output"
             hint = (
@@ -104,10 +106,13 @@ def _command(
                 f"optional input `{ref.name}` is used outside `$[[ ]]`",
                 f"wrap the part that needs it: `$[[--{ref.name} ${{{{inputs.{ref.name}}}}}]]`",
             )
-    for kind, ports, code in ((RefKind.INPUT, inputs, "P401"), (RefKind.OUTPUT, outputs, "P402")):
+    for kind, ports, code, used in (
+        (RefKind.INPUT, inputs, "P401", used_inputs),
+        (RefKind.OUTPUT, outputs, "P402", used_outputs),
+    ):
         for port in ports.values():
             reserved = kind is RefKind.OUTPUT and port.name in RESERVED_OUTPUTS
-            if (kind, port.name) not in used and not (declared_only and port.implicit) and not reserved:
+            if port.name not in used and not (declared_only and port.implicit) and not reserved:
                 what = "input" if kind is RefKind.INPUT else "output"
                 yield rule(code).at(
                     port.span,

@@ -64,6 +64,7 @@ def parse_template(text: str) -> Template:
 _OPENING = re.compile(r"\$(?:\{\{|\[\[)")
 _SEGMENT_STOP = re.compile(r"\$(?:\{\{|\[\[)|\]\]")
 _WS = re.compile(r"[ \t\r\n]*")
+_SPACE_CHARS = frozenset(" \t\r\n")
 _NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
 # Lark's lexer matches one alternation of the acceptable terminals, highest
 # priority first, and never tries another once one matched: `re.match` of the
@@ -121,6 +122,8 @@ def _placeholder(text: str, start: int) -> Placeholder | None:
 
 def _after_space(text: str, pos: int) -> int:
     """Where the run of grammar whitespace (``_WS``) at ``pos`` ends."""
+    if text[pos : pos + 1] not in _SPACE_CHARS:  # most placeholders: `${{inputs.x}}`, no space
+        return pos
     space = _WS.match(text, pos)
     return space.end() if space else pos
 

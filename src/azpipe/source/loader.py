@@ -382,18 +382,17 @@ class _Composer:
 
     def _plain_entries(self, items: list[Node]) -> list[Entry]:
         """:meth:`_entries` for a mapping in a document with no merge or value key yet."""
-        explicit: dict[Any, Scalar] = {}
-        entries: list[Entry] = []
+        index: dict[Any, Entry] = {}
         for key, value in zip(items[::2], items[1::2], strict=True):
             if type(key) is not Scalar or isinstance(key.value, (list, dict)):
                 raise LoadError(
                     rule("S102").at(key.span, "a mapping key must be a plain value, not a collection")
                 )
-            first = explicit.setdefault(key.value, key)
-            if first is not key:
-                raise self._duplicate(key, first, _KEEPS_LAST)
-            entries.append(Entry(key, value))
-        return entries
+            entry = Entry(key, value)
+            first = index.setdefault(key.value, entry)
+            if first is not entry:
+                raise self._duplicate(key, first.key, _KEEPS_LAST)
+        return list(index.values())
 
     def _duplicate(self, key: Scalar, first: Scalar, hint: str) -> LoadError:
         message = f"duplicate key {key.text!r} (first defined on line {first.span.line})"
