@@ -41,7 +41,7 @@ steps:
       positive_label: "yes"
       log_verbosity: debug
       limits: {max_trials: 2, max_concurrent_trials: 1, timeout_minutes: 60, enable_early_termination: true}
-      training: {enable_stack_ensemble: false, blocked_training_algorithms: [LogisticRegression]}
+      training: {enable_stack_ensemble: false, blocked_training_algorithms: [LogisticRegression], ensemble_model_download_timeout_minutes: 30}
       featurization: {mode: custom, blocked_transformers: [WordEmbedding], column_name_and_types: {age: Numeric}}
     outputs:
       best_model: mlflow_model

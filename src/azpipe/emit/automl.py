@@ -30,6 +30,7 @@ SETTERS = {"limits": "set_limits", "training": "set_training", "featurization": 
            "sweep": "set_sweep", "search_space": "extend_search_space"}  # fmt: skip
 NLP = ("text_classification", "text_classification_multilabel", "text_ner")
 DATA = ("training_data", "validation_data", "test_data")
+TIMEOUT_YAML, TIMEOUT_KEYWORD = "ensemble_model_download_timeout_minutes", "ensemble_model_download_timeout"
 
 
 def plan_automl(step: Step, result: StepPlan) -> None:
@@ -81,6 +82,10 @@ def _setter(module: _Module, task: str, group: str, values: Any, local: str) -> 
         return Call(setter, ((None, spaces),))
     if group == "sweep":
         values = _sweep(module, values)
+    if (
+        group == "training" and TIMEOUT_YAML in values
+    ):  # the YAML name; `set_training` takes it without `_minutes`
+        values = {(TIMEOUT_KEYWORD if key == TIMEOUT_YAML else key): value for key, value in values.items()}
     if group == "limits" and task in NLP:
         # `set_limits` makes an unset max_concurrent_trials 1 where the YAML form leaves it unset
         values = {"max_concurrent_trials": Code("None"), **values}

@@ -131,7 +131,10 @@ def _training(task: str) -> _Schema:
             "enable_model_explainability": _d(_BOOLEAN, "Explain the best model."),
             "enable_stack_ensemble": _d(_BOOLEAN, "Try a stack ensemble."),
             "enable_vote_ensemble": _d(_BOOLEAN, "Try a voting ensemble."),
-            "ensemble_model_download_timeout": _d(_INTEGER, "Seconds to download models for the ensembles."),
+            # TrainingSettingsSchema reads it under this name (data_key); the builders' keyword has no `_minutes`.
+            "ensemble_model_download_timeout_minutes": _d(
+                _INTEGER, "Minutes to download models for the ensembles."
+            ),
             "allowed_training_algorithms": {**models, "description": "The only models tried."},
             "blocked_training_algorithms": {**models, "description": "Models never tried."},
             "training_mode": _enum(TRAINING_MODES, "`auto`, `distributed` or `non_distributed`."),
