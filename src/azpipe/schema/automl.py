@@ -370,7 +370,12 @@ _IMAGE_NOT_CARRIED = {
 
 
 def task_properties(task: str) -> dict[str, _Schema]:
-    """The fields an automl node of ``task`` takes besides ``task`` (its azure-ai-ml schema's)."""
+    """The fields an automl node of ``task`` takes besides ``task`` (its azure-ai-ml schema's): made
+    once per task, so the walker's caches (by schema) and the reader share them."""
+    return _PROPERTIES[task]
+
+
+def _properties(task: str) -> dict[str, _Schema]:
     if task in TABULAR:
         found = {
             **_COMMON,
@@ -398,6 +403,7 @@ def task_properties(task: str) -> dict[str, _Schema]:
             **_IMAGE_NOT_CARRIED}  # fmt: skip
 
 
+_PROPERTIES = {task: _properties(task) for task in TASKS}
 _TASK = _d(
     {"type": "string", "enum": list(TASKS), "x-ignore-case": "camel"},
     "`classification`, `regression`, `forecasting`, an NLP (`text_classification`, "

@@ -51,6 +51,8 @@ def camel_to_snake(text: str) -> str:
     """``text`` as azure-ai-ml's ``camel_to_snake`` compares an enum value (AutoML's:
     `LogisticRegression` is `logistic_regression`, `LightGBM` `light_gbm`), each of its
     comma-separated parts converted."""
+    if text.islower() and "," not in text:
+        return text  # most values: nothing to convert (both patterns need a capital)
     if "," in text:
         return ",".join(camel_to_snake(part.strip()) for part in text.split(","))
     text = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", text)
