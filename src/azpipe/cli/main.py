@@ -135,6 +135,9 @@ def entry() -> None:
 def _leave(code: int) -> NoReturn:
     """Flush stdout and stderr, then end the process with ``code`` at once (no teardown)."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone; a closed stream
-            stream.flush()
+        # None: started with the stream closed; OSError: a reader gone, a full disk; ValueError:
+        # closed. What could be written was, and the exit code says the rest.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(code)

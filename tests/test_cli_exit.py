@@ -1,0 +1,37 @@
+"""`azpipe check` ends without tearing the interpreter down (cli.main.entry): what it
+printed still arrives whole, and a closed or vanished stream gives no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = "azpipe: 1\nname: x\nsteps:\n" + "".join(
+    f"  s{i}:\n    environment: python:3.11\n    command: echo ${{{{inputs.missing{i}}}}}\n"
+    for i in range(300)
+)
+
+
+def _azpipe(arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "pipeline.yaml").write_text(BROKEN, encoding="utf-8")
+    command = f"{sys.executable} -m azpipe check {arguments}"
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+
+def test_everything_printed_arrives(tmp_path: Path) -> None:
+    done = _azpipe("--format json pipeline.yaml", tmp_path)
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)  # the whole document, flushed before the process ended
+    assert sum(1 for d in found["diagnostics"] if d["code"] == "P405") == 300
+
+
+@pytest.mark.parametrize("redirect", [">&-", "2>&- >&-", "> /dev/full", "| head -c 10"])
+def test_a_closed_or_full_stream_gives_no_traceback(redirect: str, tmp_path: Path) -> None:
+    done = _azpipe(f"pipeline.yaml {redirect}", tmp_path)
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (0, 1, 2)
