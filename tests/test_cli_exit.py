@@ -35,3 +35,8 @@ def test_a_closed_or_full_stream_gives_no_traceback(redirect: str, tmp_path: Pat
     done = _azpipe(f"pipeline.yaml {redirect}", tmp_path)
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 1, 2)
+
+
+def test_a_closed_stdout_still_gives_the_exit_code(tmp_path: Path) -> None:
+    done = _azpipe("pipeline.yaml >&-", tmp_path)
+    assert done.returncode == 1 and "internal error" not in done.stderr, done.stderr

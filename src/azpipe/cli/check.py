@@ -180,6 +180,6 @@ def _print(
         from azpipe.report.text import render as render_text
 
         print(render_text(diagnostics, sources, files, use_color(args.color)))
-    elif sys.stdout.isatty():  # one line on a terminal; nothing in CI logs
+    elif sys.stdout is not None and sys.stdout.isatty():  # one line on a terminal; nothing in CI logs
         note = f" ({_files(skipped)} named skipped: not pipelines or components; -v says why)"
         print(f"{_files(files)} checked, no problems" + (note if skipped else ""))

@@ -51,8 +51,12 @@ def use_color(choice: str, stream: TextIO | None = None) -> bool:
     """Whether to colour output written to ``stream`` (default: standard output)."""
     if choice != "auto":
         return choice == "always"
+    stream = stream or sys.stdout  # None when the process started with it closed
     return (
-        (stream or sys.stdout).isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        stream is not None
+        and stream.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
     )
 
 
