@@ -631,3 +631,31 @@ def test_a_parallel_steps_reference_is_reported_in_its_program_arguments(tmp_pat
         number for number, words in enumerate(text.splitlines(), 1) if "parent.inputs.threshold" in words
     ]
     assert _errors(path) == [("R303", line)]
+
+
+# Seed 31 (long) on a parallel component file: marshmallow fields without allow_none. A component's
+# tag values and an inline environment's fields may not be empty; a job's tags, an environment's
+# tags and its name and version may (azure-ai-ml is asked for each).
+@pytest.mark.parametrize(
+    ("old", "new", "rejected"),
+    [
+        ("name: world\n", "name: world\ntags: {team: }\n", True),
+        ("name: world\n", "name: world\ntags: {team: ml}\n", False),
+        (f"environment: {ENVIRONMENT}\n", "environment:\n  image:\n", True),
+        (f"environment: {ENVIRONMENT}\n", "environment:\n  image: python:3.11\n  tags: {a: }\n", False),
+        (f"environment: {ENVIRONMENT}\n", "environment:\n  image: python:3.11\n  version:\n", False),
+    ],
+)
+def test_empty_values_where_azure_ml_takes_none(tmp_path: Path, old: str, new: str, rejected: bool) -> None:
+    path = _write(tmp_path, component=COMPONENT.replace(old, new))
+    component = tmp_path / "component.yml"
+    assert _azure_rejects(component, component=True) is rejected
+    assert bool(_errors(component)) is rejected
+    assert bool(_errors(path)) is rejected
+
+
+def test_a_job_tag_may_be_left_empty(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, pipeline=PIPELINE.replace("display_name: hello\n", "display_name: hello\ntags: {a: }\n")
+    )
+    assert not _azure_rejects(path) and not _errors(path)

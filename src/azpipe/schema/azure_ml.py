@@ -17,6 +17,9 @@ BOOLEAN: _Schema = {"type": "boolean"}
 # Free text Azure ML passes through `unknown=INCLUDE` on pipeline nodes: any scalar is taken.
 TEXT: _Schema = {"type": ["string", "number", "integer", "boolean"]}
 STRING_MAP: _Schema = {"type": "object", "additionalProperties": STRING}
+# A component's tags: ComponentSchema's Dict(values=Str()), whose values may not be left empty
+# (a job's and an environment's may).
+COMPONENT_TAGS: _Schema = {**STRING_MAP, "x-no-null": True}
 ANY_MAP: _Schema = {"type": "object"}
 # Settings passed on as written, one value each (azpipe refuses a list or mapping there: S102).
 SCALAR_MAP: _Schema = {"type": "object", "additionalProperties": {"type": [*TEXT["type"], "null"]}}
@@ -153,20 +156,24 @@ SERVICES: _Schema = {"type": "object", "additionalProperties": SERVICE}
 # assets/environment.py: AnonymousEnvironmentSchema (an environment written inline).
 ENVIRONMENT: _Schema = {
     "type": "object",
+    # Every field but `name` and `version` refuses an empty value ("Field may not be null"); the
+    # readers refuse `id`, `inference_config`, `datastore` and `auto_delete_setting` themselves
+    # (azpipe does not carry them), so an empty one is not reported twice.
+    "x-no-null": True,
     "properties": {
-        "name": STRING,
-        "id": STRING,
+        "name": {"type": ["string", "null"]},
+        "id": {"type": ["string", "null"]},
         "description": STRING,
         "tags": STRING_MAP,
-        "version": VERSION,
+        "version": {**VERSION, "type": [*VERSION["type"], "null"]},
         "image": {**STRING, "description": "The Docker image."},
         "conda_file": {"anyOf": [STRING, ANY_MAP], "description": "A conda file, or its content."},
         "build": {"type": "object", "properties": {"path": STRING, "dockerfile_path": STRING},
                   "additionalProperties": False},
         "os_type": {"type": "string", "enum": ["linux", "windows"], "x-ignore-case": True},
-        "inference_config": ANY_MAP,
-        "datastore": STRING,
-        "auto_delete_setting": ANY_MAP,
+        "inference_config": {"type": ["object", "null"]},
+        "datastore": {"type": ["string", "null"]},
+        "auto_delete_setting": {"type": ["object", "null"]},
     },
     "additionalProperties": False,
 }  # fmt: skip
@@ -286,7 +293,7 @@ _COMPONENT_KEYS: _Schema = {
     "version": VERSION,
     "display_name": STRING,
     "description": STRING,
-    "tags": STRING_MAP,
+    "tags": COMPONENT_TAGS,
     "properties": ANY_MAP,
     "id": STRING,
     "is_deterministic": BOOLEAN,

@@ -25,10 +25,10 @@ from azpipe.schema.azure_ml import (
     COMPONENT_INPUT,
     COMPONENT_OUTPUT,
     COMPONENT_RESOURCES,
+    COMPONENT_TAGS,
     ENVIRONMENT_REF,
     INTEGER,
     STRING,
-    STRING_MAP,
     VERSION,
 )
 
@@ -75,7 +75,7 @@ PARALLEL_COMPONENT: _Schema = {
         "version": VERSION,
         "display_name": STRING,
         "description": STRING,
-        "tags": STRING_MAP,
+        "tags": COMPONENT_TAGS,
         "is_deterministic": BOOLEAN,
         "id": STRING,
         "auto_delete_setting": ANY_MAP,

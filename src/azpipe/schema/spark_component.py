@@ -27,9 +27,9 @@ from azpipe.schema.azure_ml import (
     COMMAND_COMPONENT,
     COMPONENT_INPUT,
     COMPONENT_OUTPUT,
+    COMPONENT_TAGS,
     ENVIRONMENT_REF,
     STRING,
-    STRING_MAP,
     VERSION,
 )
 
@@ -75,7 +75,7 @@ SPARK_COMPONENT: _Schema = {
         "version": VERSION,
         "display_name": STRING,
         "description": STRING,
-        "tags": STRING_MAP,
+        "tags": COMPONENT_TAGS,
         "is_deterministic": BOOLEAN,
         "id": STRING,
         "auto_delete_setting": _AUTO_DELETE,
