@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from azpipe.source.printable import NON_PRINTABLE, PYYAML_PATTERN, share_with_pyyaml
+from azpipe.source.printable import NON_PRINTABLE, PYYAML_PATTERN
 
 EVERY_CHARACTER = "".join(map(chr, range(sys.maxunicode + 1)))
 
@@ -34,27 +34,36 @@ def test_pattern_is_pyyamls() -> None:
     assert yaml.reader.Reader.NON_PRINTABLE.pattern in (PYYAML_PATTERN, NON_PRINTABLE.pattern)
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints (it must succeed)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_pyyaml_takes_the_shared_pattern_in_a_fresh_process() -> None:
-    code = (
+    out = _python(
         "from azpipe.source.printable import NON_PRINTABLE, share_with_pyyaml\n"
         "assert share_with_pyyaml()\n"
         "import yaml.reader\n"
         "assert yaml.reader.Reader.NON_PRINTABLE is NON_PRINTABLE\n"
         "print(yaml.safe_load('a: [1, b]'))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "{'a': [1, 'b']}"
+    assert out == "{'a': [1, 'b']}"
 
 
-def test_share_is_harmless_when_already_compiled() -> None:
-    re.compile(PYYAML_PATTERN)
-    share_with_pyyaml()  # the cache already holds PyYAML's own: nothing is replaced
-    assert re.compile(PYYAML_PATTERN).pattern in (PYYAML_PATTERN, NON_PRINTABLE.pattern)
+def test_share_replaces_nothing_already_compiled() -> None:
+    out = _python(
+        "import re\n"
+        "from azpipe.source.printable import NON_PRINTABLE, PYYAML_PATTERN, share_with_pyyaml\n"
+        "theirs = re.compile(PYYAML_PATTERN)\n"
+        "print(share_with_pyyaml(), re.compile(PYYAML_PATTERN) is theirs)\n"
+    )
+    assert out == "False True"
 
 
 def test_the_command_line_shares_it() -> None:
-    code = (
+    _python(
         "import sys\n"
         "from azpipe.cli import main\n"
         "sys.argv = ['azpipe', '--version']\n"
@@ -63,5 +72,3 @@ def test_the_command_line_shares_it() -> None:
         "from azpipe.source.printable import NON_PRINTABLE, PYYAML_PATTERN\n"
         "assert re.compile(PYYAML_PATTERN) is NON_PRINTABLE\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr

@@ -284,6 +284,13 @@ COMPONENT_OUTPUTS: _Schema = {
     "x-no-null": True,
 }
 
+# A node azure-ai-ml reads with unknown=INCLUDE when it names a `component:` (BaseNodeSchema: an
+# unknown key is ignored, a warning), and as an inline job, whose schema rejects one, without.
+LENIENT_WITH_COMPONENT: _Schema = {
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "x-unknown-with": "component",
+}
 # component/command_component.py: AnonymousCommandComponentSchema (inline in a node,
 # read with unknown=INCLUDE) and CommandComponentSchema (a file).
 _COMPONENT_KEYS: _Schema = {
@@ -454,11 +461,7 @@ COMMAND_NODE: _Schema = {
             "description": "Files and folders added to the code snapshot.",
         },
     },
-    "additionalProperties": False,
-    # CommandSchema reads a node with a component with unknown=INCLUDE (an unknown key is ignored);
-    # a node without one is an inline command job, whose schema rejects it.
-    "x-unknown": "warning",
-    "x-unknown-with": "component",
+    **LENIENT_WITH_COMPONENT,
     # With a component, azure-ai-ml reads the node with CommandSchema (BaseNodeSchema's outputs).
     "x-with": {"component": {"outputs": NODE_OUTPUTS}},
     "x-bindings": True,

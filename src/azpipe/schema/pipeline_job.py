@@ -26,6 +26,7 @@ from azpipe.schema.azure_ml import (
     INTEGER,
     JOB_INPUT,
     JOB_OUTPUT,
+    LENIENT_WITH_COMPONENT,
     NODE_OUTPUTS,
     OUTPUT,
     PIPELINE_NODE,
@@ -108,9 +109,7 @@ SPARK_NODE: _Schema = {
         **_NODE_DETAILS,
         **{key: SPARK_COMPONENT["properties"][key] for key in _SPARK_FIELDS},
     },
-    "additionalProperties": False,
-    "x-unknown": "warning",
-    "x-unknown-with": "component",
+    **LENIENT_WITH_COMPONENT,
     "x-with": {"component": {"outputs": NODE_OUTPUTS}},
     "x-bindings": True,
 }
@@ -162,9 +161,7 @@ PARALLEL_NODE: _Schema = {
         "task": _NATIVE_TASK,
         "component": {"anyOf": [REFERENCE, ANY_MAP]},
     },
-    "additionalProperties": False,
-    "x-unknown": "warning",
-    "x-unknown-with": "component",
+    **LENIENT_WITH_COMPONENT,
     "x-bindings": True,
 }
 _NODES = [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE, AUTOML_NODE, DATA_TRANSFER_NODE, SPARK_NODE]
