@@ -8,8 +8,10 @@ prints them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import NamedTuple
+
+from azpipe.records import record
 
 
 class Severity(enum.IntEnum):
@@ -42,7 +44,7 @@ class Span(NamedTuple):
         return cls(file, line, column, line, column + 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     """One problem found in a pipeline file."""
 

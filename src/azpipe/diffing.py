@@ -14,10 +14,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from azpipe.graph import graph_of
+from azpipe.records import record
 from azpipe.render.view import KIND_ORDER, binding_text, step_fields
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ STATUSES = ("added", "removed", "changed")
 NOUNS = {"step": "step", "input": "input", "output": "output", "data": "data asset"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldChange:
     """One field that differs; ``None`` means absent on that side."""
 
@@ -36,7 +37,7 @@ class FieldChange:
     new: str | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NodeDiff:
     """A graph node (step, input, output or data asset) added, removed or changed."""
 
@@ -47,7 +48,7 @@ class NodeDiff:
     changes: tuple[FieldChange, ...] = ()
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class EdgeKey:
     """What identifies an edge: its ends, ports and kind (``data`` or ``after``)."""
 
@@ -58,7 +59,7 @@ class EdgeKey:
     dst_port: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EdgeDiff:
     """An edge added or removed."""
 
@@ -67,7 +68,7 @@ class EdgeDiff:
     type: str | None = None
 
 
-@dataclass
+@record
 class PipelineDiff:
     """Everything that differs between ``old`` and ``new``."""
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from azpipe.diagnostics import Span
 from azpipe.expr.ast import RefKind
+from azpipe.records import record
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -66,7 +67,7 @@ class Edge(NamedTuple):
                 "kind": self.kind, "span": self.span}  # fmt: skip
 
 
-@dataclass
+@record
 class Flow:
     """Nodes (id → attributes, in sorted order) and edges of a pipeline."""
 

@@ -17,7 +17,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from azpipe.checks import check_document, run_checks
 from azpipe.checks.parallel import parallel_component_problems
@@ -29,6 +29,7 @@ from azpipe.readers.component_file import read_component_mapping
 from azpipe.readers.interface import is_local_path
 from azpipe.readers.native import build_native, is_native
 from azpipe.readers.reader import Reader
+from azpipe.records import record
 from azpipe.resolve import resolve_ports
 from azpipe.rules import rule
 from azpipe.source.files import path_kind, read_regular
@@ -120,7 +121,7 @@ def _finished(pipeline: Pipeline, loaded: Loaded, path: str) -> Pipeline:
     return pipeline
 
 
-@dataclass
+@record
 class CheckedFile:
     """One file ``azpipe check`` looked at: what it is and, when checked, what was found.
 
@@ -210,7 +211,7 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return unique
 
 
-@dataclass
+@record
 class Discovered:
     """What :func:`discover` found for the paths it was given.
 

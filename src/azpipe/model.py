@@ -7,11 +7,12 @@ what the user wrote, so checks can report positions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.diagnostics import Diagnostic, Span
 from azpipe.expr.ast import Ref, Template
+from azpipe.records import record
 from azpipe.source.nodes import Map, Scalar
 
 MODERN_ASSET_TYPES = ("uri_file", "uri_folder", "mltable", "mlflow_model", "custom_model", "triton_model")
@@ -25,7 +26,7 @@ OUTPUT_MODES = ("rw_mount", "upload", "direct")
 INPUT_MODES = ("ro_mount", "download", "direct", "eval_mount", "eval_download")
 
 
-@dataclass
+@record
 class Binding:
     """What a step input or pipeline output is bound to: a reference or a literal.
 
@@ -43,7 +44,7 @@ class Binding:
         return self.ref is not None
 
 
-@dataclass
+@record
 class Port:
     """A step or component port (input or output)."""
 
@@ -67,7 +68,7 @@ class Port:
     written_type: str | None = None  # a step input's `type:` next to a reference (azure-ai-ml drops it)
 
 
-@dataclass
+@record
 class PipelineInput:
     """A pipeline input: a typed parameter with a default, or an asset."""
 
@@ -83,7 +84,7 @@ class PipelineInput:
     value_span: Span | None = None  # where its literal value (or path) is written: T601 points there
 
 
-@dataclass
+@record
 class PipelineOutput:
     """A pipeline output, bound to a step output."""
 
@@ -99,7 +100,7 @@ class PipelineOutput:
     asset_name_span: Span | None = None  # where that `name:` is written (N701 points there)
 
 
-@dataclass
+@record
 class Environment:
     """An environment declared under ``environments:`` (or inline in a step)."""
 
@@ -116,7 +117,7 @@ class Environment:
     value_spans: dict[str, Span] = field(default_factory=dict)  # conda_file, build.path: where written
 
 
-@dataclass
+@record
 class EnvRef:
     """How a step names its environment.
 
@@ -131,7 +132,7 @@ class EnvRef:
     inline: Environment | None = None
 
 
-@dataclass
+@record
 class Compute:
     """A compute target declared under ``compute:``."""
 
@@ -145,7 +146,7 @@ class Compute:
     name_span: Span | None = None  # the name's key under `compute:`
 
 
-@dataclass
+@record
 class DataAsset:
     """A data asset declared under ``data:``."""
 
@@ -159,7 +160,7 @@ class DataAsset:
     path_span: Span | None = None  # where `path` is written (F801 points there)
 
 
-@dataclass
+@record
 class Settings:
     """Job details shared by steps and components."""
 
@@ -179,7 +180,7 @@ class Settings:
     additional_includes: list[str] = field(default_factory=list)  # the command's component
 
 
-@dataclass
+@record
 class Component:
     """A reusable command: from ``components:``, a component file, or registered.
 
@@ -213,7 +214,7 @@ class Component:
         return self.source != "registered"
 
 
-@dataclass
+@record
 class Step:
     """A step (an Azure ML command job node).
 
@@ -264,7 +265,7 @@ class Step:
         return node.span_of(ref.start, ref.end)
 
 
-@dataclass
+@record
 class Pipeline:
     """A loaded pipeline: the model, its diagnostics and its graph.
 
@@ -336,7 +337,7 @@ class Pipeline:
 # --------------------------------------------------------------- sweeps (issue 11 item 2)
 
 
-@dataclass
+@record
 class Distribution:
     """One search-space entry: ``type`` (choice, randint, uniform, loguniform, normal, lognormal,
     quniform, qloguniform, qnormal, qlognormal) and its parameters as azure-ai-ml names them
@@ -348,7 +349,7 @@ class Distribution:
     spans: dict[str, Span] = field(default_factory=dict)  # each parameter's value, for diagnostics
 
 
-@dataclass
+@record
 class Sweep:
     """A step's ``sweep:`` block (a native ``type: sweep`` node): the trial is the step's command.
 
@@ -375,7 +376,7 @@ class Sweep:
     key_spans: dict[str, Span] = field(default_factory=dict)  # each search-space key
 
 
-@dataclass
+@record
 class Parallel:
     """A parallel (batch inference) step's own settings: Azure ML's ``parallel`` node.
 
@@ -405,7 +406,7 @@ class Parallel:
     flow: str | None = None
 
 
-@dataclass
+@record
 class SparkJob:
     """What a spark step or spark component runs, as Azure ML's spark schema names it.
 
@@ -429,7 +430,7 @@ class SparkJob:
     resources_span: Span | None = None
 
 
-@dataclass
+@record
 class AutoML:
     """An AutoML step's own settings (Azure ML's ``automl`` node; tabular, NLP and image tasks).
 
@@ -447,7 +448,7 @@ class AutoML:
     spans: dict[str, Span] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class DataTransfer:
     """A data transfer step's own settings (Azure ML's ``data_transfer`` node).
 

@@ -9,12 +9,12 @@ generated from this table and the examples in ``tests/rules/``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from azpipe.diagnostics import Diagnostic, Severity, Span
+from azpipe.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A check with a stable code, a kebab-case name and a default severity."""
 

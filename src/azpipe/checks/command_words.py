@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
 from azpipe.expr.ast import Placeholder, Template, Text
 from azpipe.expr.shell import flatten
+from azpipe.records import record
 
 BLANKS = frozenset(" \t")
 OPERATORS = frozenset(";&|()\n")
@@ -50,7 +51,7 @@ class SimpleCommand(NamedTuple):
     targets: tuple[Word, ...] = ()  # what its redirections write to or read from (`> out.txt`)
 
 
-@dataclass
+@record
 class _Reader:
     """The state of the word reader over one command."""
 

@@ -27,7 +27,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from azpipe.checks.command_words import SimpleCommand, Word, simple_commands, words_of
@@ -36,6 +35,7 @@ from azpipe.expr.ast import Template, Text
 from azpipe.expr.shell import flatten
 from azpipe.model import Component, Pipeline, Settings
 from azpipe.readers.interface import is_local_path
+from azpipe.records import record
 from azpipe.rules import rule
 from azpipe.source.local_paths import path_problem
 from azpipe.source.nodes import Scalar
@@ -87,7 +87,7 @@ _MAX_FILES = 5000  # files of a code folder looked at for "did you mean"
 _SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", ".git", ".venv", "venv"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Script:
     """A script a simple command runs: a file path or a dotted module, as written."""
 
@@ -96,7 +96,7 @@ class Script:
     name: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Runs:
     """A command to check: its template and scalar, its owner's words and folders."""
 

@@ -14,7 +14,9 @@ import itertools
 import keyword
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from azpipe.records import record
 
 # Every name the emitted module defines or imports at module level.
 MODULE_NAMES = frozenset((
@@ -53,7 +55,7 @@ class _Taken:
         return next(c for c in candidates if c not in self)
 
 
-@dataclass
+@record
 class ModuleNames:
     """The identifiers of one emitted module."""
 

@@ -11,11 +11,12 @@ does (azure-ai-ml copies only some of them from a component to its node).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from azpipe.emit.values import Call, Long, call, py, py_str
 from azpipe.model import Step
+from azpipe.records import record
 
 if TYPE_CHECKING:
     from azpipe.emit.plan import StepPlan
@@ -29,7 +30,7 @@ SETTING_ORDER = (
 DEFAULT_ROW_FILE = "parallel_run_step.txt"  # where Azure ML appends rows in a folder output
 
 
-@dataclass
+@record
 class ParallelPlan:
     """A parallel node's own settings and task (its code and environment are the step plan's)."""
 

@@ -15,7 +15,7 @@ import itertools
 import keyword
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.checks.targets import inputs_without_value, orders_by_port, target_only, target_only_diagnostic
@@ -41,6 +41,7 @@ from azpipe.model import (
     Step,
 )
 from azpipe.readers.shapes import DISTRIBUTIONS, IDENTITIES, SERVICES, misplaced
+from azpipe.records import record
 from azpipe.rules import rule
 
 AFTER_OUTPUT = "azpipe_done"
@@ -48,7 +49,7 @@ AFTER_INPUT = "azpipe_after_"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathValue:
     """A path as the emitted file writes it: ``local`` ones relative to the emitted file's folder."""
 
@@ -56,7 +57,7 @@ class PathValue:
     local: bool
 
 
-@dataclass
+@record
 class Source:
     """What a node input is bound to.
 
@@ -74,7 +75,7 @@ class Source:
     path: PathValue | None = None
 
 
-@dataclass
+@record
 class InPort:
     """A node input: its component definition (owned steps) and its binding."""
 
@@ -92,7 +93,7 @@ class InPort:
     datastore: str | None = None  # node level: where a local file is uploaded to
 
 
-@dataclass
+@record
 class OutPort:
     """A node output; ``pipeline_output`` names the pipeline output it is exposed as."""
 
@@ -112,7 +113,7 @@ class OutPort:
         return any(v is not None for v in (self.mode, self.path, self.asset_name, self.asset_version))
 
 
-@dataclass
+@record
 class EnvPlan:
     """A step's environment: a reference (``azureml:NAME:VERSION``...) or an inline image."""
 
@@ -125,7 +126,7 @@ class EnvPlan:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class Details:
     """Settings of a node or of the component azpipe writes for it; empty ones are left out.
 
@@ -178,7 +179,7 @@ OWN_NODE = (
 NODE_ONLY = ("limits", "identity", "services", "comment")  # settings a component cannot hold
 
 
-@dataclass
+@record
 class StepPlan:
     """One node. ``kind``: ``command`` (azpipe writes the component), ``file`` or ``registered``.
 
@@ -213,7 +214,7 @@ class StepPlan:
         return next((port for port in self.outputs if port.name == name), None)
 
 
-@dataclass
+@record
 class InputPlan:
     """A pipeline input; ``has_value`` tells whether ``value``/``path`` is set."""
 
@@ -237,7 +238,7 @@ class InputPlan:
         return self.path is not None or self.value is not None
 
 
-@dataclass
+@record
 class OutputPlan:
     """A pipeline output: a step output exposed under ``name``, with that output's settings.
 
@@ -260,7 +261,7 @@ class OutputPlan:
     bound_mode: str | None = None  # the mode its component declares for that output
 
 
-@dataclass
+@record
 class EnvironmentPlan:
     """An environment to create or update before submitting."""
 
@@ -271,7 +272,7 @@ class EnvironmentPlan:
     description: str | None
 
 
-@dataclass
+@record
 class ComputePlan:
     """A compute target to create when missing."""
 
@@ -283,7 +284,7 @@ class ComputePlan:
     idle_time_before_scale_down: int | None
 
 
-@dataclass
+@record
 class DataPlan:
     """A data asset to register before submitting."""
 
@@ -294,7 +295,7 @@ class DataPlan:
     description: str | None
 
 
-@dataclass
+@record
 class Plan:
     """Everything both emitters write, in order."""
 

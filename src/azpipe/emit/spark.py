@@ -13,11 +13,12 @@ otherwise: the only mode Azure ML's spark jobs take.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from azpipe.emit.values import Call, call
 from azpipe.model import ASSET_TYPES, Step
+from azpipe.records import record
 
 if TYPE_CHECKING:
     from azpipe.emit.plan import EnvPlan, StepPlan, _Planner
@@ -27,7 +28,7 @@ DIRECT = "direct"
 LISTS = ("py_files", "jars", "files", "archives")
 
 
-@dataclass
+@record
 class SparkPlan:
     """A spark node's own fields (its code, environment and ports are the step plan's)."""
 

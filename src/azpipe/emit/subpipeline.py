@@ -23,19 +23,20 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from azpipe.emit.names import file_stem
 from azpipe.emit.plan import InPort, Plan, Source, StepPlan
 from azpipe.emit.values import yaml_block, yq
 from azpipe.model import Step
+from azpipe.records import record
 
 SCHEMA_LINE = '$schema: "https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json"\n'
 COMPONENT_SCHEMA = '$schema: "https://azuremlschemas.azureedge.net/latest/pipelineComponent.schema.json"\n'
 
 
-@dataclass
+@record
 class SubPlan:
     """A pipeline node's inner plan (``None``: a registered pipeline component, named by id)."""
 

@@ -20,9 +20,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from keyword import iskeyword
 from typing import Any
+
+from azpipe.records import record
 
 WIDTH = 88  # ruff's default line length
 INDENT = "    "
@@ -59,21 +60,21 @@ def exact(value: Any) -> Any:
 # --------------------------------------------------------------------------- Python
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Code:
     """A Python expression azpipe wrote itself (names, ``HERE / "x"``): emitted as is."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Long:
     """A string that may be written as several parenthesised parts when long (a command)."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call:
     """A call ``func(arg, key=value, ...)``; ``args`` holds ``(keyword or None, value)`` pairs."""
 

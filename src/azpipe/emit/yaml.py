@@ -10,7 +10,7 @@ create -f`` take. This module writes text only: it never imports azure-ai-ml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe import __version__
@@ -37,6 +37,7 @@ from azpipe.emit.plan import (
 from azpipe.emit.subpipeline import name_component_files, yaml_component_files
 from azpipe.emit.templates import render
 from azpipe.model import Pipeline
+from azpipe.records import record
 
 SCHEMAS = "https://azuremlschemas.azureedge.net/latest/"
 SERVERLESS = "serverless"
@@ -128,7 +129,7 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None and value != {} and value != []}
 
 
-@dataclass
+@record
 class _Input:
     name: str
     type: str
@@ -143,7 +144,7 @@ def _input(item: InputPlan) -> _Input:
     return _Input(item.name, item.type, item.value, path, item.mode, item.datastore)
 
 
-@dataclass
+@record
 class _Output:
     name: str
     values: dict[str, Any]
@@ -155,7 +156,7 @@ def _output(output: OutputPlan) -> _Output:
     return _Output(output.name, _present(values))
 
 
-@dataclass
+@record
 class _Step:
     """A step as the template needs it: every group of settings already a mapping in YAML order."""
 

@@ -12,7 +12,8 @@ frozen dataclass takes two and a half times as long to build, and checking a
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from azpipe.records import record
 
 
 class RefKind(enum.Enum):
@@ -34,7 +35,7 @@ class Form(enum.Enum):
     LONG = "long"  # parent.jobs.STEP.outputs.y
 
 
-@dataclass(unsafe_hash=True)  # a value: see the module's docstring
+@record(unsafe_hash=True)  # a value: see the module's docstring
 class Ref:
     """A reference inside ``${{ }}``."""
 
@@ -61,7 +62,7 @@ class Ref:
         return f"{self.kind.value}.{self.name}"
 
 
-@dataclass(unsafe_hash=True)  # a value: see the module's docstring
+@record(unsafe_hash=True)  # a value: see the module's docstring
 class Text:
     """Literal text."""
 
@@ -70,7 +71,7 @@ class Text:
     end: int = 0
 
 
-@dataclass(unsafe_hash=True)  # a value: see the module's docstring
+@record(unsafe_hash=True)  # a value: see the module's docstring
 class Placeholder:
     """``${{ ref }}``."""
 
@@ -79,7 +80,7 @@ class Placeholder:
     end: int = 0
 
 
-@dataclass(unsafe_hash=True)  # a value: see the module's docstring
+@record(unsafe_hash=True)  # a value: see the module's docstring
 class Segment:
     """``$[[ ... ]]``: an optional part of a command."""
 
@@ -91,7 +92,7 @@ class Segment:
 Part = Text | Placeholder | Segment
 
 
-@dataclass(unsafe_hash=True)  # a value: see the module's docstring
+@record(unsafe_hash=True)  # a value: see the module's docstring
 class Template:
     """A parsed template string."""
 

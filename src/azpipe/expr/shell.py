@@ -17,9 +17,10 @@ value arrives as one intact piece of its word. ``azpipe check`` (P406) and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from azpipe.expr.ast import Placeholder, RefKind, Segment, Template, Text
+from azpipe.records import record
 
 WORD_BREAKS = frozenset(" \t\n;&|()<>")
 UNSAFE_FRAMES = {
@@ -30,7 +31,7 @@ UNSAFE_FRAMES = {
 WORD = "x"  # stands for "the previous character belongs to a word"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Place:
     """Where the text read so far ends, seen from a placeholder put there."""
 
@@ -40,7 +41,7 @@ class Place:
     after_backslash: bool = False  # right after a pending `\` (it would escape what comes next)
 
 
-@dataclass
+@record
 class Frame:
     """One level of shell quoting or nesting."""
 
@@ -50,7 +51,7 @@ class Frame:
     nested: bool = False  # a plain frame opened by ``$(``
 
 
-@dataclass
+@record
 class ShellReader:
     """Reads literal command text as a POSIX shell would, one character at a time."""
 

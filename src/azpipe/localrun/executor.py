@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import FrameType
 from typing import Protocol
 
@@ -26,12 +25,13 @@ from azpipe.localrun.planner import FINAL, PARTIAL, Plan, PlannedStep
 from azpipe.localrun.process import StepProcess, describe_exit, private_environment, spawn
 from azpipe.localrun.snapshot import copy_code
 from azpipe.localrun.tree import make_read_only
+from azpipe.records import record
 
 POLL_SECONDS = 0.02
 DONE_OK = ("succeeded", "reused")
 
 
-@dataclass
+@record
 class StepResult:
     """What happened to one step."""
 
@@ -57,7 +57,7 @@ class Observer(Protocol):
         """Called a few times a second while steps run."""
 
 
-@dataclass
+@record
 class Settings:
     """How to run: parallelism, failure policy, and the environment of each step."""
 

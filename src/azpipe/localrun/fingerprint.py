@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from azpipe.localrun.snapshot import code_hash
+from azpipe.records import record
 
 KEY_FORMAT = 1
 SCRIPT_SUFFIXES = (".py", ".sh", ".r", ".jl", ".js", ".ipynb")
 MAX_NAMED = 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fingerprint:
     """What a step's outputs depend on."""
 

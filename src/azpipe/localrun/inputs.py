@@ -14,7 +14,6 @@ pipeline file that resolves out of the repository, is refused unless
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from azpipe.checks.path_kinds import kind_problem
@@ -25,10 +24,11 @@ from azpipe.localrun.tree import InputHasher, inside
 from azpipe.localrun.values import SetError, a, command_text, read_set, unknown_input
 from azpipe.model import ASSET_TYPES, Pipeline, PipelineInput, Port, Step
 from azpipe.readers.interface import is_local_path
+from azpipe.records import record
 from azpipe.source.local_paths import repository_root
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InputValue:
     """One step input's value in a local run."""
 

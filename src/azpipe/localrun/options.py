@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from azpipe.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunOptions:
     """What the user asked for on the command line."""
 

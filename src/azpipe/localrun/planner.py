@@ -9,7 +9,7 @@ reused outputs. Nothing here writes to disk.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.expr.ast import RefKind
@@ -27,13 +27,14 @@ from azpipe.localrun.snapshot import check_code_folder, code_digests
 from azpipe.localrun.store import Store
 from azpipe.localrun.sweep import plan_trials
 from azpipe.model import Pipeline, Port, Step
+from azpipe.records import record
 from azpipe.suggest import did_you_mean
 
 PARTIAL = "outputs.partial"
 FINAL = "outputs"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutputSlot:
     """Where one output is written (``path``, what the command sees) and ends up (``final``)."""
 
@@ -43,7 +44,7 @@ class OutputSlot:
     final: str
 
 
-@dataclass
+@record
 class PlannedStep:
     """One step of the plan."""
 
@@ -68,7 +69,7 @@ class PlannedStep:
         return self.fingerprint.key()
 
 
-@dataclass
+@record
 class Plan:
     """Every step, in execution order, for one run."""
 

@@ -24,9 +24,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from azpipe.localrun import launcher
+from azpipe.records import record
 
 SHELL = "/bin/sh"
 GRACE_SECONDS = launcher.GRACE_SECONDS
@@ -34,7 +35,7 @@ ANSWER_SECONDS = 2.0  # how long the launcher may take to kill its tree before a
 USE_LAUNCHER = launcher.available()
 
 
-@dataclass
+@record
 class StepProcess:
     """A running step: the launcher (Linux) or the shell (elsewhere), leader of its process group."""
 

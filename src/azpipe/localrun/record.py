@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe import __version__
@@ -21,9 +21,10 @@ from azpipe.localrun.inputs import InputValue
 from azpipe.localrun.options import RunOptions
 from azpipe.localrun.planner import Plan, PlannedStep
 from azpipe.localrun.store import FORMAT, write_json
+from azpipe.records import record
 
 
-@dataclass
+@record
 class RunRecord:
     """The state of a run as ``run.json`` shows it."""
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from azpipe.expr.ast import Placeholder, Ref, RefKind, Segment, Template, Text
 from azpipe.expr.shell import Place, flatten, places
+from azpipe.records import record
 
 RESERVED_WORDS = frozenset((
     "!", "{", "}", "[[", "]]", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
@@ -36,7 +36,7 @@ class UnsafeCommand(Exception):
     """A placeholder sits where the shell would evaluate its value."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderedCommand:
     """A step's command ready to run: the script, the values it reads, and its readable form."""
 

@@ -7,7 +7,6 @@ import os
 import platform
 import sys
 import time
-from dataclasses import dataclass
 from typing import TextIO
 
 from azpipe.loading import load
@@ -21,13 +20,14 @@ from azpipe.localrun.record import RunRecord
 from azpipe.localrun.report import plan_json, plan_text, summary
 from azpipe.localrun.store import Store, folder_for
 from azpipe.model import Pipeline
+from azpipe.records import record
 from azpipe.report.text import print_diagnostics
 
 PLACEHOLDER_RUN = "<run-id>"
 EXIT_CODES = {"succeeded": 0, "failed": 1, "interrupted": 130}
 
 
-@dataclass
+@record
 class Console:
     """Where output goes, and whether it may be coloured."""
 

@@ -30,11 +30,11 @@ import secrets
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from azpipe.localrun.seal import FIELD as SEAL_FIELD
 from azpipe.localrun.seal import NoSecret, seal, sealed
+from azpipe.records import record
 
 FOLDER = ".azpipe"
 FORMAT = 1
@@ -48,7 +48,7 @@ class Unreadable(Exception):
     """A file that exists but cannot be read back as a JSON object azpipe wrote."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CachedRun:
     """Outputs a cache entry offers, checked against the run that produced them."""
 

@@ -33,9 +33,11 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any
+
+from azpipe.records import record
 
 POLL = 0.05  # seconds between two looks at the running trials
 GRACE = 5.0  # seconds a cancelled trial has to end after SIGTERM
@@ -46,7 +48,7 @@ def python() -> str:
     return sys.executable
 
 
-@dataclass
+@record
 class Policy:
     """An early termination policy as Azure ML applies it, on metric histories.
 
@@ -141,7 +143,7 @@ class Policy:
         return None
 
 
-@dataclass
+@record
 class Trial:
     """One trial: its spec, its process while it runs, and how it ended."""
 

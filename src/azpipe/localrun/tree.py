@@ -19,13 +19,15 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from azpipe.records import record
 
 ALWAYS_SKIPPED = frozenset({".azpipe", ".git"})
 CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One entry under a root folder; ``rel`` uses ``/`` whatever the platform."""
 
@@ -169,7 +171,7 @@ def _resolve(base: str, text: str, hops: list[int]) -> str | None:
     return path
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutsideLink:
     """A link under an input folder that resolves to a place outside it."""
 
@@ -177,7 +179,7 @@ class OutsideLink:
     target: str  # where it resolves
 
 
-@dataclass
+@record
 class _Frame:
     """A folder being hashed: its entries in order, and the digests found so far."""
 

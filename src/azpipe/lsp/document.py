@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -23,6 +23,7 @@ from azpipe.loading import loads
 from azpipe.lsp.occurrences import Occurrence, occurrences
 from azpipe.lsp.positions import FileText
 from azpipe.model import Pipeline
+from azpipe.records import record
 from azpipe.source.loader import load_bytes, load_file
 from azpipe.source.nodes import Node
 
@@ -56,7 +57,7 @@ def location_uri(path: str, document: Analysis) -> str:
     return from_fs_path(os.path.abspath(path)) or path
 
 
-@dataclass
+@record
 class Analysis:
     """A document version, its model (``None`` when it is not a pipeline file) and its files."""
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from azpipe.records import record
 from azpipe.schema import COMMAND_COMPONENT, PIPELINE_COMPONENT, PIPELINE_JOB, Schema
 from azpipe.schema.language import LANGUAGE
 
@@ -27,7 +27,7 @@ _COMPONENT_ONLY = re.compile(r"^(version|is_deterministic)[ \t]*:", re.MULTILINE
 _HEAD_CHARS = 64 * 1024
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Level:
     """One key of a path, with the scalar values written in the mapping that holds it."""
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from azpipe.diagnostics import Span
+from azpipe.records import record
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 
 PLACEHOLDER = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 STEP_SECTIONS = ("steps", "jobs")  # where a file's steps are: azpipe, native
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """What a name points at.
 
@@ -37,7 +37,7 @@ class Target:
     owner: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Occurrence:
     """A name written in the document and what it points at."""
 
@@ -45,7 +45,7 @@ class Occurrence:
     target: Target
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Name:
     """One dotted name inside ``${{ }}``: its text and its offsets in the string."""
 

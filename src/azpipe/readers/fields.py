@@ -20,12 +20,12 @@ past azpipe; it also checks that each carried field is read by both readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from azpipe.records import record
 
 CARRIED, VERBATIM, IGNORED, REFUSED = "carried", "verbatim", "ignored", "refused"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """What azpipe does with one field (see the module docstring)."""
 

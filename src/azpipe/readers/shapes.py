@@ -14,14 +14,14 @@ takes the keys of its ``type``; a key of another type is refused when compiling
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from azpipe.readers.reader import Reader
+from azpipe.records import record
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Value:
     """The kind of one value: ``string``, ``integer``, ``boolean``, ``strings`` (a list),
     ``text_or_strings`` (a string or a list of them), ``mapping`` (string keys, scalar

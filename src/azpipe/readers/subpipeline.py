@@ -20,12 +20,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from azpipe.diagnostics import Diagnostic
 from azpipe.model import Component, Pipeline, Port, Step
 from azpipe.readers.component_file import read_component_mapping
 from azpipe.readers.reader import Reader
+from azpipe.records import record
 from azpipe.source.loader import load_file
 from azpipe.source.local_paths import check_path
 from azpipe.source.nodes import Map, Node, Scalar
@@ -37,7 +38,7 @@ NODE_KEYS = ("type", "component", "inputs", "outputs", "display_name", "descript
 REGISTRY_PREFIX = "azureml://registries/"
 
 
-@dataclass
+@record
 class _Session:
     """One top-level load: the files being read (outermost first) and those already read."""
 

@@ -11,16 +11,17 @@ that is not expanded (``azpipe graph --depth 0``) is one node of its own shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.naming import NODE_NAME
+from azpipe.records import record
 from azpipe.render.view import Node
 
 SEPARATOR = "/"
 
 
-@dataclass
+@record
 class Cluster:
     """The steps of one sub-pipeline: ``path`` (``outer/middle``), its label, the ids of the
     nodes directly inside it, and the clusters nested in it."""

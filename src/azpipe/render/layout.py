@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import pairwise
+
+from azpipe.records import record
 
 MARGIN = 16.0
 NODE_GAP = 28.0  # between two boxes of one rank
@@ -45,7 +47,7 @@ WEIGHTS = {"node": 1.0, "label": 2.0, "chain": 4.0}
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Link:
     """An edge to lay out between two node ids; ``label`` is the label's screen size."""
 
@@ -54,7 +56,7 @@ class Link:
     label: tuple[float, float] = (0.0, 0.0)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rect:
     """A screen rectangle (top-left corner and size)."""
 
@@ -64,7 +66,7 @@ class Rect:
     h: float
 
 
-@dataclass
+@record
 class Trunk:
     """The shared first part of long edges leaving one node, drawn once (no arrow)."""
 
@@ -72,7 +74,7 @@ class Trunk:
     links: list[int]  # the links that start with it
 
 
-@dataclass
+@record
 class Layout:
     """Node boxes, one polyline per link, label boxes and trunks.
 
@@ -88,7 +90,7 @@ class Layout:
     trunks: list[Trunk]
 
 
-@dataclass
+@record
 class _Item:
     kind: str  # node, label or chain
     rank: int

@@ -8,8 +8,8 @@ piece of user text goes through :func:`azpipe.render.labels.xml`.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
+from azpipe.records import record
 from azpipe.render import layout
 from azpipe.render.clusters import svg_boxes
 from azpipe.render.labels import xml
@@ -79,7 +79,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return units * size / 1000 * SAFETY
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Link:
     """Edges between one pair of nodes, drawn as one line."""
 

@@ -9,10 +9,11 @@ order: data assets, pipeline inputs, steps in topological order, outputs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from azpipe.graph import graph_of, lineage_of, topological_order
+from azpipe.records import record
 from azpipe.render.labels import ARROW, BROKEN_MARK, clean, edge_label, shorten
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ KIND_ORDER = {"data": 0, "input": 1, "step": 2, "output": 3}
 OPTIONAL_MARK = "(optional)"  # after an optional pipeline input's title (its edges say ", optional")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Options:
     """How to draw: ``direction`` (``TB`` or ``LR``), extra step ``show`` lines, ``lineage`` output."""
 
@@ -35,7 +36,7 @@ class Options:
     lineage: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     """A node to draw. ``title`` and ``lines`` are clean plain text, not yet escaped."""
 
@@ -58,7 +59,7 @@ class Node:
         return [self.title, *self.lines, *marks]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edge:
     """An edge to draw, between synthetic node ids; ``kind`` is ``data`` or ``after``."""
 
@@ -83,7 +84,7 @@ class Edge:
         return shorten(text + (", optional" if self.optional else ""))
 
 
-@dataclass
+@record
 class View:
     """Nodes and edges in drawing order, plus the options they were drawn with."""
 

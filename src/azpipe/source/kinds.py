@@ -32,8 +32,8 @@ passed over.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from azpipe.records import record
 from azpipe.source.nodes import Map, Node, Scalar
 from azpipe.suggest import closest
 
@@ -69,7 +69,7 @@ _TYPE_LINE = re.compile(rb"^type[ \t]*:[ \t]*['\"]?(" + rb"|".join(k.encode() fo
 _CANDIDATE = re.compile(rb"^(azpipe|\$schema|type)[ \t]*:", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileKind:
     """What a file is (``what``: words for messages) and whether ``azpipe check`` checks it.
 

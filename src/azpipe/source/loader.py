@@ -20,7 +20,7 @@ non-recursive composer of our own, so that:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
@@ -28,6 +28,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from azpipe.diagnostics import Diagnostic, Span
+from azpipe.records import record
 from azpipe.rules import rule
 from azpipe.source.files import read_regular
 from azpipe.source.nodes import Entry, Map, Node, Scalar, Seq
@@ -66,7 +67,7 @@ class LoadError(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass
+@record
 class Loaded:
     """The result of loading one file: its text, its root node, and diagnostics."""
 
@@ -121,7 +122,7 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class _Open:
     """A collection being composed: its start event, children and expanded size."""
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.diagnostics import Span
+from azpipe.records import record
 from azpipe.source.scalar_map import OffsetMap, offset_map
 from azpipe.source.text import SourceText
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Node:
     """A YAML node with its span in the file."""
 
@@ -24,7 +25,7 @@ class Node:
         raise NotImplementedError
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Scalar(Node):
     """A scalar: its constructed value, the text as written and its style.
 
@@ -72,7 +73,7 @@ class Scalar(Node):
 _KIND = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Seq(Node):
     """A sequence node."""
 
@@ -84,7 +85,7 @@ class Seq(Node):
         return "list"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Entry:
     """One key/value pair of a mapping; ``merged`` when it came from a ``<<`` merge."""
 
@@ -93,7 +94,7 @@ class Entry:
     merged: bool = False
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Map(Node):
     """A mapping node whose keys are string scalars, in file order."""
 

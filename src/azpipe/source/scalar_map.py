@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from azpipe.records import record
 from azpipe.source.text import LINE_BREAK
 
 # Blanks between the runs of a value: spaces, tabs and YAML 1.1's line breaks
@@ -22,7 +23,7 @@ _BREAKS = "\r\n\x85\u2028\u2029"
 _HEX_WIDTH = {"x": 4, "u": 6, "U": 10}
 
 
-@dataclass
+@record
 class OffsetMap:
     """Runs of the value that stand verbatim in the source: value offset → file offset.
 

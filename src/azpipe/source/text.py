@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from azpipe.diagnostics import Span
+from azpipe.records import record
 
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -54,7 +55,7 @@ def strip_break(line: str) -> str:
     return line[:-1] if line[-1:] in ("\r", "\n", "\x85", "\u2028", "\u2029") else line
 
 
-@dataclass
+@record
 class SourceText:
     """The decoded text of one file and the offsets of its line starts."""
 

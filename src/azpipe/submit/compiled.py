@@ -10,13 +10,14 @@ touches the network.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from azpipe.model import Pipeline
+from azpipe.records import record
 
 
-@dataclass
+@record
 class Compiled:
     """A pipeline ready to submit: the job and what must exist before it runs."""
 

@@ -13,8 +13,9 @@ import contextlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from azpipe.records import record
 
 MAX_MESSAGE = 300
 _SECRETS = (
@@ -91,7 +92,7 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """What azpipe was doing when the error came, to word the message.
 
@@ -106,7 +107,7 @@ class Context:
     missing: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServiceError:
     """The parts of an HTTP error azpipe words its messages from."""
 

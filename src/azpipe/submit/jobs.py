@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from azpipe.records import record
 from azpipe.submit.console import Console, sdk_output
 from azpipe.submit.errors import AzureFailure, Context, guarded, one_line
 from azpipe.submit.workspace import Workspace
@@ -22,7 +23,7 @@ SUCCEEDED = ("Completed",)
 FINAL = ("Completed", "Failed", "Canceled", "NotResponding", "Paused")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Submitted:
     """A job Azure ML accepted."""
 
@@ -32,7 +33,7 @@ class Submitted:
     experiment: str | None = None  # the experiment the service filed it under
 
 
-@dataclass
+@record
 class JobStatus:
     """What ``azpipe status`` shows."""
 

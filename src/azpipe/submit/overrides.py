@@ -10,19 +10,20 @@ inputs the file left without a value. No azure import here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from azpipe.expr.ast import RefKind
 from azpipe.localrun.values import SetError, read_set
 from azpipe.model import Pipeline
+from azpipe.records import record
 
 
 class OverrideError(Exception):
     """A ``--set`` that names no input or whose value does not fit its type (a usage error)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Override:
     """One pipeline input's new value, already typed."""
 

@@ -12,11 +12,11 @@ here, so a dry run is fast and cannot reach the network.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from azpipe.emit.plan import plan
 from azpipe.model import Compute, DataAsset, Environment, Pipeline
+from azpipe.records import record
 from azpipe.submit.overrides import Override
 from azpipe.submit.workspace import Workspace
 
@@ -24,7 +24,7 @@ ASSET_RULE = "create or update; skipped if the workspace has this version with t
 COMPUTE_RULE = "create if missing (an existing target is left as it is)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Action:
     """One entity submission provisions, in order."""
 
@@ -101,7 +101,7 @@ def default_experiment() -> str:
     return Path("./").resolve().stem.replace(" ", "") or "Default"
 
 
-@dataclass
+@record
 class DryRun:
     """Everything ``--dry-run`` prints."""
 

@@ -18,16 +18,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from azpipe.records import record
 from azpipe.submit.console import Console, sdk_output
 from azpipe.submit.errors import Context, chain, guarded
 
 LOGGER = logging.getLogger("azpipe.submit")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What happened to one entity."""
 

@@ -21,9 +21,9 @@ import argparse
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from azpipe.records import record
 from azpipe.report.text import printable
 
 FIELDS = ("subscription_id", "resource_group", "workspace_name")
@@ -47,7 +47,7 @@ class WorkspaceNotConfigured(Exception):
     """No complete workspace could be resolved; the message says how to give one."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Workspace:
     """An Azure ML workspace and where each part of its name came from."""
 
