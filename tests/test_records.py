@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import azpipe
-from azpipe.records import record
+from azpipe.records import is_record, made, record
 
 
 def _azpipe_records() -> list[type]:
@@ -30,12 +30,8 @@ def _azpipe_records() -> list[type]:
         except ImportError:  # an extra that is not installed
             continue
         for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and dataclasses.is_dataclass(value)
-                and value.__module__ == module.__name__
-            ):
-                found[f"{value.__module__}.{value.__qualname__}"] = value
+            if isinstance(value, type) and is_record(value) and value.__module__ == module.__name__:
+                found[f"{value.__module__}.{value.__qualname__}"] = made(value)
     return [found[name] for name in sorted(found)]
 
 
@@ -206,3 +202,84 @@ def test_still_a_dataclass() -> None:
     moved = dataclasses.replace(Point(1, 2), y=5)
     assert moved == Point(1, 5)
     assert dataclasses.asdict(FrozenPoint(1, 2)) == {"x": 1, "y": 2}
+
+
+# -- made when first needed ------------------------------------------------------------
+
+
+def test_made_at_the_first_instance() -> None:
+    @record
+    class Later:
+        x: int
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    assert is_record(Later) and not dataclasses.is_dataclass(Later)
+    first = Later(1)
+    assert dataclasses.is_dataclass(Later)
+    assert first == Later(1, []) and repr(first).endswith(".Later(x=1, items=[])")
+    assert first.items is not Later(1).items
+    with pytest.raises(TypeError):
+        Later()  # type: ignore[call-arg]
+
+
+def test_a_subclass_makes_its_bases_first() -> None:
+    @record
+    class Base:
+        x: int
+        y: int = 2
+
+    @record(frozen=True)
+    class FrozenBase:
+        a: int
+
+    @record
+    class Child(Base):
+        z: int = 3
+
+    assert Child(1) == Child(1, 2, 3) and repr(Child(1, z=4)).endswith(".Child(x=1, y=2, z=4)")
+    assert dataclasses.is_dataclass(Base) and Base(5).y == 2
+    assert [f.name for f in dataclasses.fields(made(FrozenBase))] == ["a"]
+
+
+def test_made_asks_without_an_instance() -> None:
+    @record
+    class Asked:
+        x: int = 1
+
+    assert [f.name for f in dataclasses.fields(made(Asked))] == ["x"]
+    assert made(Asked) is Asked and Asked() == Asked(1)
+
+
+def test_a_class_with_its_own_init_is_made_at_once() -> None:
+    @record
+    class Own:
+        x: int
+
+        def __init__(self, text: str) -> None:
+            self.x = len(text)
+
+    assert dataclasses.is_dataclass(Own) and Own("abc") == Own("xyz")
+
+
+def test_first_instances_from_many_threads_make_the_class_once() -> None:
+    import threading
+
+    @record
+    class Shared:
+        items: list[int] = dataclasses.field(default_factory=list)
+        x: int = 0
+
+    barrier = threading.Barrier(8)
+    made_ones: list[Any] = []
+
+    def create() -> None:
+        barrier.wait()
+        made_ones.append(Shared())
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made_ones == [Shared([], 0)] * 8
+    assert len({id(one.items) for one in made_ones}) == 8  # the default factory survived

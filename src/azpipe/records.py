@@ -1,23 +1,38 @@
-"""``@record``: a dataclass whose ``__repr__`` and ``__eq__`` are shared, not compiled per class.
+"""``@record``: a dataclass made when it is first needed, with shared ``__repr__`` and ``__eq__``.
 
-:func:`dataclasses.dataclass` writes each generated method as source text and compiles
-it, once per class, every time the program starts. azpipe defines about a hundred
-dataclasses, and ``azpipe check`` imports most of them: compiling their ``__repr__``
-and ``__eq__`` took about a tenth of the whole import (measured: 8 ms of 76 ms), for
-methods a check rarely calls. ``record`` makes the same dataclass with those two
-methods built from one shared implementation per method, parametrised by the class's
-fields, so nothing is compiled for them. ``__init__`` (called for every node and step)
-and, on frozen and hashable records, ``__eq__`` and ``__hash__`` (dictionary keys) stay
-dataclasses' compiled ones, which are faster per call.
+:func:`dataclasses.dataclass` works out a class's fields and writes each generated
+method as source text, which it compiles, once per class, every time the program
+starts. azpipe defines about a hundred dataclasses and ``azpipe check`` imports half
+of them: making them was a third of the whole import (measured: 27 ms of 76 ms),
+most of it for classes a given file never uses (a sweep, a parallel task, a script
+the shell reader found), and for ``__repr__`` and ``__eq__``, which a check rarely calls.
 
-The methods behave as dataclasses' do, which ``tests/test_records.py`` checks against
-the standard library class by class: the same text, ``...`` for a record that contains
-itself, equality field by field (identity first, as tuples compare) only with an
-instance of the very same class, and no hash for a mutable record that compares by value.
+So ``record`` does two things, and the class is otherwise the dataclass
+``@dataclass(...)`` would make:
+
+- **It makes the dataclass when the first instance is created** (or when :func:`made`
+  asks), not at import. Until then the class holds a shared ``__init__`` that makes it
+  (its record bases first) and then runs the real one. A class nobody instantiates
+  costs nothing.
+- **``__repr__`` and ``__eq__`` are shared functions**, parametrised by the class's
+  fields, so nothing is compiled for them. ``__init__`` (called for every node and
+  step) and, on frozen and hashable records, ``__eq__`` and ``__hash__`` (dictionary
+  keys) stay dataclasses' compiled ones, which are faster per call.
+
+Before its first instance, a record class is not yet a dataclass to
+:func:`dataclasses.fields` or :func:`dataclasses.is_dataclass`: code that looks at a
+class's fields calls :func:`made` first (azpipe's own code never does; its tests do).
+Instances are always made ones, so :func:`dataclasses.replace`, ``asdict`` and
+``copy`` behave as usual. The methods behave as dataclasses' do, which
+``tests/test_records.py`` checks against the standard library class by class: the same
+text, ``...`` for a record that contains itself, equality field by field (identity
+first, as tuples compare) only with an instance of the very same class, and no hash for
+a mutable record that compares by value.
 """
 
 from __future__ import annotations
 
+import _thread
 import dataclasses
 import operator
 import reprlib
@@ -65,7 +80,51 @@ def record(
     return wrap if cls is None else wrap(cls)
 
 
-def _record(cls: _T, *, eq: bool, frozen: bool, order: bool, unsafe_hash: bool) -> _T:
+# The options of each record class not made yet, and a lock so that two threads creating
+# the first instances at once make a class only once (making it twice would lose the
+# defaults dataclasses moved off the class).
+_PENDING: dict[type, dict[str, bool]] = {}
+_LOCK = _thread.RLock()
+
+
+def _record(cls: _T, **options: bool) -> _T:
+    with _LOCK:
+        _PENDING[cls] = options
+        if "__init__" in cls.__dict__:  # its own __init__: nothing to wait for
+            return made(cls)
+        cls.__init__ = _first_init  # type: ignore[misc]
+    return cls
+
+
+def made(cls: _T) -> _T:
+    """``cls`` as a made dataclass (its record bases too): for code that reads its fields
+    before any instance exists."""
+    with _LOCK:
+        for base in reversed(cls.__mro__):
+            options = _PENDING.pop(base, None)
+            if options is not None:
+                if base.__dict__.get("__init__") is _first_init:
+                    del base.__init__  # type: ignore[misc]  # for dataclasses to write the real one
+                _make(base, options)
+    return cls
+
+
+def is_record(cls: type) -> bool:
+    """True for a class made by :func:`record`, made yet or not."""
+    return cls in _PENDING or dataclasses.is_dataclass(cls)
+
+
+def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    """The ``__init__`` of a record class not made yet: make it, then run the real one."""
+    cls = type(self)
+    made(cls)
+    if cls.__init__ is _first_init:  # pragma: no cover - a subclass of a record that is not one
+        raise TypeError(f"{cls.__qualname__} inherits from a record but is not one: decorate it with @record")
+    cls.__init__(self, *args, **kwargs)
+
+
+def _make(cls: _T, options: dict[str, bool]) -> _T:
+    eq, frozen, order, unsafe_hash = (options[k] for k in ("eq", "frozen", "order", "unsafe_hash"))
     # Frozen and hashable records keep the compiled __eq__ and __hash__: they are
     # dictionary keys, where a per-call saving matters more than the import.
     compiled_eq = eq and (frozen or unsafe_hash or order)
