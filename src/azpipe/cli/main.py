@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import importlib
 import os
@@ -109,17 +110,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as error:  # an azpipe bug: one line, not a traceback
-        print(f"azpipe: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        print("please report it with the file that caused it", file=sys.stderr)
-        return 2
+    except Exception as error:
+        return _failed(error)
+
+
+# What only writing can fail with: a redirect to a full disk or past a quota or size limit.
+_OUTPUT_LOST = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _failed(error: Exception) -> int:
+    """Exit code 2, and one line that says why: the output could not be written, or an azpipe
+    bug (not a traceback)."""
+    if isinstance(error, OSError) and error.errno in _OUTPUT_LOST:
+        _say(f"azpipe: cannot write the output: {error.strerror}")
+    else:
+        _say(f"azpipe: internal error: {type(error).__name__}: {error}")
+        _say("please report it with the file that caused it")
+    return 2
+
+
+def _say(line: str) -> None:
+    """``line`` on stderr, if there is one to write to."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
 
 
 def entry() -> None:
     """Console-script entry point."""
     share_with_pyyaml()  # PyYAML's import then skips its costliest regular expression
     if sys.argv[1:2] != ["check"]:
-        sys.exit(main())
+        code = main()
+        flushed = _flush()
+        if flushed != "ok":  # the interpreter would try again on its way out, and say so
+            _leave(2 if flushed == "lost" else code)
+        sys.exit(code)
     # The process ends when the check does, and the front end makes no garbage cycles:
     # the cyclic collector would only walk every module and node again (15 % of an
     # example's check, with the imports; 6 % at 10,000 steps). Freeing the modules and
@@ -129,15 +154,30 @@ def entry() -> None:
     # flushes them and leaves without tearing down.
     gc.disable()
     code = main()
-    _leave(code)
+    _leave(2 if _flush() == "lost" else code)
+
+
+def _flush() -> str:
+    """Flush stdout and stderr: ``"ok"``; ``"lost"`` when stdout could not be written to a full
+    disk (said on stderr: exit code 2); ``"gone"`` when a stream could not be flushed for
+    another reason (a reader that stopped reading, which is no failure)."""
+    flushed = "ok"
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with it closed
+            continue
+        try:
+            stream.flush()
+        except OSError as error:
+            if stream is sys.stdout and error.errno in _OUTPUT_LOST:
+                _failed(error)
+                flushed = "lost"
+            else:
+                flushed = "gone" if flushed == "ok" else flushed
+        except ValueError:  # closed
+            pass
+    return flushed
 
 
 def _leave(code: int) -> NoReturn:
-    """Flush stdout and stderr, then end the process with ``code`` at once (no teardown)."""
-    for stream in (sys.stdout, sys.stderr):
-        # None: started with the stream closed; OSError: a reader gone, a full disk; ValueError:
-        # closed. What could be written was, and the exit code says the rest.
-        if stream is not None:
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+    """End the process with ``code`` at once (no teardown), its streams flushed or given up."""
     os._exit(code)
