@@ -702,7 +702,8 @@ def verdict(subject: Subject, copy: Path, mutant: Mutant, baseline: CheckedFile)
 def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
     """True when ``diagnostic`` is where the mutation is: within one line (of either line two
     swapped values were on), or for a swapped port ``type:`` anywhere in the port's mapping, or
-    at a binding (T601, or a parallel node's ``input_data``: L102) a changed type does not fit;
+    at a binding (T601, or a parallel node's ``input_data``: L102) a changed type does not fit, or a
+    sweep's distribution the trial's input no longer takes (W102);
     where a renamed name is used; a missing
     key the mutation moved away."""
     if abs(diagnostic.span.line - mutant.line) <= 1 or (
@@ -717,8 +718,12 @@ def _near(diagnostic: Diagnostic, mutant: Mutant) -> bool:
         return True  # the entry moved out of its mapping is missing there (as for a deleted leaf)
     if mutant.scope is None:
         return False
-    # T601: a binding the changed type does not fit; L102: a parallel node's `input_data` it no longer fits.
-    return diagnostic.code in ("T601", "L102") or mutant.scope[0] <= diagnostic.span.line <= mutant.scope[1]
+    # T601: a binding the changed type does not fit; L102: a parallel node's `input_data` it no longer fits;
+    # W102: a sweep's distribution, whose values the trial's input no longer takes.
+    return (
+        diagnostic.code in ("T601", "L102", "W102")
+        or mutant.scope[0] <= diagnostic.span.line <= mutant.scope[1]
+    )
 
 
 def _line(text: str, line: int) -> str:

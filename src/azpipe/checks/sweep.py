@@ -59,8 +59,8 @@ def _step(step: Step, sweep: Sweep, suggestions: Suggestions) -> Iterator[Diagno
                 f"input `{name}` of step `{step.name}` is both bound and swept",
                 "remove it from `inputs:` (the sweep samples it) or from `search_space:`",
             )
-        if not distribution.type:
-            continue  # its reading reported why
+        if not distribution.type or (distribution.type == "choice" and "values" not in distribution.params):
+            continue  # its reading reported why (a choice without values gives no type to compare)
         yield from _fits(step, port, distribution)
         yield from _algorithm(step, sweep, name, distribution)
     if sweep.sampling_algorithm == "bayesian" and sweep.early_termination:

@@ -3,14 +3,15 @@
 The fields and their parameters are those azure-ai-ml 1.35's schemas take
 (``azure/ai/ml/_schema/_sweep/``: search spaces, objective, sampling algorithm,
 early termination; ``job/job_limits.py``: ``SweepJobLimitsSchema``), described in
-:data:`azpipe.schema.node_kinds.SWEEP_BLOCK`. In a language step the schema walker
-checks the block's keys, shapes, types, enums and ranges (:mod:`azpipe.checks.values`),
-so this reader reads from a checked node and skips, unreported, a value the walker
-reports. A native sweep node's sweep fields are not walked (``azure_ml.SWEEP_NODE``
-leaves them open): there (``reader.walked`` false) this reader checks them itself.
-Either way it reports a missing required key (S103: the step is then incomplete,
-``readers.steps``) and what needs meaning: a random-only sampling setting on another
-algorithm (S105), an empty or reversed range (V003), a nested search space (W106).
+:mod:`azpipe.schema.node_kinds`: ``SWEEP_BLOCK`` for a language step, and
+``NATIVE_SWEEP_FIELDS`` (in ``pipeline_job.SWEEP_NODE``) for a native node, which
+azure-ai-ml reads in any case and where it takes a ``${{ }}`` binding for a value.
+The schema walker checks both, keys, shapes, types, enums and ranges
+(:mod:`azpipe.checks.values`), so this reader reads from a checked node and skips,
+unreported, a value the walker reports. It reports a missing required key (S103: the
+step is then incomplete, ``readers.steps``) and what needs meaning: a random-only
+sampling setting on another algorithm (S105), an empty or reversed range (V003), a
+nested search space and a binding, which azpipe does not carry yet (W106).
 What needs the trial's interface (the search-space keys and their types) is checked in
 :mod:`azpipe.checks.sweep`.
 """
@@ -18,6 +19,7 @@ What needs the trial's interface (the search-space keys and their types) is chec
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from azpipe.diagnostics import Span
@@ -26,7 +28,6 @@ from azpipe.readers import walked
 from azpipe.readers.details import read_details
 from azpipe.readers.entities import read_compute_ref
 from azpipe.readers.reader import Reader
-from azpipe.readers.walked import unwalked
 from azpipe.schema.language import keys_of
 from azpipe.schema.node_kinds import (
     DISTRIBUTIONS,
@@ -36,34 +37,55 @@ from azpipe.schema.node_kinds import (
     SAMPLING_ALGORITHMS,
     SWEEP_BLOCK,
 )
+from azpipe.schema.scalars import camel_to_snake
 from azpipe.source.nodes import Map, Node, Scalar, Seq
 
 SWEEP_KEYS = keys_of(SWEEP_BLOCK)  # the language schema's `sweep:` block
 SAMPLING_KEYS = {"random": ("type", "seed", "rule", "logbase"), "grid": ("type",), "bayesian": ("type",)}
 LIMIT_KEYS = keys_of(SWEEP_BLOCK["properties"]["limits"])
 _POLICY_INTEGERS = ("evaluation_interval", "delay_evaluation", "truncation_percentage")
-# A sweep node's own keys besides its trial's interface (pipeline/component_job.py: SweepSchema).
-NODE_KEYS = (
-    "type", "trial", "compute", "inputs", "outputs", "properties", "comment", "name", "display_name",
-    "description", "tags", "experiment_name", "identity", "queue_settings", "resources", *SWEEP_KEYS,
-)  # fmt: skip
 
 
-def read_sweep(reader: Reader, node: Node | None, where: str) -> Sweep | None:
-    """The ``sweep:`` block (or a native sweep node's own fields, ``node`` being the node)."""
+def read_sweep(reader: Reader, node: Node | None, where: str, native: bool = False) -> Sweep | None:
+    """The ``sweep:`` block (or a native sweep node's own fields, ``node`` being the node, ``native``)."""
     if node is None:
         return None
-    # The keys: the walker's (`sweep:`), or read_sweep_node's (a native node).
+    # The keys are the walker's (SWEEP_BLOCK, SWEEP_NODE); the required ones mark the step incomplete.
     mapping = reader.mapping(node, where, None, ("objective", "limits")) if isinstance(node, Map) else None
     if mapping is None:
         return None
     sweep = Sweep(mapping.span)
-    _search_space(reader, sweep, mapping.get("search_space"), where)
-    _objective(reader, sweep, mapping.get("objective"), where)
+    _search_space(reader, sweep, mapping.get("search_space"), where, native)
+    _objective(reader, sweep, _given(mapping.get("objective")), where)
     _sampling(reader, sweep, mapping.get("sampling_algorithm"), where)
-    _limits(reader, sweep, mapping.get("limits"), where)
+    _limits(reader, sweep, _given(mapping.get("limits")), where)
     _early_termination(reader, sweep, mapping.get("early_termination"), where)
     return sweep
+
+
+def _given(node: Node | None) -> Node | None:
+    """A required field's node, ``None`` when left empty (the walker: S103, "needs a value")."""
+    return None if isinstance(node, Scalar) and node.value is None else node
+
+
+def _bound(reader: Reader, node: Node, what: str) -> bool:
+    """Whether ``node`` is a ``${{ }}`` binding, reported (W106): azure-ai-ml takes one for a native
+    sweep node's values (the walker says where), but azpipe does not carry it to either target yet."""
+    if not (isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value):
+        return False
+    reader.report("W106", node.span, f"{what} is a binding, `{node.value.strip()}`",
+                  "azpipe does not carry a binding in a sweep's settings yet; write the value")  # fmt: skip
+    return True
+
+
+def _kind(node: Node | None, choices: Iterable[str], fold: Callable[[str], str] = str.lower) -> str | None:
+    """A kind among ``choices`` as azure-ai-ml compares it (``fold``: lower-cased, or ``camel_to_snake``
+    for the goal, a policy's type and a random rule: `MedianStopping`); the walker, which walks every
+    sweep, reports any other value (in the language, any other case too)."""
+    value = node.value if isinstance(node, Scalar) else None
+    if not isinstance(value, str):
+        return None
+    return fold(value) if fold(value) in choices else None
 
 
 def read_step_sweep(reader: Reader, step: Step, step_mapping: Map, where: str) -> None:
@@ -150,19 +172,23 @@ def _value_type(value: Any) -> str:
     return "string"
 
 
-def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None:
+def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str, native: bool) -> None:
     if node is None:
         return
     for name, key, value in reader.named(node, f"`search_space` of {where}"):
-        distribution = _distribution(reader, value, f"`search_space.{name}` of {where}")
+        what = f"`search_space.{name}` of {where}"
+        if _bound(reader, value, what):  # a whole distribution as a binding (azure-ai-ml takes one)
+            sweep.search_space[name], sweep.key_spans[name] = Distribution("", value.span), key.span
+            continue
+        distribution = _distribution(reader, value, what, native)
         if distribution is not None:
             sweep.search_space[name] = distribution
             sweep.key_spans[name] = key.span
 
 
-def _distribution(reader: Reader, node: Node, where: str) -> Distribution | None:
+def _distribution(reader: Reader, node: Node, where: str, native: bool = False) -> Distribution | None:
     kind_node = node.get("type") if isinstance(node, Map) else None
-    kind = walked.choice(reader, kind_node, f"`type` of {where}", DISTRIBUTIONS)
+    kind = _kind(kind_node, DISTRIBUTIONS)  # lower-cased, as azure-ai-ml reads it (the language: V002)
     allowed = ("type", *DISTRIBUTIONS.get(kind or "", ()))
     mapping = walked.mapping(
         reader, node, where, allowed if kind else ("type", *_all_parameters()), ("type",)
@@ -179,7 +205,7 @@ def _distribution(reader: Reader, node: Node, where: str) -> Distribution | None
             continue
         distribution.spans[parameter] = value.span
         read = (
-            _choices(reader, value, where)
+            _choices(reader, value, where, native)
             if parameter == "values"
             else _parameter(reader, kind, parameter, value, where)
         )
@@ -195,11 +221,15 @@ def _all_parameters() -> tuple[str, ...]:
 
 def _parameter(reader: Reader, kind: str, parameter: str, node: Node, where: str) -> int | float | None:
     """A number; ``randint``'s ``upper`` an integer (azure-ai-ml's ``fields.Integer``)."""
-    return walked.number(reader, node, f"`{parameter}` of {where}", integer=kind == "randint")
+    what = f"`{parameter}` of {where}"
+    if _bound(reader, node, what):
+        return None
+    return walked.number(reader, node, what, integer=kind == "randint")
 
 
-def _choices(reader: Reader, node: Node, where: str) -> list[Any] | None:
-    """A choice's ``values``: a non-empty list of scalars (nested search spaces are refused)."""
+def _choices(reader: Reader, node: Node, where: str, native: bool) -> list[Any] | None:
+    """A choice's ``values``: a non-empty list of scalars (nested search spaces are refused; a
+    native node's booleans are the walker's: azure-ai-ml refuses them)."""
     if not isinstance(node, Seq):
         if not reader.walked:
             reader.wrong_shape(node, f"`values` of {where}", "list")
@@ -215,6 +245,8 @@ def _choices(reader: Reader, node: Node, where: str) -> list[Any] | None:
             return None
         if isinstance(item.value, float) and not math.isfinite(item.value):
             reader.report("T603", item.span, f"a value of {where} must be a finite number")
+            return None
+        if _bound(reader, item, f"a value of {where}") or (native and isinstance(item.value, bool)):
             return None
         found.append(item.value)
     if not found:
@@ -245,15 +277,13 @@ def _objective(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> N
     if mapping is None:
         return
     sweep.objective_span = mapping.span
-    # azure-ai-ml reads the goal in any case (camel_to_snake, then the enum).
-    sweep.goal = walked.choice(
-        reader, mapping.get("goal"), f"`objective.goal` of {where}", GOALS, "V002", ignore_case=True
-    )
-    metric = mapping.get("primary_metric")
-    sweep.primary_metric = (
-        walked.text(reader, metric, f"`objective.primary_metric` of {where}") if metric else None
-    )
-    if sweep.primary_metric is not None and not sweep.primary_metric.strip() and metric is not None:
+    goal, metric = mapping.get("goal"), mapping.get("primary_metric")
+    if goal is not None and not _bound(reader, goal, f"`objective.goal` of {where}"):
+        sweep.goal = _kind(goal, GOALS, camel_to_snake)  # any case (camel_to_snake, then the enum)
+    if metric is None or _bound(reader, metric, f"`objective.primary_metric` of {where}"):
+        return
+    sweep.primary_metric = walked.text(reader, metric, f"`objective.primary_metric` of {where}")
+    if sweep.primary_metric is not None and not sweep.primary_metric.strip():
         reader.report("V003", metric.span, f"`objective.primary_metric` of {where} is empty",
                       "name the metric each trial logs")  # fmt: skip
         sweep.primary_metric = None
@@ -264,15 +294,16 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
         return
     sweep.sampling_span = node.span
     what = f"`sampling_algorithm` of {where}"
+    if isinstance(node, Scalar) and node.value is None:
+        reader.wrong_shape(node, what, "string or mapping")  # azure-ai-ml: "Field may not be null"
+        return
     if isinstance(node, Scalar):
-        sweep.sampling_algorithm = _algorithm(reader, node, what)
+        sweep.sampling_algorithm = _kind(node, SAMPLING_ALGORITHMS)
         return
     mapping = walked.mapping(reader, node, what, SAMPLING_KEYS["random"], ("type",))
     if mapping is None or "type" not in mapping:
         return
-    kind_node = mapping.get("type")
-    assert kind_node is not None
-    kind = _algorithm(reader, kind_node, f"`type` of {what}")
+    kind = _kind(mapping.get("type"), SAMPLING_ALGORITHMS, camel_to_snake)
     if kind is None:
         return
     sweep.sampling_algorithm, sweep.sampling_form = kind, "mapping"
@@ -281,7 +312,7 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
         if key == "type" or not isinstance(key, str):
             continue
         if key not in SAMPLING_KEYS["random"]:
-            continue  # an unknown key: reported by the walker or by _mapping
+            continue  # an unknown key: reported by the walker
         if key not in SAMPLING_KEYS[kind]:
             reader.report("S105", entry.key.span, f"`{key}` of {what} does not apply to `{kind}` sampling",
                           "only random sampling takes `seed`, `rule` and `logbase`")  # fmt: skip
@@ -291,20 +322,16 @@ def _sampling(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> No
             sweep.sampling[key] = value
 
 
-def _algorithm(reader: Reader, node: Node, what: str) -> str | None:
-    return walked.choice(reader, node, what, SAMPLING_ALGORITHMS, "V002", ignore_case=True)
-
-
 def _sampling_setting(reader: Reader, key: str, node: Node, what: str) -> Any:
+    if _bound(reader, node, what):
+        return None
     if key == "seed":
         return walked.number(reader, node, what, integer=True)
     if key == "rule":
-        return walked.choice(reader, node, what, RANDOM_RULES, "V002", ignore_case=True)
+        return _kind(node, RANDOM_RULES, camel_to_snake)
     value = node.value if isinstance(node, Scalar) else None  # logbase: a number or a string ("e")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        if not reader.walked:
-            reader.report("V001", node.span, f"{what} must be a number or a string")
-        return None
+        return None  # the walker reports it
     return value
 
 
@@ -316,15 +343,11 @@ def _limits(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None
     sweep.limits_span = mapping.span
     for entry in mapping:
         key = entry.key.value
-        if key not in LIMIT_KEYS:
+        if key not in LIMIT_KEYS or _bound(reader, entry.value, f"`{key}` of {what}"):
             continue
         value = walked.number(reader, entry.value, f"`{key}` of {what}", integer=True)
-        if not isinstance(value, int):
-            continue
-        if value < 1:
-            if not reader.walked:
-                reader.report("V003", entry.value.span, f"`{key}` of {what} must be at least 1")
-            continue
+        if not isinstance(value, int) or value < 1:
+            continue  # the walker reports it (V001, V003)
         sweep.limits[key] = value
         sweep.limit_spans[key] = entry.value.span
 
@@ -334,7 +357,7 @@ def _early_termination(reader: Reader, sweep: Sweep, node: Node | None, where: s
     if node is None:
         return
     kind_node = node.get("type") if isinstance(node, Map) else None
-    kind = walked.choice(reader, kind_node, f"`type` of {what}", POLICIES)
+    kind = _kind(kind_node, POLICIES, camel_to_snake)  # as azure-ai-ml reads it (the language: V002)
     allowed = ("type", *POLICIES.get(kind or "", _all_policy_keys()))
     mapping = walked.mapping(reader, node, what, allowed, ("type",))
     if mapping is None or kind is None:
@@ -358,15 +381,14 @@ def _all_policy_keys() -> tuple[str, ...]:
 
 
 def _policy_value(reader: Reader, key: str, node: Node, what: str) -> int | float | None:
+    if _bound(reader, node, what):
+        return None
     integer = key in _POLICY_INTEGERS
     value = walked.number(reader, node, what, integer)
     if value is None:
         return None
     if value < 0 or (key == "truncation_percentage" and not 1 <= value <= 99):
-        if not reader.walked:
-            limits = "between 1 and 99" if key == "truncation_percentage" else "at least 0"
-            reader.report("V003", node.span, f"{what} must be {limits}")
-        return None
+        return None  # the walker reports it (V003)
     return value if integer else float(value)
 
 
@@ -374,16 +396,32 @@ def _head(span: Span) -> Span:
     return Span(span.file, span.line, span.column, span.line, span.column + 1)
 
 
+# The settings SweepSchema does not declare, which Sweep takes through unknown=INCLUDE (SWEEP_NODE).
+_INCLUDED = ("name", "display_name", "description", "tags", "experiment_name")
+
+
+def _empty_included(key: Scalar, value: Node) -> bool:
+    return key.value in _INCLUDED and isinstance(value, Scalar) and value.value is None
+
+
 def read_sweep_node(reader: Reader, step: Step, mapping: Map, where: str) -> None:
     """A native ``type: sweep`` node's own fields and settings (its trial is read as a node's
-    component, by :mod:`azpipe.readers.native`)."""
-    reader.mapping(mapping, where, NODE_KEYS, required=("trial",))
+    component, by :mod:`azpipe.readers.native`); the walker checks its keys and values
+    (``pipeline_job.SWEEP_NODE``)."""
     step.kind = "sweep"
     compute = mapping.get("compute")
     step.compute = read_compute_ref(reader, compute, f"`compute` of {where}")
     step.compute_span = compute.span if compute else None
-    # `limits` of a sweep node are the sweep's own, read with the other sweep fields.
-    settings = Map(mapping.span, [entry for entry in mapping if entry.key.value != "limits"])
+    # `limits` of a sweep node are the sweep's own, read with the other sweep fields; a setting Sweep
+    # takes through unknown=INCLUDE may be left empty (azure-ai-ml reads it as absent).
+    settings = Map(
+        mapping.span,
+        [
+            entry
+            for entry in mapping
+            if entry.key.value != "limits" and not _empty_included(entry.key, entry.value)
+        ],
+    )
     step.details = read_details(reader, settings, where)
     step.details.comment = reader.string(mapping.get("comment"), f"`comment` of {where}")
     identity = mapping.key_node("identity")
@@ -391,6 +429,5 @@ def read_sweep_node(reader: Reader, step: Step, mapping: Map, where: str) -> Non
         reader.report("S110", identity.span, f"azure-ai-ml ignores `identity` on sweep {where}",
                       "a sweep node's identity is only sent when built in Python; remove it")  # fmt: skip
         step.details.identity = {}
-    with unwalked(reader):  # azure_ml.SWEEP_NODE leaves the sweep's own fields open
-        step.sweep = read_sweep(reader, mapping, where)
+    step.sweep = read_sweep(reader, mapping, where, native=True)
     step.incomplete = "trial" not in mapping

@@ -501,32 +501,3 @@ PIPELINE_NODE: _Schema = {
     },
     "required": ["component"],
 }
-# pipeline/component_job.py: SweepSchema with _sweep/parameterized_sweep.py (unknown=INCLUDE); the sweep's own
-# fields are read and checked by azpipe.readers.sweep, the node's settings and its inline trial here.
-SWEEP_NODE: _Schema = {
-    "type": "object",
-    "x-when": ["sweep"],
-    "properties": {
-        "type": STRING,
-        "trial": {"anyOf": [REFERENCE, INLINE_COMPONENT]},
-        "compute": STRING,
-        "inputs": {"type": "object", "additionalProperties": JOB_INPUT},
-        "outputs": NODE_OUTPUTS,
-        "properties": STRING_MAP,
-        "comment": STRING,
-        "name": TEXT,
-        "display_name": TEXT,
-        "description": TEXT,
-        "tags": ANY_MAP,
-        "experiment_name": TEXT,
-        "identity": IDENTITY,
-        "queue_settings": QUEUE_SETTINGS,
-        "resources": RESOURCES,
-        "search_space": ANY_MAP,
-        "objective": ANY_MAP,
-        "sampling_algorithm": ANY,
-        "limits": ANY_MAP,
-        "early_termination": ANY_MAP,
-    },
-    "required": ["trial"],
-}

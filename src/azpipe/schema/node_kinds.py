@@ -56,6 +56,19 @@ def _closed(
 # ----------------------------------------------------------------------------- sweep
 # azure-ai-ml 1.35's _schema/_sweep/ (search spaces, objective, sampling, early termination) and
 # job/job_limits.py (SweepJobLimitsSchema): every one of them rejects an unknown key (RAISE).
+#
+# The same fields sit at the top of a native `type: sweep` node (pipeline_job.SWEEP_NODE), read by
+# the same schemas with three differences (NATIVE_SWEEP_FIELDS; tests/test_native_sweep_schema.py
+# asks load_job(...)._validate() for each):
+# - BaseNodeSchema lets a `${{ }}` binding stand for any single value of them but a `type`
+#   (support_data_binding_expression_for_fields skips `type` at every depth), never for a
+#   mapping, a `choice`'s `values` list or the sampling algorithm's name: `x-bindings` on those
+#   values (the reader refuses them, W106: azpipe does not carry one yet);
+# - kinds are read in any case: a distribution's `type` and the algorithm's name lower-cased
+#   (StringTransformedEnum), the goal, a policy's `type` and a sampling mapping's `type` and `rule`
+#   through camel_to_snake (`MedianStopping`, not `Median_Stopping`);
+# - a `choice`'s values are strings, numbers or nested search spaces (ChoiceSchema): a boolean
+#   is refused, and so is an empty search-space entry.
 
 # Each distribution's parameters, as azure-ai-ml's search-space schemas name them (all required).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -79,12 +92,30 @@ _PARAMETERS: dict[str, _Schema] = {
     "sigma": _d(_NUMBER, "The standard deviation (greater than 0)."),
     "q": _d(_NUMBER, "The step values are rounded to (greater than 0)."),
 }
-DISTRIBUTION: _Schema = _d(
-    {
+# ChoiceSchema's values: integers, strings, numbers or nested search spaces (which azpipe refuses,
+# W106), each of them a binding in a native node.
+_NATIVE_VALUES: _Schema = _d(
+    {"type": "array", "items": {"type": ["string", "number", "object"], "x-bindings": True}},
+    "The values to choose from (a non-empty list of strings or numbers).",
+)
+
+
+def _bound(schema: _Schema, native: bool) -> _Schema:
+    """``schema``, whose value may be a ``${{ }}`` binding in a native node (``native``)."""
+    return {**schema, "x-bindings": True} if native else schema
+
+
+def _distribution(native: bool) -> _Schema:
+    """A search-space entry: the language's, or a native node's (``native``)."""
+
+    def parameter(name: str) -> _Schema:
+        return _NATIVE_VALUES if native and name == "values" else _bound(_PARAMETERS[name], native)
+
+    found: _Schema = {
         "type": "object",
         "oneOf": [
             _closed(
-                {"type": _d(_STRING, "The distribution."), **{p: _PARAMETERS[p] for p in parameters}},
+                {"type": _d(_STRING, "The distribution."), **{p: parameter(p) for p in parameters}},
                 f"`{kind}`: {', '.join(parameters)}.",
                 required=parameters,
                 when=kind,
@@ -92,9 +123,14 @@ DISTRIBUTION: _Schema = _d(
             for kind, parameters in DISTRIBUTIONS.items()
         ],
         "discriminator": {"propertyName": "type"},
-    },
-    "A distribution: `type` (`choice`, `uniform`, `randint`...) and its parameters.",
-)
+    }
+    if native:
+        found["x-ignore-case"] = True
+    return _d(found, "A distribution: `type` (`choice`, `uniform`, `randint`...) and its parameters.")
+
+
+DISTRIBUTION: _Schema = _distribution(False)
+NATIVE_DISTRIBUTION: _Schema = _distribution(True)
 SAMPLING_ALGORITHMS = ("random", "grid", "bayesian")
 RANDOM_RULES = ("random", "sobol")
 GOALS = ("maximize", "minimize")
@@ -121,12 +157,15 @@ _POLICY_SETTINGS: dict[str, _Schema] = {
     ),
 }
 _POLICY_TYPE = _d(_STRING, "`bandit`, `median_stopping` or `truncation_selection`.")
-EARLY_TERMINATION: _Schema = _d(
-    {
+
+
+def _early_termination(native: bool) -> _Schema:
+    """The early termination policy: the language's, or a native node's (``native``)."""
+    found: _Schema = {
         "type": "object",
         "oneOf": [
             _closed(
-                {"type": _POLICY_TYPE, **{key: _POLICY_SETTINGS[key] for key in keys}},
+                {"type": _POLICY_TYPE, **{key: _bound(_POLICY_SETTINGS[key], native) for key in keys}},
                 f"`{kind}`: {', '.join(keys)}.",
                 required=("truncation_percentage",) if kind == "truncation_selection" else (),
                 when=kind,
@@ -135,71 +174,102 @@ EARLY_TERMINATION: _Schema = _d(
             for kind, keys in POLICIES.items()
         ],
         "discriminator": {"propertyName": "type"},
-    },
-    "When to stop poor trials early: a policy and its settings.",
-)
-_ALGORITHM: _Schema = _d(
-    {"type": "string", "enum": list(SAMPLING_ALGORITHMS), "x-ignore-case": True},
-    "`random`, `grid` or `bayesian`.",
-)
-SAMPLING: _Schema = _d(
-    {
-        "anyOf": [
-            _ALGORITHM,
-            # One mapping for the three: a random-only key on another is the reader's (S105).
-            _closed(
-                {
-                    "type": _ALGORITHM,
-                    "seed": _d({"type": "integer"}, "random: the seed of the sampler."),
-                    "rule": _d(
-                        {"type": "string", "enum": list(RANDOM_RULES), "x-ignore-case": True},
-                        "random: `random` or `sobol`.",
-                    ),
-                    "logbase": _d({"type": ["number", "string"]}, "random: the log base (a number or `e`)."),
-                },
-                "The algorithm with its settings (random sampling only takes the others).",
-                required=("type",),
-            ),
-        ]
-    },
-    "`random`, `grid` or `bayesian`, or `{type, seed, rule, logbase}` (random sampling only takes the others).",
-)
+    }
+    if native:
+        found["x-ignore-case"] = "camel"
+    return _d(found, "When to stop poor trials early: a policy and its settings.")
+
+
+EARLY_TERMINATION: _Schema = _early_termination(False)
+
+
+def _enum(values: tuple[str, ...], description: str, fold: bool | str = True) -> _Schema:
+    """A string among ``values``, compared as ``fold`` says (``x-ignore-case``)."""
+    return _d({"type": "string", "enum": list(values), "x-ignore-case": fold}, description)
+
+
+_ALGORITHM: _Schema = _enum(SAMPLING_ALGORITHMS, "`random`, `grid` or `bayesian`.")
+
+
+def _sampling(native: bool) -> _Schema:
+    """The sampling algorithm, by name or as a mapping: the language's, or a native node's."""
+    camel = "camel" if native else True
+    return _d(
+        {
+            "anyOf": [
+                _ALGORITHM,
+                # One mapping for the three: a random-only key on another is the reader's (S105).
+                _closed(
+                    {
+                        "type": _enum(SAMPLING_ALGORITHMS, "`random`, `grid` or `bayesian`.", camel),
+                        "seed": _bound(_d({"type": "integer"}, "random: the seed of the sampler."), native),
+                        "rule": _bound(_enum(RANDOM_RULES, "random: `random` or `sobol`.", camel), native),
+                        "logbase": _bound(
+                            _d({"type": ["number", "string"]}, "random: the log base (a number or `e`)."),
+                            native,
+                        ),
+                    },
+                    "The algorithm with its settings (random sampling only takes the others).",
+                    required=("type",),
+                ),
+            ]
+        },
+        "`random`, `grid` or `bayesian`, or `{type, seed, rule, logbase}` (random sampling only takes "
+        "the others).",
+    )
+
+
+SAMPLING: _Schema = _sampling(False)
 _TRIALS: _Schema = {"type": "integer", "minimum": 1}
 _SECONDS: _Schema = {"type": "integer", "minimum": 1, "x-unit": "seconds"}
-SWEEP_BLOCK: _Schema = _closed(
-    {
+
+
+def _sweep_fields(native: bool) -> dict[str, _Schema]:
+    """A sweep's own fields: the language's ``sweep:`` block, or a native sweep node's top."""
+    search_space: _Schema = {
+        "type": "object",
+        "additionalProperties": NATIVE_DISTRIBUTION if native else DISTRIBUTION,
+    }
+    if native:
+        search_space["x-no-null"] = True  # SearchSpaceField: no entry may be left empty
+    return {
         "search_space": _d(
-            {"type": "object", "additionalProperties": DISTRIBUTION},
+            search_space,
             "Input name to distribution: `{type: choice, values: [...]}`, "
             "`{type: uniform, min_value, max_value}`... (each an input of the trial).",
         ),
         "objective": _closed(
             {
-                "goal": _d(
-                    {"type": "string", "enum": list(GOALS), "x-ignore-case": True},
-                    "`maximize` or `minimize`.",
+                "goal": _bound(
+                    _enum(GOALS, "`maximize` or `minimize`.", "camel" if native else True), native
                 ),
-                "primary_metric": _d(_STRING, "The metric each trial logs with MLflow."),
+                "primary_metric": _bound(_d(_STRING, "The metric each trial logs with MLflow."), native),
             },
             "What the sweep optimises: `goal` and `primary_metric`.",
             required=("goal", "primary_metric"),
         ),
-        "sampling_algorithm": SAMPLING,
+        "sampling_algorithm": _sampling(native),
         "limits": _closed(
             {
-                "max_total_trials": _d(_TRIALS, "The most trials (required)."),
-                "max_concurrent_trials": _d(_TRIALS, "The most trials at once."),
-                "timeout": _d(_SECONDS, "The most seconds the whole sweep runs."),
-                "trial_timeout": _d(_SECONDS, "The most seconds one trial runs."),
+                "max_total_trials": _bound(_d(_TRIALS, "The most trials (required)."), native),
+                "max_concurrent_trials": _bound(_d(_TRIALS, "The most trials at once."), native),
+                "timeout": _bound(_d(_SECONDS, "The most seconds the whole sweep runs."), native),
+                "trial_timeout": _bound(_d(_SECONDS, "The most seconds one trial runs."), native),
             },
             "How many trials, and for how long.",
             required=("max_total_trials",),
         ),
-        "early_termination": EARLY_TERMINATION,
-    },
+        "early_termination": _early_termination(native),
+    }
+
+
+SWEEP_BLOCK: _Schema = _closed(
+    _sweep_fields(False),
     "Tune the step's inputs (a sweep node): the step's command is the trial.",
     required=("objective", "limits"),
 )
+# A native sweep node's own fields (pipeline_job.SWEEP_NODE puts them beside its trial and settings).
+NATIVE_SWEEP_FIELDS: dict[str, _Schema] = _sweep_fields(True)
 # ----------------------------------------------------------------------------- parallel
 # The block compiles to a parallel node with its task inline (azure-ai-ml 1.35's ParallelSchema with
 # job/parameterized_parallel.py): its `task` (ComponentParallelTaskSchema) and `retry_settings`

@@ -2,8 +2,9 @@
 
 Derived from azure-ai-ml 1.35's marshmallow schemas (``pipeline/pipeline_job.py``,
 ``pipeline/pipeline_component.py``, ``pipeline/component_job.py``...): the node kinds' own
-schemas are :mod:`azpipe.schema.azure_ml`'s (command, pipeline, sweep),
-:mod:`azpipe.schema.automl`'s, and the ones below. A node alternative with ``x-reader``
+schemas are :mod:`azpipe.schema.azure_ml`'s (command, pipeline),
+:mod:`azpipe.schema.automl`'s, and the ones below (a sweep node's own fields are
+:mod:`azpipe.schema.node_kinds`' ``NATIVE_SWEEP_FIELDS``). A node alternative with ``x-reader``
 would leave some of its mappings open, its reader checking the keys there
 (``WALKED_NODE_KINDS`` are the others, whose every key the schema walker checks; today all).
 """
@@ -23,6 +24,7 @@ from azpipe.schema.azure_ml import (
     COMPONENT_OUTPUTS,
     ENVIRONMENT_REF,
     IDENTITY,
+    INLINE_COMPONENT,
     INTEGER,
     JOB_INPUT,
     JOB_OUTPUT,
@@ -30,17 +32,23 @@ from azpipe.schema.azure_ml import (
     NODE_OUTPUTS,
     OUTPUT,
     PIPELINE_NODE,
+    QUEUE_SETTINGS,
     REFERENCE,
     RESOURCES,
     SERVICES,
     SETTINGS,
     STRING,
     STRING_MAP,
-    SWEEP_NODE,
     TEXT,
     VERSION,
 )
-from azpipe.schema.node_kinds import DATA_TRANSFER_BLOCK, LOGGING_LEVELS, PARALLEL_TASK, SPARK_BLOCK
+from azpipe.schema.node_kinds import (
+    DATA_TRANSFER_BLOCK,
+    LOGGING_LEVELS,
+    NATIVE_SWEEP_FIELDS,
+    PARALLEL_TASK,
+    SPARK_BLOCK,
+)
 from azpipe.schema.spark_component import SPARK_COMPONENT
 
 _Schema = dict[str, Any]
@@ -163,6 +171,51 @@ PARALLEL_NODE: _Schema = {
     },
     **LENIENT_WITH_COMPONENT,
     "x-bindings": True,
+}
+
+
+# pipeline/component_job.py: SweepSchema (BaseNodeSchema with _sweep/parameterized_sweep.py). It is read
+# with unknown=INCLUDE: an unknown key is ignored (a warning), but its sweep fields
+# (node_kinds.NATIVE_SWEEP_FIELDS) reject one. No field of its own may be left empty ("Field may not
+# be null"); those it does not declare, which Sweep takes through INCLUDE, may.
+def _nullable(schema: _Schema) -> _Schema:
+    kinds = schema.get("type", [])
+    return {**schema, "type": [*([kinds] if isinstance(kinds, str) else kinds), "null"]}
+
+
+_SWEEP_INCLUDED: dict[str, _Schema] = {
+    "name": TEXT,
+    "display_name": TEXT,
+    "description": TEXT,
+    "tags": ANY_MAP,
+    "experiment_name": TEXT,  # its reader says azure-ai-ml ignores it (S110)
+    "identity": IDENTITY,  # and that azure-ai-ml never sends it (S110)
+    "is_deterministic": BOOLEAN,  # ignored (S110)
+    "parent_job_name": STRING,  # refused (S108)
+}
+SWEEP_NODE: _Schema = {
+    "type": "object",
+    "x-when": ["sweep"],
+    "properties": {
+        "type": STRING,
+        "trial": {
+            "anyOf": [REFERENCE, INLINE_COMPONENT],
+            "description": "The command component each trial runs (a file, a registered one or written here).",
+        },
+        "compute": STRING,
+        "inputs": _INPUTS,
+        "outputs": NODE_OUTPUTS,
+        "properties": STRING_MAP,
+        "comment": STRING,
+        "queue_settings": QUEUE_SETTINGS,
+        "resources": RESOURCES,
+        **{key: _nullable(schema) for key, schema in _SWEEP_INCLUDED.items()},
+        **NATIVE_SWEEP_FIELDS,
+    },
+    "required": ["trial", "objective", "limits"],
+    "additionalProperties": False,
+    "x-unknown": "warning",
+    "x-no-null": True,
 }
 _NODES = [COMMAND_NODE, PIPELINE_NODE, SWEEP_NODE, PARALLEL_NODE, AUTOML_NODE, DATA_TRANSFER_NODE, SPARK_NODE]
 # The node kinds whose keys the schema walker checks everywhere; a reader checks the keys of the others.
