@@ -453,9 +453,9 @@ def test_values_written_as_text_are_read_as_marshmallow_reads_them(tmp_path: Pat
     assert parallel is not None and parallel.task_type == "function", pipeline.diagnostics
 
 
-def test_the_native_sweep_fields_are_still_checked_by_their_reader(tmp_path: Path) -> None:
-    """A native sweep node's fields are not walked (its schema leaves them open): the reader
-    checks them as the walker would, once."""
+def test_the_native_sweep_fields_are_walked(tmp_path: Path) -> None:
+    """A native sweep node's fields are described in the schema (pipeline_job.SWEEP_NODE): the
+    walker reports each mistake once, on its line (tests/test_native_sweep_schema.py: the rest)."""
     text = """\
 $schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
 type: pipeline
