@@ -14,7 +14,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "azpipe"
 LAYERS: list[tuple[str, ...]] = [
-    ("version", "diagnostics", "rules", "suggest", "naming", "extras", "schema"),
+    ("version", "records", "diagnostics", "rules", "suggest", "naming", "extras", "schema"),
     ("source",),
     ("expr", "suppress"),
     ("model",),

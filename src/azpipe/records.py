@@ -88,6 +88,7 @@ _LOCK = _thread.RLock()
 
 
 def _record(cls: _T, **options: bool) -> _T:
+    cls.__azpipe_record__ = True  # type: ignore[attr-defined]  # what is_record asks
     with _LOCK:
         _PENDING[cls] = options
         if "__init__" in cls.__dict__:  # its own __init__: nothing to wait for
@@ -111,7 +112,7 @@ def made(cls: _T) -> _T:
 
 def is_record(cls: type) -> bool:
     """True for a class made by :func:`record`, made yet or not."""
-    return cls in _PENDING or dataclasses.is_dataclass(cls)
+    return "__azpipe_record__" in cls.__dict__
 
 
 def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:

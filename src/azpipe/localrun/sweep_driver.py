@@ -33,11 +33,9 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-
-from azpipe.records import record
 
 POLL = 0.05  # seconds between two looks at the running trials
 GRACE = 5.0  # seconds a cancelled trial has to end after SIGTERM
@@ -48,7 +46,7 @@ def python() -> str:
     return sys.executable
 
 
-@record
+@dataclass
 class Policy:
     """An early termination policy as Azure ML applies it, on metric histories.
 
@@ -143,7 +141,7 @@ class Policy:
         return None
 
 
-@record
+@dataclass
 class Trial:
     """One trial: its spec, its process while it runs, and how it ended."""
 
