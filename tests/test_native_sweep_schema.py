@@ -304,3 +304,52 @@ def test_the_editor_schema_takes_the_fixture_and_refuses_a_misspelt_field() -> N
     assert [error.message for error in validator.iter_errors(document)] == []
     document["jobs"]["tune"]["objective"]["gaol"] = "maximize"
     assert list(validator.iter_errors(document))
+
+
+# ---------------------------------------------------------------- the language's `sweep:` compiles to it
+
+BOOLEAN_SWEEP = """\
+azpipe: 1
+name: example
+defaults: {compute: cpu-cluster, environment: azureml:sklearn-env:1}
+outputs:
+  model: ${{train.outputs.model}}
+components:
+  trainer:
+    code: src
+    command: python train.py --flag ${{inputs.flag}} --model ${{outputs.model}}
+    inputs:
+      flag: {type: boolean}
+    outputs:
+      model: {type: uri_folder}
+steps:
+  train:
+    uses: trainer
+    sweep:
+      search_space:
+        flag: {type: choice, values: VALUES}
+      objective: {goal: maximize, primary_metric: accuracy}
+      limits: {max_total_trials: 2}
+"""
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [("[true, false]", ["V001", "V001"]), ('["true", "False"]', []), ('["yes", "no"]', ["W102"])],
+)
+def test_a_boolean_input_is_swept_with_words(tmp_path: Path, values: str, expected: list[str]) -> None:
+    """azure-ai-ml's ChoiceSchema takes no YAML boolean, so a `sweep:` block's booleans would compile to
+    a job it refuses: V001 at each; a boolean input takes `"true"` and `"false"`, and that compiles to
+    a job it accepts."""
+    from azpipe.emit.yaml import emit_yaml
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("print(1)\n", encoding="utf-8")
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(BOOLEAN_SWEEP.replace("VALUES", values), encoding="utf-8")
+    pipeline = azpipe.load(path)
+    assert [d.code for d in pipeline.diagnostics if d.severity is Severity.ERROR] == expected
+    if not expected:
+        emitted = tmp_path / "emitted.yml"
+        emitted.write_text(emit_yaml(pipeline, str(tmp_path)), encoding="utf-8")
+        assert _azure_accepts(emitted)

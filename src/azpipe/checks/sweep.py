@@ -84,7 +84,7 @@ def _fits(step: Step, port: Port, distribution: Distribution) -> Iterator[Diagno
     if port.type is None:
         return  # a registered component's input: unknown offline
     sampled = _sampled_type(distribution)
-    if sampled in _FITS.get(port.type, ()):
+    if sampled in _FITS.get(port.type, ()) or (port.type == "boolean" and _boolean_words(distribution)):
         return
     if port.type in _FITS:
         hint = _hint_for(port.type)
@@ -108,11 +108,20 @@ def _sampled_type(distribution: Distribution) -> str:
     return distribution_type(distribution)
 
 
+def _boolean_words(distribution: Distribution) -> bool:
+    """A choice of `"true"` and `"false"` (any case): what a boolean input is swept with, since
+    azure-ai-ml's ChoiceSchema takes no YAML boolean."""
+    values = distribution.params.get("values") or []
+    return bool(values) and all(isinstance(v, str) and v.lower() in ("true", "false") for v in values)
+
+
 def _hint_for(kind: str) -> str:
     if kind == "integer":
         return "use `randint`, a `choice` of integers, or a q-distribution with integer parameters"
     if kind == "number":
         return "use `uniform`, `loguniform`, `normal`... or a `choice` of numbers"
+    if kind == "boolean":
+        return 'use a `choice` of `"true"` and `"false"` (quoted: azure-ai-ml takes no YAML boolean there)'
     return f"use a `choice` of {kind} values"
 
 

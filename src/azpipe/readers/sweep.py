@@ -46,8 +46,8 @@ LIMIT_KEYS = keys_of(SWEEP_BLOCK["properties"]["limits"])
 _POLICY_INTEGERS = ("evaluation_interval", "delay_evaluation", "truncation_percentage")
 
 
-def read_sweep(reader: Reader, node: Node | None, where: str, native: bool = False) -> Sweep | None:
-    """The ``sweep:`` block (or a native sweep node's own fields, ``node`` being the node, ``native``)."""
+def read_sweep(reader: Reader, node: Node | None, where: str) -> Sweep | None:
+    """The ``sweep:`` block (or a native sweep node's own fields, ``node`` being the node)."""
     if node is None:
         return None
     # The keys are the walker's (SWEEP_BLOCK, SWEEP_NODE); the required ones mark the step incomplete.
@@ -55,7 +55,7 @@ def read_sweep(reader: Reader, node: Node | None, where: str, native: bool = Fal
     if mapping is None:
         return None
     sweep = Sweep(mapping.span)
-    _search_space(reader, sweep, mapping.get("search_space"), where, native)
+    _search_space(reader, sweep, mapping.get("search_space"), where)
     _objective(reader, sweep, _given(mapping.get("objective")), where)
     _sampling(reader, sweep, mapping.get("sampling_algorithm"), where)
     _limits(reader, sweep, _given(mapping.get("limits")), where)
@@ -172,7 +172,7 @@ def _value_type(value: Any) -> str:
     return "string"
 
 
-def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str, native: bool) -> None:
+def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str) -> None:
     if node is None:
         return
     for name, key, value in reader.named(node, f"`search_space` of {where}"):
@@ -180,13 +180,14 @@ def _search_space(reader: Reader, sweep: Sweep, node: Node | None, where: str, n
         if _bound(reader, value, what):  # a whole distribution as a binding (azure-ai-ml takes one)
             sweep.search_space[name], sweep.key_spans[name] = Distribution("", value.span), key.span
             continue
-        distribution = _distribution(reader, value, what, native)
+        distribution = _distribution(reader, value, what, booleans=False)
         if distribution is not None:
             sweep.search_space[name] = distribution
             sweep.key_spans[name] = key.span
 
 
-def _distribution(reader: Reader, node: Node, where: str, native: bool = False) -> Distribution | None:
+def _distribution(reader: Reader, node: Node, where: str, booleans: bool = True) -> Distribution | None:
+    """A distribution; a sweep's choices take no ``booleans`` (an AutoML search space's do)."""
     kind_node = node.get("type") if isinstance(node, Map) else None
     kind = _kind(kind_node, DISTRIBUTIONS)  # lower-cased, as azure-ai-ml reads it (the language: V002)
     allowed = ("type", *DISTRIBUTIONS.get(kind or "", ()))
@@ -205,7 +206,7 @@ def _distribution(reader: Reader, node: Node, where: str, native: bool = False) 
             continue
         distribution.spans[parameter] = value.span
         read = (
-            _choices(reader, value, where, native)
+            _choices(reader, value, where, booleans)
             if parameter == "values"
             else _parameter(reader, kind, parameter, value, where)
         )
@@ -227,9 +228,9 @@ def _parameter(reader: Reader, kind: str, parameter: str, node: Node, where: str
     return walked.number(reader, node, what, integer=kind == "randint")
 
 
-def _choices(reader: Reader, node: Node, where: str, native: bool) -> list[Any] | None:
-    """A choice's ``values``: a non-empty list of scalars (nested search spaces are refused; a
-    native node's booleans are the walker's: azure-ai-ml refuses them)."""
+def _choices(reader: Reader, node: Node, where: str, booleans: bool) -> list[Any] | None:
+    """A choice's ``values``: a non-empty list of scalars (nested search spaces are refused; where
+    azure-ai-ml takes no ``booleans``, the walker reports one)."""
     if not isinstance(node, Seq):
         if not reader.walked:
             reader.wrong_shape(node, f"`values` of {where}", "list")
@@ -246,7 +247,7 @@ def _choices(reader: Reader, node: Node, where: str, native: bool) -> list[Any] 
         if isinstance(item.value, float) and not math.isfinite(item.value):
             reader.report("T603", item.span, f"a value of {where} must be a finite number")
             return None
-        if _bound(reader, item, f"a value of {where}") or (native and isinstance(item.value, bool)):
+        if _bound(reader, item, f"a value of {where}") or (isinstance(item.value, bool) and not booleans):
             return None
         found.append(item.value)
     if not found:
@@ -429,5 +430,5 @@ def read_sweep_node(reader: Reader, step: Step, mapping: Map, where: str) -> Non
         reader.report("S110", identity.span, f"azure-ai-ml ignores `identity` on sweep {where}",
                       "a sweep node's identity is only sent when built in Python; remove it")  # fmt: skip
         step.details.identity = {}
-    step.sweep = read_sweep(reader, mapping, where, native=True)
+    step.sweep = read_sweep(reader, mapping, where)
     step.incomplete = "trial" not in mapping

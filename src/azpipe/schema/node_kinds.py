@@ -58,17 +58,17 @@ def _closed(
 # job/job_limits.py (SweepJobLimitsSchema): every one of them rejects an unknown key (RAISE).
 #
 # The same fields sit at the top of a native `type: sweep` node (pipeline_job.SWEEP_NODE), read by
-# the same schemas with three differences (NATIVE_SWEEP_FIELDS; tests/test_native_sweep_schema.py
+# the same schemas with these differences (NATIVE_SWEEP_FIELDS; tests/test_native_sweep_schema.py
 # asks load_job(...)._validate() for each):
 # - BaseNodeSchema lets a `${{ }}` binding stand for any single value of them but a `type`
-#   (support_data_binding_expression_for_fields skips `type` at every depth), never for a
-#   mapping, a `choice`'s `values` list or the sampling algorithm's name: `x-bindings` on those
-#   values (the reader refuses them, W106: azpipe does not carry one yet);
+#   (support_data_binding_expression_for_fields skips `type` at every depth) and for a whole
+#   search-space entry, never for a field, a `choice`'s `values` list or the sampling algorithm's
+#   name: `x-bindings` on those values. The reader refuses each binding (W106: azpipe does not carry
+#   one yet), a search-space entry's too (the walker's S102 there is then not repeated);
 # - kinds are read in any case: a distribution's `type` and the algorithm's name lower-cased
 #   (StringTransformedEnum), the goal, a policy's `type` and a sampling mapping's `type` and `rule`
 #   through camel_to_snake (`MedianStopping`, not `Median_Stopping`);
-# - a `choice`'s values are strings, numbers or nested search spaces (ChoiceSchema): a boolean
-#   is refused, and so is an empty search-space entry.
+# - an empty search-space entry is refused ("Field may not be null"), not only unreadable.
 
 # Each distribution's parameters, as azure-ai-ml's search-space schemas name them (all required).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -92,12 +92,16 @@ _PARAMETERS: dict[str, _Schema] = {
     "sigma": _d(_NUMBER, "The standard deviation (greater than 0)."),
     "q": _d(_NUMBER, "The step values are rounded to (greater than 0)."),
 }
-# ChoiceSchema's values: integers, strings, numbers or nested search spaces (which azpipe refuses,
-# W106), each of them a binding in a native node.
-_NATIVE_VALUES: _Schema = _d(
-    {"type": "array", "items": {"type": ["string", "number", "object"], "x-bindings": True}},
+# A sweep's ChoiceSchema takes integers, strings, numbers or nested search spaces (which azpipe
+# refuses, W106): a boolean is refused, in a native node and in the YAML a `sweep:` block compiles to
+# (a boolean input takes `"true"` and `"false"`); an AutoML search space's choices (DISTRIBUTION)
+# take booleans for its boolean settings. In a native node each value may be a binding, not the list.
+_CHOICE_VALUE: _Schema = {"type": ["string", "number", "object"]}
+_SWEEP_VALUES: _Schema = _d(
+    {"type": "array", "items": _CHOICE_VALUE},
     "The values to choose from (a non-empty list of strings or numbers).",
 )
+_NATIVE_VALUES: _Schema = {**_SWEEP_VALUES, "items": {**_CHOICE_VALUE, "x-bindings": True}}
 
 
 def _bound(schema: _Schema, native: bool) -> _Schema:
@@ -105,11 +109,12 @@ def _bound(schema: _Schema, native: bool) -> _Schema:
     return {**schema, "x-bindings": True} if native else schema
 
 
-def _distribution(native: bool) -> _Schema:
-    """A search-space entry: the language's, or a native node's (``native``)."""
+def _distribution(values: _Schema, native: bool = False) -> _Schema:
+    """A search-space entry whose choices are ``values``: AutoML's, a sweep's, or a native node's
+    (``native``)."""
 
     def parameter(name: str) -> _Schema:
-        return _NATIVE_VALUES if native and name == "values" else _bound(_PARAMETERS[name], native)
+        return values if name == "values" else _bound(_PARAMETERS[name], native)
 
     found: _Schema = {
         "type": "object",
@@ -129,8 +134,9 @@ def _distribution(native: bool) -> _Schema:
     return _d(found, "A distribution: `type` (`choice`, `uniform`, `randint`...) and its parameters.")
 
 
-DISTRIBUTION: _Schema = _distribution(False)
-NATIVE_DISTRIBUTION: _Schema = _distribution(True)
+DISTRIBUTION: _Schema = _distribution(_PARAMETERS["values"])  # an AutoML search space's
+SWEEP_DISTRIBUTION: _Schema = _distribution(_SWEEP_VALUES)
+NATIVE_DISTRIBUTION: _Schema = _distribution(_NATIVE_VALUES, native=True)
 SAMPLING_ALGORITHMS = ("random", "grid", "bayesian")
 RANDOM_RULES = ("random", "sobol")
 GOALS = ("maximize", "minimize")
@@ -228,7 +234,7 @@ def _sweep_fields(native: bool) -> dict[str, _Schema]:
     """A sweep's own fields: the language's ``sweep:`` block, or a native sweep node's top."""
     search_space: _Schema = {
         "type": "object",
-        "additionalProperties": NATIVE_DISTRIBUTION if native else DISTRIBUTION,
+        "additionalProperties": NATIVE_DISTRIBUTION if native else SWEEP_DISTRIBUTION,
     }
     if native:
         search_space["x-no-null"] = True  # SearchSpaceField: no entry may be left empty
