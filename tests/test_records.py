@@ -283,3 +283,14 @@ def test_first_instances_from_many_threads_make_the_class_once() -> None:
         thread.join()
     assert made_ones == [Shared([], 0)] * 8
     assert len({id(one.items) for one in made_ones}) == 8  # the default factory survived
+
+
+def test_a_plain_subclass_of_a_record_not_made_yet_gets_its_init() -> None:
+    @record
+    class Base:
+        x: int
+
+    class Plain(Base):
+        pass
+
+    assert Plain(3).x == 3 and repr(Plain(3)).endswith(".Plain(x=3)")

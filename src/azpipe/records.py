@@ -117,10 +117,7 @@ def is_record(cls: type) -> bool:
 
 def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
     """The ``__init__`` of a record class not made yet: make it, then run the real one."""
-    cls = type(self)
-    made(cls)
-    if cls.__init__ is _first_init:  # pragma: no cover - a subclass of a record that is not one
-        raise TypeError(f"{cls.__qualname__} inherits from a record but is not one: decorate it with @record")
+    cls = made(type(self))  # a plain subclass of a record gets the record's real __init__
     cls.__init__(self, *args, **kwargs)
 
 
